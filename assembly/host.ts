@@ -52,3 +52,20 @@ export function logText(level: LogLevel, text: string): void {
   const bytes = copyText(text, 0);
   log(level, textScratch, bytes);
 }
+
+// ---- Flash (docs/abi.md "Flash"). Areas are described by the host; see storage/areas.ts.
+
+/** Writes {size, sectorSize, writeAlign, erasedValue} as four u32 at `out`. */
+@external("env", "flash_info")
+export declare function flash_info(area: i32, out: usize): i32;
+
+@external("env", "flash_read")
+export declare function flash_read(area: i32, offset: u32, ptr: usize, len: u32): i32;
+
+/** `offset` and `len` multiples of the area's write alignment; the bytes must be erased. */
+@external("env", "flash_write")
+export declare function flash_write(area: i32, offset: u32, ptr: usize, len: u32): i32;
+
+/** `offset` and `len` multiples of the area's sector size. */
+@external("env", "flash_erase")
+export declare function flash_erase(area: i32, offset: u32, len: u32): i32;
