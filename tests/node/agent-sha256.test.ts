@@ -1,0 +1,38 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
+
+const nodeSha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+test("the agent's SHA-256 under Node matches node:crypto for random inputs in chunks of 1, 63, 64, 65 and 4096 bytes", async () => {
+  const agent = await AgentInstance.load();
+  for (const length of [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4095, 4096, 4097, 20_000]) {
+    const data = randomBytes(length);
+    for (const chunk of [1, 63, 64, 65, 4096]) {
+      assert.equal(agent.sha256(data, chunk).toString("hex"), nodeSha256(data), `length ${length}, chunks of ${chunk}`);
+    }
+  }
+});
+
+test("sha256_update refuses a length past the I/O buffer and sha256_final refuses without an open hash", async () => {
+  const module = await WebAssembly.compile(await readFile(DEFAULT_AGENT_PATH));
+  const noop = () => 0;
+  const instance = await WebAssembly.instantiate(module, {
+    env: { log: noop, fatal: noop, flash_info: noop, flash_read: noop, flash_write: noop, flash_erase: noop },
+  });
+  const abi = instance.exports as Record<string, (...args: number[]) => number>;
+  abi._start();
+  assert.equal(abi.sha256_final(), -2, "final before init is WrongState");
+  assert.equal(abi.sha256_init(), 0);
+  assert.equal(abi.sha256_update(abi.io_buffer_size() + 1), -1, "update past the buffer is LengthTooLarge");
+  assert.equal(abi.sha256_update(abi.io_buffer_size()), 0);
+});
+
+test("boot() logs the agent version through the log import", async () => {
+  const lines: string[] = [];
+  const agent = await AgentInstance.load({ log: (_level, text) => lines.push(text) });
+  assert.equal(agent.boot(), 0);
+  assert.match(lines.join("\n"), /otau agent \d+\.\d+\.\d+ booted/);
+});
