@@ -1,0 +1,65 @@
+// What one bench run measured: printed as a table and written to bench/results.json.
+import { writeFileSync } from "node:fs";
+import type { InstructionsPerByte } from "./callgrind.ts";
+import type { Throughput } from "./throughput.ts";
+
+export interface NotMeasured {
+  notMeasured: string;
+}
+
+export interface BenchResults {
+  timestamp: string;
+  machine: { cpu: string; cores: number; os: string; node: string };
+  throughput: {
+    input: { pattern: string; bytes: number; sha256: string };
+    repetitions: number;
+    agentV8: Throughput;
+    nodeCrypto: Throughput;
+    cReference: Throughput;
+    /** Throughput ratios: below 1 means the agent is slower. */
+    agentOverC: number;
+    agentOverNode: number;
+  };
+  instructions: {
+    wasm3Host: InstructionsPerByte | NotMeasured;
+    cReference: InstructionsPerByte;
+    /** How many times the C reference's instructions per byte the wasm3 host runs. */
+    wasm3OverC: number | null;
+  };
+  agentWasmBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+const row = (label: string, value: string): string => `  ${label.padEnd(36)}${value}`;
+const mbps = (throughput: Throughput): string => `${throughput.mbPerSecond.toFixed(1).padStart(8)} MB/s`;
+const perByte = (measured: InstructionsPerByte | NotMeasured): string =>
+  "notMeasured" in measured ? measured.notMeasured : `${measured.perByte.toFixed(1).padStart(8)} instructions/byte`;
+const sizeLabel = (bytes: number): string => (bytes >= MIB ? `${bytes / MIB} MiB` : `${bytes / 1024} KiB`);
+
+export function formatTable(results: BenchResults): string {
+  const { throughput, instructions, machine } = results;
+  const sizes = instructions.cReference.sizes;
+  return [
+    `otau bench, ${results.timestamp}`,
+    `${machine.cpu}, ${machine.cores} cores, ${machine.os}, Node ${machine.node}`,
+    "",
+    `SHA-256 throughput on ${sizeLabel(throughput.input.bytes)} of pattern data, best of ${throughput.repetitions} (1 MB = 10^6 bytes)`,
+    row("agent.wasm under V8", mbps(throughput.agentV8)),
+    row("node:crypto (OpenSSL)", mbps(throughput.nodeCrypto)),
+    row("C reference (cc -O2, scalar)", mbps(throughput.cReference)),
+    row("agent / C reference", `${throughput.agentOverC.toFixed(2).padStart(8)}x`),
+    row("agent / node:crypto", `${throughput.agentOverNode.toFixed(2).padStart(8)}x`),
+    "",
+    `Instructions per byte under callgrind (${sizeLabel(sizes[1])} run minus ${sizeLabel(sizes[0])} run)`,
+    row("agent.wasm under wasm3 (otau-host)", perByte(instructions.wasm3Host)),
+    row("C reference", perByte(instructions.cReference)),
+    row("wasm3 / C reference", instructions.wasm3OverC === null ? "     n/a" : `${instructions.wasm3OverC.toFixed(2).padStart(8)}x`),
+    "",
+    row("build/agent.wasm (release)", `${String(results.agentWasmBytes).padStart(8)} bytes`),
+  ].join("\n");
+}
+
+export function writeResults(path: string, results: BenchResults): void {
+  writeFileSync(path, JSON.stringify(results, null, 2) + "\n");
+}
