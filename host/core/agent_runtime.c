@@ -1,0 +1,291 @@
+/*
+ * The agent's life cycle under wasm3: instantiate, call exports, catch traps, restart.
+ * A trap never escapes: the instance is dropped, the reason is logged and kept, and the host
+ * may call otau_agent_start() to get a fresh instance.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_instance.h"
+#include "m3_env.h" /* runtime->memoryLimit and the module's import list are internal fields */
+
+#define MAX_EXPORT_ARGS 4
+
+static const struct export_spec {
+    const char *name;
+    uint8_t argc;
+} export_specs[AGENT_EXPORT_COUNT] = {
+    [AGENT_EXPORT_START] = {"_start", 0},
+    [AGENT_EXPORT_IO_BUFFER] = {"io_buffer", 0},
+    [AGENT_EXPORT_IO_BUFFER_SIZE] = {"io_buffer_size", 0},
+    [AGENT_EXPORT_BOOT] = {"boot", 0},
+    [AGENT_EXPORT_SHA256_INIT] = {"sha256_init", 0},
+    [AGENT_EXPORT_SHA256_UPDATE] = {"sha256_update", 1},
+    [AGENT_EXPORT_SHA256_FINAL] = {"sha256_final", 0},
+};
+
+int agent_fail(struct otau_agent *agent, int status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(agent->error, sizeof agent->error, format, args);
+    va_end(args);
+    return status;
+}
+
+static void log_error(struct otau_agent *agent)
+{
+    const struct otau_hal *hal = agent->hal;
+    if (hal->log) hal->log(hal->context, OTAU_LOG_ERROR, agent->error, strlen(agent->error));
+}
+
+static void drop_instance(struct otau_agent *agent)
+{
+    if (agent->runtime) m3_FreeRuntime(agent->runtime); /* also frees the loaded module */
+    agent->runtime = NULL;
+    memset(agent->exports, 0, sizeof agent->exports);
+    agent->memory = NULL;
+    agent->memory_size = 0;
+    agent->io_offset = 0;
+    agent->io_size = 0;
+}
+
+static void refresh_memory(struct otau_agent *agent)
+{
+    agent->memory = m3_GetMemory(agent->runtime, &agent->memory_size, 0);
+    if (!agent->memory) agent->memory_size = 0;
+}
+
+otau_agent *otau_agent_new(const struct otau_hal *hal, const uint8_t *wasm, uint32_t wasm_len,
+                           const struct otau_agent_config *config)
+{
+    struct otau_agent *agent = calloc(1, sizeof *agent);
+    if (!agent) return NULL;
+    agent->environment = m3_NewEnvironment();
+    if (!agent->environment) {
+        free(agent);
+        return NULL;
+    }
+    agent->hal = hal;
+    agent->wasm = wasm;
+    agent->wasm_len = wasm_len;
+    if (config) agent->config = *config;
+    if (!agent->config.memory_limit) agent->config.memory_limit = OTAU_AGENT_DEFAULT_MEMORY_LIMIT;
+    if (!agent->config.stack_size) agent->config.stack_size = OTAU_AGENT_DEFAULT_STACK_SIZE;
+    return agent;
+}
+
+void otau_agent_free(otau_agent *agent)
+{
+    if (!agent) return;
+    drop_instance(agent);
+    m3_FreeEnvironment(agent->environment);
+    free(agent);
+}
+
+const char *otau_agent_error(const otau_agent *agent)
+{
+    return agent->error;
+}
+
+/* Turns a failed m3_Call into OTAU_AGENT_TRAPPED, with the agent's own message when it called
+ * `fatal`, and drops the instance so that nothing can call it again. */
+static int handle_trap(struct otau_agent *agent, const char *export_name, M3Result trap)
+{
+    M3ErrorInfo info;
+    m3_GetErrorInfo(agent->runtime, &info);
+    if (agent->fatal_called)
+        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent fatal in %s: %s (line %u, column %u)",
+                   export_name, agent->fatal_text, (unsigned)agent->fatal_line,
+                   (unsigned)agent->fatal_column);
+    else if (info.message && info.message[0])
+        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s (%s)", export_name, trap,
+                   info.message);
+    else
+        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s", export_name, trap);
+    drop_instance(agent);
+    log_error(agent);
+    return OTAU_AGENT_TRAPPED;
+}
+
+/* The ABI's exports take only i32 arguments and return nothing or one i32. */
+static bool signature_fits(IM3Function function, uint32_t argc)
+{
+    if (argc > MAX_EXPORT_ARGS || m3_GetArgCount(function) != argc || m3_GetRetCount(function) > 1)
+        return false;
+    for (uint32_t i = 0; i < argc; i++)
+        if (m3_GetArgType(function, i) != c_m3Type_i32) return false;
+    return m3_GetRetCount(function) == 0 || m3_GetRetType(function, 0) == c_m3Type_i32;
+}
+
+static int call_function(struct otau_agent *agent, IM3Function function, const char *export_name,
+                         uint32_t argc, const uint32_t *args, int32_t *result)
+{
+    if (!agent->runtime)
+        return agent_fail(agent, OTAU_AGENT_NOT_RUNNING, "cannot call %s: the agent is not running",
+                          export_name);
+    if (!function)
+        return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "the agent has no export %s",
+                          export_name);
+    if (!signature_fits(function, argc))
+        return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT,
+                          "export %s does not take %u i32 arguments and return at most one i32",
+                          export_name, (unsigned)argc);
+
+    const void *arg_pointers[MAX_EXPORT_ARGS];
+    for (uint32_t i = 0; i < argc; i++) arg_pointers[i] = &args[i];
+    M3Result trap = m3_Call(function, argc, arg_pointers);
+    if (trap) return handle_trap(agent, export_name, trap);
+    refresh_memory(agent);
+
+    int32_t value = 0;
+    if (m3_GetRetCount(function) == 1) {
+        const void *result_pointers[1] = {&value};
+        M3Result failure = m3_GetResults(function, 1, result_pointers);
+        if (failure)
+            return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "cannot read the result of %s: %s",
+                              export_name, failure);
+    }
+    if (result) *result = value;
+    return OTAU_AGENT_OK;
+}
+
+static int call_export(struct otau_agent *agent, enum agent_export which, uint32_t argc,
+                       const uint32_t *args, int32_t *result)
+{
+    return call_function(agent, agent->exports[which], export_specs[which].name, argc, args, result);
+}
+
+/* Looks up every known export; a missing one stays NULL (calls to it report NO_SUCH_EXPORT),
+ * a present one must take only i32 arguments and return at most one i32. */
+static int find_exports(struct otau_agent *agent)
+{
+    for (int which = 0; which < AGENT_EXPORT_COUNT; which++) {
+        const struct export_spec *spec = &export_specs[which];
+        IM3Function function = NULL;
+        if (m3_FindFunction(&function, agent->runtime, spec->name)) continue;
+        if (!signature_fits(function, spec->argc))
+            return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
+                              "export %s does not have the signature of docs/abi.md (%u i32 "
+                              "arguments, at most one i32 result)",
+                              spec->name, (unsigned)spec->argc);
+        agent->exports[which] = function;
+    }
+    return OTAU_AGENT_OK;
+}
+
+/* The I/O buffer must lie inside the memory the host really allocated (the memory limit). */
+static int locate_io_buffer(struct otau_agent *agent)
+{
+    if (!agent->exports[AGENT_EXPORT_IO_BUFFER] || !agent->exports[AGENT_EXPORT_IO_BUFFER_SIZE])
+        return OTAU_AGENT_OK;
+    int32_t offset = 0;
+    int32_t size = 0;
+    int status = call_export(agent, AGENT_EXPORT_IO_BUFFER, 0, NULL, &offset);
+    if (status == OTAU_AGENT_OK) status = call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, 0, NULL, &size);
+    if (status != OTAU_AGENT_OK) return status;
+    if ((uint64_t)(uint32_t)offset + (uint32_t)size > agent->memory_size)
+        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
+                          "the agent's I/O buffer (%u bytes at %u) lies beyond its %u bytes of "
+                          "memory: raise the memory limit",
+                          (unsigned)size, (unsigned)offset, (unsigned)agent->memory_size);
+    agent->io_offset = (uint32_t)offset;
+    agent->io_size = (uint32_t)size;
+    return OTAU_AGENT_OK;
+}
+
+static int instantiate(struct otau_agent *agent)
+{
+    if (agent->config.stack_size < OTAU_AGENT_MIN_STACK_SIZE)
+        return agent_fail(agent, OTAU_AGENT_BAD_ARGUMENT,
+                          "stack size %u is below the minimum of %u bytes",
+                          (unsigned)agent->config.stack_size, OTAU_AGENT_MIN_STACK_SIZE);
+
+    agent->runtime = m3_NewRuntime(agent->environment, agent->config.stack_size, agent);
+    if (!agent->runtime)
+        return agent_fail(agent, OTAU_AGENT_OUT_OF_MEMORY, "cannot allocate a wasm3 runtime");
+    /* Must be set before the module is loaded: loading allocates the memory. */
+    agent->runtime->memoryLimit = agent->config.memory_limit;
+
+    IM3Module module = NULL;
+    M3Result failure = m3_ParseModule(agent->environment, &module, agent->wasm, agent->wasm_len);
+    if (failure)
+        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "the agent module is not valid: %s",
+                          failure);
+    failure = m3_LoadModule(agent->runtime, module);
+    if (failure) {
+        m3_FreeModule(module); /* still ours: loading failed */
+        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
+                          "cannot load the agent module with a %u-byte memory limit: %s",
+                          (unsigned)agent->config.memory_limit, failure);
+    }
+    refresh_memory(agent);
+
+    int status = agent_link_imports(agent, module);
+    if (status != OTAU_AGENT_OK) return status;
+    /* Compile everything now: lazy compilation could run out of memory in the middle of an update. */
+    failure = m3_CompileModule(module);
+    if (failure)
+        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "cannot compile the agent module: %s",
+                          failure);
+    status = find_exports(agent);
+    if (status != OTAU_AGENT_OK) return status;
+
+    if (agent->exports[AGENT_EXPORT_START]) {
+        status = call_export(agent, AGENT_EXPORT_START, 0, NULL, NULL);
+        if (status != OTAU_AGENT_OK) return status;
+    }
+    return locate_io_buffer(agent);
+}
+
+int otau_agent_start(otau_agent *agent)
+{
+    drop_instance(agent);
+    agent->fatal_called = false;
+    agent->fatal_text[0] = '\0';
+    agent->error[0] = '\0';
+    int status = instantiate(agent);
+    if (status != OTAU_AGENT_OK) drop_instance(agent);
+    return status;
+}
+
+uint8_t *otau_agent_io_buffer(otau_agent *agent, uint32_t *size)
+{
+    if (!agent->runtime || !agent->io_size) {
+        if (size) *size = 0;
+        return NULL;
+    }
+    if (size) *size = agent->io_size;
+    return agent->memory + agent->io_offset;
+}
+
+int otau_agent_call(otau_agent *agent, const char *export_name, uint32_t argc,
+                    const uint32_t *args, int32_t *result)
+{
+    IM3Function function = NULL;
+    if (agent->runtime && m3_FindFunction(&function, agent->runtime, export_name))
+        function = NULL;
+    return call_function(agent, function, export_name, argc, args, result);
+}
+
+int otau_agent_boot(otau_agent *agent, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_BOOT, 0, NULL, result);
+}
+
+int otau_agent_sha256_init(otau_agent *agent, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_SHA256_INIT, 0, NULL, result);
+}
+
+int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_SHA256_UPDATE, 1, &len, result);
+}
+
+int otau_agent_sha256_final(otau_agent *agent, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_SHA256_FINAL, 0, NULL, result);
+}

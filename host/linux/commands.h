@@ -1,0 +1,13 @@
+/* otau-host's commands. Each takes the arguments after its name and returns an exit code
+ * (enum host_exit). A new mode (e.g. `run`, the event loop) is one more entry here and in
+ * otau_host.c's command table. */
+#ifndef OTAU_HOST_COMMANDS_H
+#define OTAU_HOST_COMMANDS_H
+
+/* otau-host sha256 --agent <agent.wasm> <file>: the file's SHA-256 computed by the agent. */
+int command_sha256(int argc, char **argv);
+
+/* otau-host boot --agent <agent.wasm> [--flash <image>]: start the agent and run boot(). */
+int command_boot(int argc, char **argv);
+
+#endif /* OTAU_HOST_COMMANDS_H */

@@ -1,0 +1,25 @@
+;; Calls each host import with pointers chosen by the test, to check the host's pointer checks
+;; and its routing of flash calls to the HAL.
+(module
+  (import "env" "log" (func $log (param i32 i32 i32)))
+  (import "env" "flash_info" (func $flash_info (param i32 i32) (result i32)))
+  (import "env" "flash_read" (func $flash_read (param i32 i32 i32 i32) (result i32)))
+  (import "env" "flash_write" (func $flash_write (param i32 i32 i32 i32) (result i32)))
+  (import "env" "flash_erase" (func $flash_erase (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1 1)
+  (data (i32.const 16) "probe says hello")
+  (data (i32.const 64) "\de\ad\be\ef\01\02\03\04")
+
+  (func (export "call_log") (param $ptr i32) (param $len i32)
+    (call $log (i32.const 2) (local.get $ptr) (local.get $len)))
+  (func (export "call_flash_info") (param $area i32) (param $out i32) (result i32)
+    (call $flash_info (local.get $area) (local.get $out)))
+  (func (export "call_flash_read") (param i32 i32 i32 i32) (result i32)
+    (call $flash_read (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "call_flash_write") (param i32 i32 i32 i32) (result i32)
+    (call $flash_write (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "call_flash_erase") (param i32 i32 i32) (result i32)
+    (call $flash_erase (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "load_u32") (param $at i32) (result i32)
+    (i32.load (local.get $at)))
+)

@@ -1,0 +1,64 @@
+#!/bin/sh
+# otau-host's command line: digests match sha256sum, boot prints the agent's log, and bad
+# arguments or missing files give one line on stderr and exit status 2.
+# usage: otau_host_cli.sh <otau-host> <agent.wasm>
+set -u
+HOST=$1
+AGENT=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+FAILURES=0
+
+fail() {
+  echo "not ok - $1" >&2
+  FAILURES=$((FAILURES + 1))
+}
+
+# expect_usage_error <name> <args...>: exit status 2, exactly one line on stderr, nothing on stdout.
+expect_usage_error() {
+  name=$1
+  shift
+  "$HOST" "$@" >"$WORK/out" 2>"$WORK/err"
+  status=$?
+  if [ "$status" -ne 2 ] || [ "$(wc -l <"$WORK/err")" -ne 1 ] || [ -s "$WORK/out" ]; then
+    fail "$name (exit $status, stderr: $(cat "$WORK/err"))"
+  else
+    echo "ok - $name"
+  fi
+}
+
+printf 'abc' >"$WORK/abc"
+: >"$WORK/empty"
+head -c 10000 /dev/urandom >"$WORK/random"
+for file in abc empty random; do
+  expected=$(sha256sum "$WORK/$file" | cut -d ' ' -f 1)
+  actual=$("$HOST" sha256 --agent "$AGENT" "$WORK/$file")
+  if [ "$actual" = "$expected" ]; then echo "ok - sha256 of $file matches sha256sum"; else fail "sha256 of $file: $actual, expected $expected"; fi
+done
+
+output=$("$HOST" boot --agent "$AGENT" --flash "$WORK/flash.img" --slot-size 65536)
+if echo "$output" | grep -q "^\[info\] otau agent .* booted$" && [ "$(wc -c <"$WORK/flash.img")" -eq $((8192 + 2 * 65536)) ]; then
+  echo "ok - boot prints the agent's log and creates the flash image"
+else
+  fail "boot printed '$output'"
+fi
+
+expect_usage_error "no command is a usage error" 
+expect_usage_error "an unknown command is a usage error" frobnicate
+expect_usage_error "an unknown option is a usage error" sha256 --agent "$AGENT" --fast "$WORK/abc"
+expect_usage_error "sha256 without --agent is a usage error" sha256 "$WORK/abc"
+expect_usage_error "sha256 of a missing file is a usage error" sha256 --agent "$AGENT" "$WORK/missing"
+expect_usage_error "a missing agent is a usage error" sha256 --agent "$WORK/missing.wasm" "$WORK/abc"
+expect_usage_error "a non-numeric size is a usage error" boot --agent "$AGENT" --sector-size big
+expect_usage_error "a flash image of the wrong size is a usage error" boot --agent "$AGENT" --flash "$WORK/abc"
+expect_usage_error "boot takes no file argument" boot --agent "$AGENT" "$WORK/abc"
+
+"$HOST" sha256 --agent "$WORK/abc" "$WORK/abc" >/dev/null 2>"$WORK/err"
+status=$?
+if [ "$status" -eq 1 ] && grep -q "the agent module is not valid" "$WORK/err"; then
+  echo "ok - a file that is not a module fails with exit status 1"
+else
+  fail "a file that is not a module (exit $status, stderr: $(cat "$WORK/err"))"
+fi
+
+[ "$FAILURES" -eq 0 ] || { echo "$FAILURES CLI check(s) failed" >&2; exit 1; }

@@ -1,0 +1,184 @@
+/* The host's imports: every guest pointer is checked against the memory wasm3 really allocated
+ * (the memory limit), and flash calls reach the HAL with the ABI's results. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "test_device.h"
+
+static const char *probe_path;
+
+#define MEMORY_LIMIT (32u * 1024u)
+
+static int32_t call(struct test_device *test, const char *name, uint32_t argc, const uint32_t *args,
+                    int *status)
+{
+    int32_t result = -999;
+    *status = otau_agent_call(test->agent, name, argc, args, &result);
+    return result;
+}
+
+static void open_probe(struct test_device *test)
+{
+    struct otau_agent_config config = {.memory_limit = MEMORY_LIMIT};
+    test_device_open(test, probe_path, &config);
+    CHECK_INT(otau_agent_start(test->agent), OTAU_AGENT_OK);
+}
+
+static void log_with_a_valid_pointer_reaches_the_hal_log(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    call(&test, "call_log", 2, (uint32_t[]){16, 16}, &status);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    CHECK_CONTAINS(test_device_log(&test), "[info] probe says hello\n");
+    test_device_close(&test);
+}
+
+static void log_reaching_past_the_memory_limit_traps_instead_of_logging(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    call(&test, "call_log", 2, (uint32_t[]){MEMORY_LIMIT - 8, 16}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    CHECK_CONTAINS(otau_agent_error(test.agent), "out of bounds memory access");
+    CHECK(strstr(test_device_log(&test), "[info]") == NULL);
+    test_device_close(&test);
+}
+
+static void a_pointer_inside_the_page_but_past_the_limit_is_refused(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    /* The module sees a 64 KiB page; the host allocated only MEMORY_LIMIT bytes of it. */
+    call(&test, "call_log", 2, (uint32_t[]){40000, 1}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    test_device_close(&test);
+}
+
+static void flash_write_whose_pointer_plus_length_wraps_is_refused(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    call(&test, "call_flash_write", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 0xFFFFFFF0u, 32}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    uint8_t back[32];
+    CHECK_INT(file_flash_read(test.device.flash, OTAU_AREA_SLOT_A, 0, back, 32), OTAU_FLASH_OK);
+    for (int i = 0; i < 32; i++) CHECK_INT(back[i], 0xFF);
+    test_device_close(&test);
+}
+
+static void flash_read_into_memory_past_the_limit_is_refused(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    call(&test, "call_flash_read", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 0, MEMORY_LIMIT - 4, 8},
+         &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    CHECK_CONTAINS(otau_agent_error(test.agent), "call_flash_read");
+    test_device_close(&test);
+}
+
+static void flash_info_with_an_output_past_the_limit_is_refused(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    call(&test, "call_flash_info", 2, (uint32_t[]){OTAU_AREA_SLOT_A, MEMORY_LIMIT - 8}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    test_device_close(&test);
+}
+
+static void flash_info_writes_the_geometry_as_four_little_endian_words(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    CHECK_INT(call(&test, "call_flash_info", 2, (uint32_t[]){OTAU_AREA_SLOT_B, 128}, &status), 0);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    CHECK_INT(call(&test, "load_u32", 1, (uint32_t[]){128}, &status), 256 * 1024);
+    CHECK_INT(call(&test, "load_u32", 1, (uint32_t[]){132}, &status), 4096);
+    CHECK_INT(call(&test, "load_u32", 1, (uint32_t[]){136}, &status), 4);
+    CHECK_INT(call(&test, "load_u32", 1, (uint32_t[]){140}, &status), 0xFF);
+    CHECK_INT(call(&test, "call_flash_info", 2, (uint32_t[]){3, 128}, &status), OTAU_FLASH_NO_SUCH_AREA);
+    test_device_close(&test);
+}
+
+static void flash_write_and_read_move_bytes_between_memory_and_flash(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 4096, 64, 8}, &status),
+              OTAU_FLASH_OK);
+    uint8_t back[8];
+    CHECK_INT(file_flash_read(test.device.flash, OTAU_AREA_SLOT_A, 4096, back, 8), OTAU_FLASH_OK);
+    CHECK_INT(back[0], 0xDE);
+    CHECK_INT(back[7], 0x04);
+    CHECK_INT(call(&test, "call_flash_read", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 4096, 256, 8}, &status),
+              OTAU_FLASH_OK);
+    CHECK_INT((uint32_t)call(&test, "load_u32", 1, (uint32_t[]){256}, &status), 0xEFBEADDEu);
+    CHECK_INT(call(&test, "load_u32", 1, (uint32_t[]){260}, &status), 0x04030201);
+    test_device_close(&test);
+}
+
+static void flash_refusals_reach_the_agent_as_abi_codes(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){9, 0, 64, 8}, &status),
+              OTAU_FLASH_NO_SUCH_AREA);
+    CHECK_INT(call(&test, "call_flash_read", 4, (uint32_t[]){OTAU_AREA_BOOT_RECORD, 8192, 256, 1}, &status),
+              OTAU_FLASH_OUT_OF_RANGE);
+    CHECK_INT(call(&test, "call_flash_erase", 3, (uint32_t[]){OTAU_AREA_SLOT_A, 1, 4096}, &status),
+              OTAU_FLASH_MISALIGNED);
+    CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 64, 8}, &status),
+              OTAU_FLASH_OK);
+    CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 64, 8}, &status),
+              OTAU_FLASH_NOT_ERASED);
+    CHECK_INT(call(&test, "call_flash_erase", 3, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 4096}, &status),
+              OTAU_FLASH_OK);
+    CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 64, 8}, &status),
+              OTAU_FLASH_OK);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    test_device_close(&test);
+}
+
+static void a_device_without_flash_reports_no_such_area(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    file_flash_close(test.device.flash);
+    test.device.flash = NULL;
+    int status;
+    CHECK_INT(call(&test, "call_flash_info", 2, (uint32_t[]){OTAU_AREA_SLOT_A, 128}, &status),
+              OTAU_FLASH_NO_SUCH_AREA);
+    CHECK_INT(call(&test, "call_flash_erase", 3, (uint32_t[]){OTAU_AREA_SLOT_A, 0, 4096}, &status),
+              OTAU_FLASH_NO_SUCH_AREA);
+    test_device_close(&test);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_agent_imports <import_probe.wasm>\n");
+        return 2;
+    }
+    probe_path = argv[1];
+    RUN_TEST(log_with_a_valid_pointer_reaches_the_hal_log);
+    RUN_TEST(log_reaching_past_the_memory_limit_traps_instead_of_logging);
+    RUN_TEST(a_pointer_inside_the_page_but_past_the_limit_is_refused);
+    RUN_TEST(flash_write_whose_pointer_plus_length_wraps_is_refused);
+    RUN_TEST(flash_read_into_memory_past_the_limit_is_refused);
+    RUN_TEST(flash_info_with_an_output_past_the_limit_is_refused);
+    RUN_TEST(flash_info_writes_the_geometry_as_four_little_endian_words);
+    RUN_TEST(flash_write_and_read_move_bytes_between_memory_and_flash);
+    RUN_TEST(flash_refusals_reach_the_agent_as_abi_codes);
+    RUN_TEST(a_device_without_flash_reports_no_such_area);
+    return check_exit_status();
+}

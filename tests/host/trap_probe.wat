@@ -1,0 +1,23 @@
+;; Ways for an agent to fail, and a counter that shows whether an instance is fresh.
+(module
+  (import "env" "fatal" (func $fatal (param i32 i32 i32 i32)))
+  (memory (export "memory") 1 1)
+  (data (i32.const 32) "assertion failed in probe.ts")
+  (global $calls (mut i32) (i32.const 0))
+
+  (func (export "count_calls") (result i32)
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (global.get $calls))
+  (func (export "abort_with_fatal")
+    (call $fatal (i32.const 32) (i32.const 28) (i32.const 12) (i32.const 7))
+    unreachable)
+  (func (export "fatal_with_pointer_past_memory")
+    (call $fatal (i32.const 65500) (i32.const 100) (i32.const 1) (i32.const 1))
+    unreachable)
+  (func (export "execute_unreachable")
+    unreachable)
+  (func $recurse (export "recurse_forever")
+    (call $recurse))
+  (func (export "load_past_memory_limit") (result i32)
+    (i32.load (i32.const 40000)))
+)
