@@ -47,10 +47,15 @@ export function agentAbort(message: string | null, fileName: string | null, line
   unreachable();
 }
 
-/** Logs a constant message: string literals live in static data, so this allocates nothing. */
-export function logText(level: LogLevel, text: string): void {
-  const bytes = copyText(text, 0);
-  log(level, textScratch, bytes);
+/**
+ * Logs up to three constant strings as one line. String literals live in static data
+ * and the parts are joined in scratch memory, so this allocates nothing (a `+` would).
+ */
+export function logText(level: LogLevel, first: string, second: string = "", third: string = ""): void {
+  let at = copyText(first, 0);
+  at = copyText(second, at);
+  at = copyText(third, at);
+  log(level, textScratch, at);
 }
 
 // ---- Flash (docs/abi.md "Flash"). Areas are described by the host; see storage/areas.ts.
@@ -69,3 +74,39 @@ export declare function flash_write(area: i32, offset: u32, ptr: usize, len: u32
 /** `offset` and `len` multiples of the area's sector size. */
 @external("env", "flash_erase")
 export declare function flash_erase(area: i32, offset: u32, len: u32): i32;
+
+// ---- Reports, transport and device effects (docs/abi.md "Updates").
+
+/** Channels of `report`. */
+export const enum Channel {
+  /** Murano: an otau_in document to write to the `otau_in` resource. */
+  MuranoOtauIn = 0,
+  /** Kaa: an `applied` document to publish on `kp1/<app>/cmx_ota/<token>/applied/json`. */
+  KaaApplied = 1,
+  /** Kaa: a status in otau_in form, for the device's own log or UI (Kaa has no progress resource). */
+  KaaStatus = 2,
+}
+
+/** Deliver `len` bytes of a UTF-8 JSON document on `channel`. */
+@external("env", "report")
+export declare function report(channel: i32, ptr: usize, len: usize): void;
+
+/**
+ * Start an HTTP(S) GET of the URL at ptr/len, asking for bytes from `offset` on (a Range
+ * request when offset > 0). The host answers later with on_response, on_data…, on_data_end.
+ * Returns 0 when started, negative when the host cannot start it now.
+ */
+@external("env", "fetch")
+export declare function fetch(ptr: usize, len: usize, offset: u32): i32;
+
+/** Abandon the transfer in progress; no further on_data/on_data_end for it. */
+@external("env", "fetch_cancel")
+export declare function fetch_cancel(): void;
+
+/** A `JSON` config's payload object (UTF-8 JSON at ptr/len) for the application to apply. 0 = applied. */
+@external("env", "apply_json")
+export declare function apply_json(ptr: usize, len: usize): i32;
+
+/** Restart the device through the bootloader. The host may do it after the current call returns. */
+@external("env", "reset")
+export declare function reset(): void;

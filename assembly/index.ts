@@ -3,6 +3,11 @@
 import { AbiResult, IO_BUFFER_SIZE, ioBuffer } from "./io";
 import { LogLevel, logText } from "./host";
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "./crypto/sha256";
+import { AgentEvent } from "./otau/events";
+import { currentState, dispatch } from "./otau/machine";
+import { ConfigSource, setConfigEvent, setDataEndEvent, setDataEvent, setNow, setResponseEvent } from "./otau/engine";
+import { configureSetting } from "./otau/settings";
+import { startAgent } from "./otau/startup";
 
 const AGENT_VERSION = "0.1.0";
 
@@ -14,10 +19,78 @@ export function io_buffer_size(): u32 {
   return IO_BUFFER_SIZE;
 }
 
-/** The host calls this once after instantiation (and `_start`). */
-export function boot(): i32 {
-  logText(LogLevel.Info, "otau agent " + AGENT_VERSION + " booted");
+const firmwareVersion = memory.data(64);
+let firmwareVersionLength: i32 = 0;
+
+/** Optional, before boot(): the running firmware's version is in the I/O buffer (names a factory image). */
+export function firmware_version(len: u32): i32 {
+  if (len > 64) return AbiResult.LengthTooLarge;
+  memory.copy(firmwareVersion, ioBuffer, len);
+  firmwareVersionLength = <i32>len;
   return AbiResult.Ok;
+}
+
+/** Optional, before boot(): a device setting (otau/settings.ts). -3 when unknown or out of range. */
+export function configure(setting: i32, value: u32): i32 {
+  return configureSetting(setting, value) ? AbiResult.Ok : AbiResult.BadArgument;
+}
+
+/**
+ * The device has started: the agent reads its boot record and reports the installed
+ * version (or the trial boot in progress). Returns 0, or a negative storage status
+ * when the flash could not be read (the agent then stays idle).
+ */
+export function boot(): i32 {
+  logText(LogLevel.Info, "otau agent ", AGENT_VERSION, " booted");
+  return startAgent(firmwareVersion, firmwareVersionLength);
+}
+
+/** A document of `len` bytes is in the I/O buffer (if longer than the buffer: its start, and its full length). */
+export function on_config(source: i32, len: u32): i32 {
+  if (source < ConfigSource.MuranoConfigOtau || source > ConfigSource.KaaResponse) return AbiResult.BadArgument;
+  setConfigEvent(<ConfigSource>source, len);
+  dispatch(AgentEvent.Config);
+  return AbiResult.Ok;
+}
+
+/** The server answered the fetch: HTTP status, first byte offset of the body, whole resource length (0 unknown). */
+export function on_response(httpStatus: i32, rangeStart: u32, totalLength: u32): i32 {
+  setResponseEvent(httpStatus, rangeStart, totalLength);
+  dispatch(AgentEvent.Response);
+  return AbiResult.Ok;
+}
+
+/** `len` bytes of the body are in the I/O buffer. */
+export function on_data(len: u32): i32 {
+  if (len > <u32>IO_BUFFER_SIZE) return AbiResult.LengthTooLarge;
+  setDataEvent(len);
+  dispatch(AgentEvent.Data);
+  return AbiResult.Ok;
+}
+
+/** The transfer ended: ok = 1 when the body arrived complete, 0 when it failed. */
+export function on_data_end(ok: i32): i32 {
+  setDataEndEvent(ok != 0);
+  dispatch(AgentEvent.DataEnd);
+  return AbiResult.Ok;
+}
+
+/** Time passes: a monotonic millisecond clock (wraps after 49 days; differences stay right). */
+export function on_tick(nowMs: u32): i32 {
+  setNow(nowMs);
+  dispatch(AgentEvent.Tick);
+  return AbiResult.Ok;
+}
+
+/** The application vouches that the running image works. */
+export function on_healthy(): i32 {
+  dispatch(AgentEvent.Healthy);
+  return AbiResult.Ok;
+}
+
+/** The machine's state (otau/events.ts AgentState), for hosts and tests. */
+export function agent_state(): i32 {
+  return currentState();
 }
 
 // A hash the host drives directly over the I/O buffer: used to check runtimes

@@ -12,4 +12,6 @@ export const enum AbiResult {
   LengthTooLarge = -1,
   /** The call is not valid in the agent's current state. */
   WrongState = -2,
+  /** An argument is out of its range (unknown source, setting or value). */
+  BadArgument = -3,
 }

@@ -15,10 +15,23 @@ export interface FlashImports {
   flash_erase(area: number, offset: number, len: number): number;
 }
 
-/** What a Node host supplies. Unset parts get a default (log dropped, no flash). */
+/** `report` channels (assembly/host.ts Channel). */
+export enum Channel { MuranoOtauIn = 0, KaaApplied = 1, KaaStatus = 2 }
+
+/**
+ * What a Node host supplies. Unset parts get a default: log and reports dropped, no
+ * flash, fetch refused, JSON payloads refused, reset ignored.
+ */
 export interface AgentHost {
   log?(level: LogLevel, text: string): void;
   flash?(memory: () => WebAssembly.Memory): FlashImports;
+  report?(channel: Channel, document: string): void;
+  /** Start a GET of `url` from byte `offset`; answer later through on_response/on_data/on_data_end. 0 = started. */
+  fetch?(url: string, offset: number): number;
+  fetchCancel?(): void;
+  /** A JSON config's payload object; 0 = applied. */
+  applyJson?(json: string): number;
+  reset?(): void;
 }
 
 /** The agent stopped itself (its `fatal` import): the instance must be discarded. */
@@ -46,6 +59,24 @@ interface AgentExports {
   sha256_init(): number;
   sha256_update(len: number): number;
   sha256_final(): number;
+  firmware_version(len: number): number;
+  configure(setting: number, value: number): number;
+  on_config(source: number, len: number): number;
+  on_response(status: number, rangeStart: number, total: number): number;
+  on_data(len: number): number;
+  on_data_end(ok: number): number;
+  on_tick(nowMs: number): number;
+  on_healthy(): number;
+  agent_state(): number;
+}
+
+/** Which document `onConfig` delivers (assembly/otau/engine.ts ConfigSource). */
+export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
+
+/** Device settings (assembly/otau/settings.ts). */
+export enum Setting {
+  Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
+  StallTimeoutMs = 6, TrialBoots = 7,
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
@@ -76,6 +107,11 @@ export class AgentInstance {
       fatal: (ptr: number, len: number, line: number, column: number) => {
         throw new AgentFatal(text(ptr, len), line, column);
       },
+      report: (channel: number, ptr: number, len: number) => host.report?.(channel, text(ptr, len)),
+      fetch: (ptr: number, len: number, offset: number) => (host.fetch ? host.fetch(text(ptr, len), offset >>> 0) : -1),
+      fetch_cancel: () => host.fetchCancel?.(),
+      apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : -1),
+      reset: () => host.reset?.(),
       ...(host.flash ? host.flash(getMemory) : noFlash),
     };
     const instance = await WebAssembly.instantiate(await compiledModule(path), { env });
@@ -94,8 +130,56 @@ export class AgentInstance {
     return new Uint8Array(this.exports.memory.buffer, this.exports.io_buffer(), this.exports.io_buffer_size());
   }
 
-  boot(): number {
+  /** Names the running firmware (used when the device has no boot record yet), then boots. */
+  boot(firmwareVersion?: string): number {
+    if (firmwareVersion !== undefined) {
+      const bytes = Buffer.from(firmwareVersion, "utf8");
+      this.ioBuffer().set(bytes);
+      check("firmware_version", this.exports.firmware_version(bytes.length));
+    }
     return this.exports.boot();
+  }
+
+  configure(setting: Setting, value: number): void {
+    check("configure", this.exports.configure(setting, value));
+  }
+
+  /** Delivers a document; one longer than the I/O buffer is cut to it, with its full length passed. */
+  onConfig(source: ConfigSource, document: string | Uint8Array): void {
+    const bytes = typeof document === "string" ? Buffer.from(document, "utf8") : document;
+    const io = this.ioBuffer();
+    io.set(bytes.subarray(0, io.length));
+    check("on_config", this.exports.on_config(source, bytes.length));
+  }
+
+  onResponse(status: number, rangeStart: number, total: number): void {
+    check("on_response", this.exports.on_response(status, rangeStart, total));
+  }
+
+  /** Body bytes, fed through the I/O buffer in pieces of at most its size. */
+  onData(data: Uint8Array): void {
+    const io = this.ioBuffer();
+    for (let at = 0; at < data.length; at += io.length) {
+      const chunk = data.subarray(at, at + io.length);
+      this.ioBuffer().set(chunk);
+      check("on_data", this.exports.on_data(chunk.length));
+    }
+  }
+
+  onDataEnd(ok: boolean): void {
+    check("on_data_end", this.exports.on_data_end(ok ? 1 : 0));
+  }
+
+  onTick(nowMs: number): void {
+    check("on_tick", this.exports.on_tick(nowMs >>> 0));
+  }
+
+  onHealthy(): void {
+    check("on_healthy", this.exports.on_healthy());
+  }
+
+  state(): number {
+    return this.exports.agent_state();
   }
 
   /** SHA-256 of `data` computed by the agent, fed through the I/O buffer in `chunkSize` pieces. */

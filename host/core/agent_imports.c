@@ -119,6 +119,67 @@ m3ApiRawFunction(import_flash_erase)
     m3ApiReturn(hal->flash_erase(hal->context, area, offset, len));
 }
 
+/* The refusal an import answers when the port lacks the HAL function behind it. */
+#define HOST_CANNOT -1
+
+m3ApiRawFunction(import_report)
+{
+    m3ApiGetArg(uint32_t, channel);
+    m3ApiGetArgMem(const uint8_t *, document);
+    m3ApiGetArg(uint32_t, len);
+    m3ApiCheckMem(document, len);
+    (void)_ctx;
+
+    const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
+    if (hal->publish) hal->publish(hal->context, channel, document, len);
+    m3ApiSuccess();
+}
+
+m3ApiRawFunction(import_fetch)
+{
+    m3ApiReturnType(int32_t);
+    m3ApiGetArgMem(const char *, url);
+    m3ApiGetArg(uint32_t, len);
+    m3ApiGetArg(uint32_t, offset);
+    m3ApiCheckMem(url, len);
+    (void)_ctx;
+
+    const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
+    if (!hal->fetch_start) m3ApiReturn(HOST_CANNOT);
+    m3ApiReturn(hal->fetch_start(hal->context, url, len, offset));
+}
+
+m3ApiRawFunction(import_fetch_cancel)
+{
+    (void)_ctx;
+    (void)_mem;
+    const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
+    if (hal->fetch_cancel) hal->fetch_cancel(hal->context);
+    m3ApiSuccess();
+}
+
+m3ApiRawFunction(import_apply_json)
+{
+    m3ApiReturnType(int32_t);
+    m3ApiGetArgMem(const char *, json);
+    m3ApiGetArg(uint32_t, len);
+    m3ApiCheckMem(json, len);
+    (void)_ctx;
+
+    const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
+    if (!hal->apply_json) m3ApiReturn(HOST_CANNOT);
+    m3ApiReturn(hal->apply_json(hal->context, json, len));
+}
+
+m3ApiRawFunction(import_reset)
+{
+    (void)_ctx;
+    (void)_mem;
+    const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
+    if (hal->reset) hal->reset(hal->context);
+    m3ApiSuccess();
+}
+
 static const struct agent_import {
     const char *name;
     const char *signature; /* wasm3 notation: result(arguments), i = i32, v = none */
@@ -130,6 +191,11 @@ static const struct agent_import {
     {"flash_read", "i(iiii)", import_flash_read},
     {"flash_write", "i(iiii)", import_flash_write},
     {"flash_erase", "i(iii)", import_flash_erase},
+    {"report", "v(iii)", import_report},
+    {"fetch", "i(iii)", import_fetch},
+    {"fetch_cancel", "v()", import_fetch_cancel},
+    {"apply_json", "i(ii)", import_apply_json},
+    {"reset", "v()", import_reset},
 };
 
 int agent_link_imports(struct otau_agent *agent, IM3Module module)

@@ -81,6 +81,10 @@ struct otau_hal {
     void (*fetch_cancel)(void *context);
     /* Publish one document (e.g. a status report) on a cloud channel the agent names. */
     int32_t (*publish)(void *context, uint32_t channel, const uint8_t *document, size_t len);
+
+    /* ---- Application. A `JSON` config's payload object for the application to apply:
+     * 0 when applied, a negative code when refused. NULL: every JSON payload is refused. */
+    int32_t (*apply_json)(void *context, const char *json, size_t len);
 };
 
 #ifdef __cplusplus

@@ -1,0 +1,107 @@
+// Kaa OTA Orchestrator: the cmx_ota configuration response
+// `{"configId": "<version>", "config": {<software specification>}}`, `{}` when the
+// endpoint is up to date, or an error reply with statusCode/reasonPhrase.
+import { Field, SchemaError, matchSchema } from "../json/schema";
+import { JsonType, decodeString, parseU32 } from "../json/reader";
+import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
+import { DocumentResult, checkDocument, schemaProblem } from "./document";
+import { fieldError, readPerFile, readUrls, readVersion } from "./fields";
+import {
+  Cloud, UpdateKind, clearRequest, fileCount, markSigned, namePtr, setKind, setNameLength, versionLength, versionPtr,
+} from "./update_request";
+
+const RESPONSE_FIELDS: StaticArray<Field> = [
+  new Field("configId", false, JsonType.String),
+  new Field("config", false, JsonType.Object),
+  new Field("statusCode", false, JsonType.Number),
+  new Field("reasonPhrase", false, JsonType.String),
+];
+const CONFIG_ID = 0, CONFIG = 1, STATUS_CODE = 2, REASON = 3;
+const responseFound = memory.data(4 * sizeof<usize>());
+
+// The specification is free JSON; these are the fields the agent reads by convention.
+const SPEC_FIELDS: StaticArray<Field> = [
+  new Field("link", false, JsonType.String),
+  new Field("links", false, JsonType.Array),
+  new Field("sha256", false, JsonType.String | JsonType.Array),
+  new Field("size", false, JsonType.Number | JsonType.Array),
+  new Field("upgradableFrom", false, JsonType.Array),
+  new Field("signature", false, JsonType.String),
+  new Field("keyId", false, JsonType.String),
+];
+const LINK = 0, LINKS = 1, SHA256 = 2, SIZE = 3, UPGRADABLE_FROM = 4, SIGNATURE = 5;
+const specFound = memory.data(7 * sizeof<usize>());
+
+/** Kaa's upgradableFrom array, as a slice of the document valid while it is handled (0 when absent). */
+export let upgradableFromAt: usize = 0;
+export let documentEnd: usize = 0;
+
+function found(table: usize, index: i32): usize {
+  return load<usize>(table + (<usize>index) * sizeof<usize>());
+}
+
+const REASON_CAPACITY: i32 = 160;
+const reasonText = memory.data(REASON_CAPACITY);
+
+export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: usize): DocumentResult {
+  clearRequest(req, Cloud.Kaa);
+  upgradableFromAt = 0;
+  if (!checkDocument("cmx_ota response", ptr, len, capacity)) return DocumentResult.Invalid;
+  const end = ptr + len;
+  documentEnd = end;
+  const error = matchSchema(ptr, end, RESPONSE_FIELDS, responseFound);
+  if (error != SchemaError.None) {
+    schemaProblem("cmx_ota response", error, RESPONSE_FIELDS);
+    return DocumentResult.Invalid;
+  }
+  const statusAt = found(responseFound, STATUS_CODE);
+  const statusCode = statusAt != 0 ? parseU32(statusAt, end) : 200;
+  if (statusCode >= 400) {
+    messageClear();
+    say("Kaa answered ");
+    sayNumber(statusCode);
+    const reasonAt = found(responseFound, REASON);
+    const reasonLength = reasonAt != 0 ? decodeString(reasonAt, end, reasonText, REASON_CAPACITY) : -1;
+    if (reasonLength > 0) {
+      say(": ");
+      sayBytes(reasonText, reasonLength);
+    }
+    return DocumentResult.CloudError;
+  }
+  const configIdAt = found(responseFound, CONFIG_ID);
+  const configAt = found(responseFound, CONFIG);
+  if (configIdAt == 0 && configAt == 0) return DocumentResult.UpToDate;
+  if (configIdAt == 0 || configAt == 0) {
+    messageClear();
+    say(configIdAt == 0 ? "cmx_ota response has \"config\" but no \"configId\"" : "cmx_ota response has \"configId\" but no \"config\"");
+    return DocumentResult.Invalid;
+  }
+  if (!readVersion(req, configIdAt, end, "configId")) return DocumentResult.Invalid;
+  // Kaa software has no display name: the version names it.
+  memory.copy(namePtr(req), versionPtr(req), versionLength(req));
+  setNameLength(req, versionLength(req));
+  return readSpecification(req, configAt, end);
+}
+
+function readSpecification(req: usize, specAt: usize, end: usize): DocumentResult {
+  const error = matchSchema(specAt, end, SPEC_FIELDS, specFound);
+  if (error != SchemaError.None) {
+    schemaProblem("config", error, SPEC_FIELDS);
+    return DocumentResult.Invalid;
+  }
+  const linkAt = found(specFound, LINK);
+  const linksAt = found(specFound, LINKS);
+  if ((linkAt == 0) == (linksAt == 0)) {
+    fieldError("config", linkAt == 0 ? "has neither \"link\" nor \"links\"" : "has both \"link\" and \"links\"");
+    return DocumentResult.Invalid;
+  }
+  if (linkAt != 0 ? !readUrls(req, linkAt, end, "link") : !readUrls(req, linksAt, end, "links")) return DocumentResult.Invalid;
+  setKind(req, fileCount(req) > 1 ? UpdateKind.UrlList : UpdateKind.File);
+  const sha256At = found(specFound, SHA256);
+  if (sha256At != 0 && !readPerFile(req, sha256At, end, "sha256", true)) return DocumentResult.Invalid;
+  const sizeAt = found(specFound, SIZE);
+  if (sizeAt != 0 && !readPerFile(req, sizeAt, end, "size", false)) return DocumentResult.Invalid;
+  upgradableFromAt = found(specFound, UPGRADABLE_FROM);
+  if (found(specFound, SIGNATURE) != 0) markSigned(req);
+  return DocumentResult.Update;
+}

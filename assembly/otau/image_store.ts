@@ -1,0 +1,205 @@
+// What the engine needs of flash, in the engine's terms: an image streamed into the
+// writable slot file by file, progress that survives a reset, the trial boot and its
+// confirmation. Built on storage/ (slot writer, boot record, journal); every function
+// returns 0 or a negative StorageStatus.
+import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../crypto/sha256";
+import {
+  Cloud, VERSION_BLOCK_SIZE, VERSION_CAPACITY, fingerprint, setCloud, setVersionLength, versionLength, versionPtr,
+} from "../manifest/update_request";
+import { Area, alignUp, areaLoad, areaSize, areaWriteAlign, flashRead } from "../storage/areas";
+import {
+  NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
+  bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotState, bootRecordSlotVersion, bootRecordSlotVersionLength,
+  bootRecordTrialBooted, bootRecordTrialSlot, bootRecordWritableSlot, bootRecordTrialAttempts,
+} from "../storage/boot_record";
+import {
+  journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalStage, journalVerifiedLength,
+} from "../storage/journal";
+import {
+  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterFinish, slotWriterOffset,
+  slotWriterWrite,
+} from "../storage/slot_writer";
+import { StorageStatus, storageStatusName } from "../storage/status";
+import { Setting, setting } from "./settings";
+
+export const enum BootOutcome {
+  /** Running the confirmed image. */
+  Normal = 0,
+  /** Running a new image on trial: it must call on_healthy(). */
+  OnTrial = 1,
+  /** The last trial image never confirmed; the bootloader went back to the confirmed one. */
+  RolledBack = 2,
+}
+
+const installed = memory.data(<i32>VERSION_BLOCK_SIZE, 8);
+const failedVersion = memory.data(<i32>VERSION_BLOCK_SIZE, 8);
+let writableSlot: i32 = Area.SlotB;
+let runningSlot: i32 = Area.SlotA;
+
+const hashContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
+const identity = memory.data(32);
+const chunk = memory.data(256, 8);
+let journalSavedAt: u32 = 0;
+/** How often progress is saved: a journal entry per this many durable bytes. */
+const JOURNAL_STEP: u32 = 16 * 1024;
+
+function copyVersion(into: usize, slot: i32): void {
+  const len = <i32>min<u32>(bootRecordSlotVersionLength(slot), <u32>VERSION_CAPACITY);
+  memory.copy(versionPtr(into), bootRecordSlotVersion(slot), len);
+  setVersionLength(into, len);
+}
+
+/**
+ * Reads the boot record at start-up. `ownVersion` is the running firmware's version (from
+ * the host); it names the factory image when the device has no record yet.
+ */
+export function storeBoot(ownVersion: usize, ownVersionLength: i32): i32 {
+  const cloud = <Cloud>setting(Setting.Cloud);
+  setCloud(installed, cloud);
+  setCloud(failedVersion, cloud);
+  setVersionLength(failedVersion, 0);
+  let status = bootRecordInitFactory(SIZE_UNKNOWN, ownVersion, <u32>ownVersionLength);
+  if (status != StorageStatus.Ok) return status;
+  status = bootRecordLoad();
+  if (status != StorageStatus.Ok) return status;
+  runningSlot = bootRecordTrialBooted() ? bootRecordTrialSlot() : bootRecordActiveSlot();
+  writableSlot = bootRecordWritableSlot();
+  copyVersion(installed, bootRecordActiveSlot());
+  const other = runningSlot == Area.SlotA ? Area.SlotB : Area.SlotA;
+  if (bootRecordSlotState(other) == SlotState.Failed) copyVersion(failedVersion, other);
+  return StorageStatus.Ok;
+}
+
+export function bootOutcome(): BootOutcome {
+  if (bootRecordTrialBooted()) return BootOutcome.OnTrial;
+  return versionLength(failedVersion) > 0 ? BootOutcome.RolledBack : BootOutcome.Normal;
+}
+
+/** The confirmed version as a request header (cloud and version), for reports. */
+export function installedRequestVersion(): usize { return installed; }
+/** The version that failed its trial (empty when none), as a request header. */
+export function failedRequestVersion(): usize { return failedVersion; }
+/** The trial version (on trial) into `req`'s header. */
+export function loadTrialVersion(req: usize): void { copyVersion(req, bootRecordTrialSlot()); }
+export function trialAttemptsLeft(): i32 { return bootRecordTrialAttempts(); }
+
+export function isFailedVersion(req: usize): bool {
+  const len = versionLength(failedVersion);
+  return len > 0 && len == versionLength(req) && memory.compare(versionPtr(failedVersion), versionPtr(req), len) == 0;
+}
+
+function slotName(slot: i32): string { return slot == Area.SlotA ? "A" : "B"; }
+export function inactiveSlotName(): string { return slotName(writableSlot); }
+export function activeSlotName(): string { return slotName(runningSlot); }
+
+export function slotCapacity(): u32 {
+  if (writableSlot == NO_SLOT || areaLoad(writableSlot) != StorageStatus.Ok) return 0;
+  return areaSize(writableSlot);
+}
+
+// ---- The image
+
+export function imageBegin(req: usize): i32 {
+  if (writableSlot == NO_SLOT) return StorageStatus.SlotInUse;
+  const prepared = bootRecordPrepareSlot(writableSlot);
+  if (prepared != StorageStatus.Ok) return prepared;
+  fingerprint(req, identity, hashContext);
+  journalSavedAt = 0;
+  return slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, 0);
+}
+
+export function imageWrite(ptr: usize, len: u32): i32 {
+  return slotWriterWrite(ptr, len);
+}
+
+/** Bytes of the image so far: where the next byte goes. */
+export function imageLength(): u32 {
+  return slotWriterOffset();
+}
+
+/**
+ * Discards what was written from `fileStart` on. The writer may only be able to go back
+ * to the start of a sector; the caller compares imageLength() with what it asked for.
+ */
+export function imageRewind(fileStart: u32): i32 {
+  return slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, fileStart);
+}
+
+/** Saves progress every JOURNAL_STEP durable bytes (a journal entry, not an erase). */
+export function noteProgress(req: usize, fileIndex: i32, fileStart: u32): void {
+  const durable = slotWriterDurableLength();
+  if (durable < journalSavedAt + JOURNAL_STEP) return;
+  // The journal's stage field carries the file's start offset in the slot.
+  if (journalRecord(identity, <u32>fileIndex, durable, fileStart) == StorageStatus.Ok) journalSavedAt = durable;
+}
+
+/**
+ * Ends file data at `fileStart + length`: pads to the write alignment, then hashes the file
+ * as read back from flash into `digest`. The next file starts at imageLength().
+ */
+export function imageEndFile(fileStart: u32, length: u32, digest: usize): i32 {
+  const finished = slotWriterFinish();
+  if (finished != StorageStatus.Ok) return finished;
+  const end = alignUp(fileStart + length, areaWriteAlign(writableSlot));
+  const reopened = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, end);
+  if (reopened != StorageStatus.Ok) return reopened;
+  sha256Init(hashContext);
+  for (let at: u32 = 0; at < length; at += 256) {
+    const n = min<u32>(256, length - at);
+    const read = flashRead(writableSlot, fileStart + at, chunk, n);
+    if (read != StorageStatus.Ok) return read;
+    sha256Update(hashContext, chunk, n);
+  }
+  sha256Final(hashContext, digest);
+  return StorageStatus.Ok;
+}
+
+/** Seals the image; `digest` receives the SHA-256 of the whole slot image. */
+export function imageFinish(digest: usize): i32 {
+  const finished = slotWriterFinish();
+  if (finished != StorageStatus.Ok) return finished;
+  memory.copy(digest, slotWriterDigest(), 32);
+  return StorageStatus.Ok;
+}
+
+export function imageSize(): u32 {
+  return slotWriterOffset();
+}
+
+export function markTrial(req: usize, digest: usize): i32 {
+  return bootRecordArmTrial(
+    writableSlot, slotWriterOffset(), digest, versionPtr(req), <u32>versionLength(req), <i32>setting(Setting.TrialBoots),
+  );
+}
+
+export function confirmTrial(): i32 {
+  return bootRecordConfirm();
+}
+
+// ---- Resume after a reset
+
+export function resumeOffered(req: usize): bool {
+  if (journalLoad() != StorageStatus.Ok) return false;
+  fingerprint(req, identity, hashContext);
+  return journalMatches(identity);
+}
+
+export function resumeFileIndex(): i32 { return <i32>journalFileIndex(); }
+export function resumeFileStart(): u32 { return journalStage(); }
+
+/** Re-reads and re-hashes what the slot already holds; fails when it is before the file's start. */
+export function imageResume(req: usize): i32 {
+  fingerprint(req, identity, hashContext);
+  const status = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, journalVerifiedLength());
+  if (status != StorageStatus.Ok) return status;
+  journalSavedAt = slotWriterDurableLength();
+  return slotWriterOffset() < journalStage() ? StorageStatus.ResumeBeyondSize : StorageStatus.Ok;
+}
+
+export function clearProgress(): void {
+  if (journalLoad() == StorageStatus.Ok) journalClear();
+}
+
+export function storageErrorText(code: i32): string {
+  return storageStatusName(<StorageStatus>code);
+}

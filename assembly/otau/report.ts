@@ -1,0 +1,82 @@
+// Serialises statuses into the clouds' documents and hands them to the host:
+// otau_in for Murano, a local status plus `applied` for Kaa. Written into static
+// memory with JSON escaping; nothing is allocated.
+import { Channel, report } from "../host";
+import { Cloud, cloudOf, versionLength, versionPtr } from "../manifest/update_request";
+import { messageLength, messagePtr } from "./message";
+import { Status, statusName } from "./status";
+
+const OUT_CAPACITY: i32 = 1536;
+const out = memory.data(OUT_CAPACITY);
+let used: i32 = 0;
+const HEX = "0123456789abcdef";
+
+function putByte(b: u32): void {
+  if (used < OUT_CAPACITY) store<u8>(out + used++, <u8>b);
+}
+
+function putText(text: string): void {
+  for (let i = 0; i < text.length; i++) putByte(text.charCodeAt(i));
+}
+
+/** A JSON string from UTF-8 bytes, escaping what RFC 8259 requires. */
+function putString(ptr: usize, len: i32): void {
+  putByte(0x22);
+  for (let i = 0; i < len; i++) {
+    const c = <u32>load<u8>(ptr + i);
+    // Room for the longest escape and the closing quote, or stop: the document stays valid.
+    if (used + 8 > OUT_CAPACITY) break;
+    if (c == 0x22 || c == 0x5c) {
+      putByte(0x5c);
+      putByte(c);
+    } else if (c < 0x20) {
+      putText("\\u00");
+      putByte(HEX.charCodeAt(c >> 4));
+      putByte(HEX.charCodeAt(c & 15));
+    } else {
+      putByte(c);
+    }
+  }
+  putByte(0x22);
+}
+
+/** The otau_in document `{"version":…,"status":…,"message":…}` for request `req`. */
+function buildOtauIn(req: usize, status: Status): void {
+  used = 0;
+  putText("{\"version\":");
+  putString(versionPtr(req), versionLength(req));
+  putText(",\"status\":\"");
+  putText(statusName(status));
+  putText("\",\"message\":");
+  putString(messagePtr(), messageLength());
+  putByte(0x7d);
+}
+
+/** Reports `status` of request `req` with the current message. */
+export function reportStatus(req: usize, status: Status): void {
+  buildOtauIn(req, status);
+  report(cloudOf(req) == Cloud.Murano ? Channel.MuranoOtauIn : Channel.KaaStatus, out, used);
+  if (cloudOf(req) == Cloud.Kaa) reportKaaOutcome(req, status);
+}
+
+/** Kaa hears only outcomes: `applied` with the configId, and a statusCode + reason when it failed. */
+function reportKaaOutcome(req: usize, status: Status): void {
+  let code = 0;
+  if (status == Status.TestError) code = 400;
+  else if (status == Status.DownloadError || status == Status.InstallError) code = 500;
+  else if (status == Status.InstallAborted) code = 409;
+  else if (status != Status.InstalledVersion) return;
+  used = 0;
+  putText("{\"configId\":");
+  putString(versionPtr(req), versionLength(req));
+  if (code != 0) {
+    putText(",\"statusCode\":");
+    putByte(0x30 + code / 100);
+    putByte(0x30 + (code / 10) % 10);
+    putByte(0x30 + code % 10);
+    putText(",\"reasonPhrase\":");
+    putString(messagePtr(), messageLength());
+  }
+  putByte(0x7d);
+  report(Channel.KaaApplied, out, used);
+}

@@ -1,0 +1,55 @@
+// What the agent says when the device starts: the installed version, or where a trial
+// boot stands. It reads the boot record once and sets the machine's first state.
+import { LogLevel, logText } from "../host";
+import { active, clearRequest, Cloud } from "../manifest/update_request";
+import { AgentState } from "./events";
+import { resetMachine } from "./machine";
+import { messageClear, say, sayBytes, sayNumber } from "./message";
+import { reportStatus } from "./report";
+import { Setting, setting } from "./settings";
+import { Status } from "./status";
+import {
+  BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, storeBoot,
+  storageErrorText, trialAttemptsLeft,
+} from "./image_store";
+import { versionLength, versionPtr } from "../manifest/update_request";
+
+/** Returns 0, or the negative StorageStatus that kept the agent from reading its flash. */
+export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
+  clearRequest(active, <Cloud>setting(Setting.Cloud));
+  const status = storeBoot(ownVersion, ownVersionLength);
+  if (status != 0) {
+    logText(LogLevel.Error, "cannot read the boot record: ", storageErrorText(status));
+    resetMachine(AgentState.Idle);
+    return status;
+  }
+  const outcome = bootOutcome();
+  if (outcome == BootOutcome.OnTrial) {
+    loadTrialVersion(active);
+    messageClear();
+    say("running version ");
+    sayBytes(versionPtr(active), versionLength(active));
+    say(" on trial (");
+    sayNumber(trialAttemptsLeft());
+    say(" boots left); waiting for the application to confirm it");
+    reportStatus(active, Status.InstallStep);
+    resetMachine(AgentState.Trial);
+    return 0;
+  }
+  const installed = installedRequestVersion();
+  if (outcome == BootOutcome.RolledBack) {
+    const failed = failedRequestVersion();
+    messageClear();
+    say("version ");
+    sayBytes(versionPtr(failed), versionLength(failed));
+    say(" was not confirmed healthy within ");
+    sayNumber(setting(Setting.TrialBoots));
+    say(" boots; rolled back to ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+    reportStatus(failed, Status.InstallError);
+  }
+  messageClear();
+  reportStatus(installed, Status.InstalledVersion);
+  resetMachine(AgentState.Idle);
+  return 0;
+}

@@ -1,0 +1,39 @@
+// Whether a slot holds the image the boot record says it holds: SHA-256 of the slot's
+// first `size` bytes, read from flash, against the recorded digest.
+import { SHA256_CONTEXT_SIZE, SHA256_DIGEST_SIZE, sha256Final, sha256Init, sha256Update } from "../crypto/sha256";
+import { areaLoad, areaSize, flashRead } from "./areas";
+import { StorageStatus } from "./status";
+
+const CHUNK: u32 = 256;
+const chunk = memory.data(<i32>CHUNK, 8);
+const context = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
+const measured = memory.data(<i32>SHA256_DIGEST_SIZE);
+
+/** Hashes [0, size) of a slot into `out` (32 bytes). */
+export function slotMeasure(slot: i32, size: u32, out: usize): StorageStatus {
+  const geometry = areaLoad(slot);
+  if (geometry != StorageStatus.Ok) return geometry;
+  if (size > areaSize(slot)) return StorageStatus.ImageTooLarge;
+  sha256Init(context);
+  for (let at: u32 = 0; at < size; at += CHUNK) {
+    const n = min(CHUNK, size - at);
+    const status = flashRead(slot, at, chunk, n);
+    if (status != StorageStatus.Ok) return status;
+    sha256Update(context, chunk, n);
+  }
+  sha256Final(context, out);
+  return StorageStatus.Ok;
+}
+
+/**
+ * 1 when the slot's first `size` bytes hash to `digest`, 0 when not (also for an empty
+ * image or one larger than the slot: neither can be booted), or a negative StorageStatus.
+ */
+export function slotImageMatches(slot: i32, size: u32, digest: usize): i32 {
+  const geometry = areaLoad(slot);
+  if (geometry != StorageStatus.Ok) return geometry;
+  if (size == 0 || size > areaSize(slot)) return 0;
+  const status = slotMeasure(slot, size, measured);
+  if (status != StorageStatus.Ok) return status;
+  return memory.compare(measured, digest, SHA256_DIGEST_SIZE) == 0 ? 1 : 0;
+}

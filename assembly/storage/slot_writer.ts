@@ -1,0 +1,234 @@
+// The slot writer: streams an image into a slot (in the manner of Zephyr's stream_flash).
+// - Erases each sector just before the first write that needs it, never the whole slot
+//   up front, so the old image survives until bytes actually arrive.
+// - Buffers at most one write-alignment unit; everything else is programmed straight
+//   from the caller's memory. The tail is padded with the area's erased value.
+// - Reads back every byte it programmed, checks it, and hashes the READ-BACK bytes, so
+//   the digest is the digest of what the bootloader will find, not of what arrived.
+// - A call that fails leaves the writer exactly as it was (its state is one static
+//   block, saved on entry and put back on failure) and returns a status naming why.
+// - Resume: begin(..., resumeFrom) re-reads [0, resume point) to rebuild the hash, so a
+//   download can continue with an HTTP Range request from `slotWriterOffset()`.
+import {
+  SHA256_CONTEXT_SIZE, SHA256_DIGEST_SIZE, sha256Final, sha256Init, sha256Update,
+} from "../crypto/sha256";
+import {
+  MAX_WRITE_ALIGN, areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign,
+  flashCheckErased, flashErase, flashRead, flashWrite, isSlot,
+} from "./areas";
+import { StorageStatus } from "./status";
+
+/** Pass as `expectedSize` when the size is not known in advance (bounded by the slot). */
+export const SIZE_UNKNOWN: u32 = 0xffffffff;
+
+@unmanaged class WriterState {
+  open: u32;
+  area: i32;
+  expectedSize: u32;
+  /** The most bytes this image may hold: the expected size, or the slot size. */
+  limit: u32;
+  hasDigest: u32;
+  /** Bytes accepted from the caller. */
+  written: u32;
+  /** Bytes programmed, read back and hashed: a multiple of the write alignment. */
+  flushed: u32;
+  /** Every sector below this offset has been erased by this writer. */
+  erasedUpTo: u32;
+  /** Bytes waiting in `pending` for a whole write-alignment unit. */
+  pendingLen: u32;
+}
+
+// One static block holds everything a failed call must leave unchanged.
+const STATE_SIZE: usize = (offsetof<WriterState>() + 7) & ~7;
+const PENDING: usize = STATE_SIZE;
+const HASH: usize = PENDING + <usize>MAX_WRITE_ALIGN;
+const BLOCK_SIZE: usize = HASH + SHA256_CONTEXT_SIZE;
+const block = memory.data(<i32>BLOCK_SIZE, 8);
+const saved = memory.data(<i32>BLOCK_SIZE, 8);
+const state = changetype<WriterState>(block);
+const pending = block + PENDING;
+const hash = block + HASH;
+
+const expectedDigest = memory.data(<i32>SHA256_DIGEST_SIZE);
+const digest = memory.data(<i32>SHA256_DIGEST_SIZE);
+
+const READ_BACK_SIZE: u32 = 512;
+const readBack = memory.data(<i32>READ_BACK_SIZE, 8);
+
+/**
+ * Opens `slot` (1 = A, 2 = B) for an image of `expectedSize` bytes (or SIZE_UNKNOWN).
+ * `expectedDigest` points at 32 bytes of SHA-256, or is 0 when there is none to check.
+ * `resumeFrom` is 0 for a fresh image, or a length from the progress journal: the writer
+ * resumes at that point rounded down to the write alignment, or at the start of its
+ * sector when the rest of that sector is not erased (a write cut short left bytes there).
+ * Flash is only read here; the resume point is then `slotWriterOffset()`.
+ */
+export function slotWriterBegin(slot: i32, expectedSize: u32, expectedDigestPtr: usize, resumeFrom: u32): StorageStatus {
+  state.open = 0;
+  if (!isSlot(slot)) return StorageStatus.NotASlot;
+  const geometry = areaLoad(slot);
+  if (geometry != StorageStatus.Ok) return geometry;
+  const slotSize = areaSize(slot);
+  if (expectedSize != SIZE_UNKNOWN && expectedSize > slotSize) return StorageStatus.ImageTooLarge;
+  const limit = expectedSize == SIZE_UNKNOWN ? slotSize : expectedSize;
+  if (resumeFrom > limit) return StorageStatus.ResumeBeyondSize;
+
+  const sector = areaSectorSize(slot);
+  let resume = resumeFrom & ~(areaWriteAlign(slot) - 1);
+  const sectorStart = resume - resume % sector;
+  let erasedUpTo = resume;
+  if (resume > sectorStart) {
+    const sectorEnd = sectorStart + sector;
+    const clean = flashCheckErased(slot, resume, sectorEnd - resume);
+    if (clean < 0) return <StorageStatus>clean;
+    if (clean == 1) erasedUpTo = sectorEnd;
+    else resume = erasedUpTo = sectorStart;
+  }
+
+  sha256Init(hash);
+  for (let at: u32 = 0; at < resume; at += READ_BACK_SIZE) {
+    const n = min(READ_BACK_SIZE, resume - at);
+    const status = flashRead(slot, at, readBack, n);
+    if (status != StorageStatus.Ok) return status;
+    sha256Update(hash, readBack, n);
+  }
+
+  state.area = slot;
+  state.expectedSize = expectedSize;
+  state.limit = limit;
+  state.hasDigest = expectedDigestPtr != 0 ? 1 : 0;
+  if (expectedDigestPtr != 0) memory.copy(expectedDigest, expectedDigestPtr, SHA256_DIGEST_SIZE);
+  state.written = resume;
+  state.flushed = resume;
+  state.erasedUpTo = erasedUpTo;
+  state.pendingLen = 0;
+  state.open = 1;
+  return StorageStatus.Ok;
+}
+
+/** Appends `len` bytes at `ptr`. On any failure the writer is as it was before the call. */
+export function slotWriterWrite(ptr: usize, len: u32): StorageStatus {
+  if (state.open == 0) return StorageStatus.WrongState;
+  if (<u64>state.written + <u64>len > <u64>state.limit) return StorageStatus.SizeExceeded;
+  memory.copy(saved, block, BLOCK_SIZE);
+  const status = append(ptr, len);
+  if (status != StorageStatus.Ok) memory.copy(block, saved, BLOCK_SIZE);
+  return status;
+}
+
+/**
+ * Ends the image: checks the size (SizeMismatch leaves the writer open and unchanged, see
+ * `slotWriterOffset()` and `slotWriterExpectedSize()`), programs the padded tail, and
+ * compares the read-back SHA-256 with the expected one. After Ok or DigestMismatch the
+ * writer is closed and `slotWriterDigest()` holds the digest of the slot's bytes.
+ */
+export function slotWriterFinish(): StorageStatus {
+  if (state.open == 0) return StorageStatus.WrongState;
+  if (state.expectedSize != SIZE_UNKNOWN && state.written != state.expectedSize) return StorageStatus.SizeMismatch;
+  if (state.pendingLen > 0) {
+    memory.copy(saved, block, BLOCK_SIZE);
+    const align = areaWriteAlign(state.area);
+    const tail = state.pendingLen;
+    memory.fill(pending + tail, areaErasedValue(state.area), align - tail);
+    const status = program(pending, align, tail);
+    if (status != StorageStatus.Ok) {
+      memory.copy(block, saved, BLOCK_SIZE);
+      return status;
+    }
+    state.pendingLen = 0;
+  }
+  sha256Final(hash, digest);
+  state.open = 0;
+  if (state.hasDigest != 0 && memory.compare(digest, expectedDigest, SHA256_DIGEST_SIZE) != 0) {
+    return StorageStatus.DigestMismatch;
+  }
+  return StorageStatus.Ok;
+}
+
+/** Forgets the image being written (no flash operation). */
+export function slotWriterAbort(): void {
+  state.open = 0;
+}
+
+export function slotWriterIsOpen(): bool {
+  return state.open != 0;
+}
+
+/** The slot being written (1 or 2). */
+export function slotWriterSlot(): i32 {
+  return state.area;
+}
+
+/** Bytes of the image accepted so far: where the download continues. */
+export function slotWriterOffset(): u32 {
+  return state.written;
+}
+
+/** Bytes of the image that are in flash and verified: the length to save in the journal. */
+export function slotWriterDurableLength(): u32 {
+  return min(state.flushed, state.written);
+}
+
+export function slotWriterExpectedSize(): u32 {
+  return state.expectedSize;
+}
+
+/** The 32-byte SHA-256 of the slot's image as read back; valid once finish has hashed it. */
+export function slotWriterDigest(): usize {
+  return digest;
+}
+
+function append(ptr: usize, len: u32): StorageStatus {
+  const align = areaWriteAlign(state.area);
+  if (state.pendingLen > 0) {
+    const take = min(align - state.pendingLen, len);
+    memory.copy(pending + state.pendingLen, ptr, take);
+    state.pendingLen += take;
+    state.written += take;
+    ptr += take;
+    len -= take;
+    if (state.pendingLen < align) return StorageStatus.Ok;
+    const status = program(pending, align, align);
+    if (status != StorageStatus.Ok) return status;
+    state.pendingLen = 0;
+  }
+  const whole = len & ~(align - 1);
+  if (whole > 0) {
+    const status = program(ptr, whole, whole);
+    if (status != StorageStatus.Ok) return status;
+    state.written += whole;
+    ptr += whole;
+    len -= whole;
+  }
+  memory.copy(pending, ptr, len);
+  state.pendingLen = len;
+  state.written += len;
+  return StorageStatus.Ok;
+}
+
+/**
+ * Programs `len` bytes (a multiple of the alignment) from `src` at the flushed offset,
+ * erasing sectors ahead of need, then reads them back, checks them against `src`, and
+ * hashes the first `imageBytes` of what was read (the rest is tail padding).
+ */
+function program(src: usize, len: u32, imageBytes: u32): StorageStatus {
+  const area = state.area;
+  const at = state.flushed;
+  const sector = areaSectorSize(area);
+  while (state.erasedUpTo < at + len) {
+    const status = flashErase(area, state.erasedUpTo, sector);
+    if (status != StorageStatus.Ok) return status;
+    state.erasedUpTo += sector;
+  }
+  const status = flashWrite(area, at, src, len);
+  if (status != StorageStatus.Ok) return status;
+  for (let done: u32 = 0; done < len; done += READ_BACK_SIZE) {
+    const n = min(READ_BACK_SIZE, len - done);
+    const read = flashRead(area, at + done, readBack, n);
+    if (read != StorageStatus.Ok) return read;
+    if (memory.compare(readBack, src + done, n) != 0) return StorageStatus.ReadBackMismatch;
+    if (done < imageBytes) sha256Update(hash, readBack, min(n, imageBytes - done));
+  }
+  state.flushed = at + len;
+  return StorageStatus.Ok;
+}

@@ -1,0 +1,95 @@
+// Every outcome of a storage call, as one enum with one name table. The agent never
+// throws (AssemblyScript's `throw` is an abort), so each call returns one of these;
+// the names are constant strings in static data, for logs and `otau_in` messages.
+
+export const enum StorageStatus {
+  Ok = 0,
+
+  // The host's flash import refused the call (same numbers as docs/abi.md "Flash").
+  FlashNoSuchArea = -1,
+  FlashOutOfRange = -2,
+  FlashMisaligned = -3,
+  FlashNotErased = -4,
+  FlashDeviceError = -5,
+  /** The host returned a negative code the ABI does not define; see `lastFlashCode()`. */
+  FlashUnknownError = -6,
+
+  // The geometry the host reported for an area cannot be used.
+  /** Size is zero or not a whole number of sectors. */
+  AreaSizeInvalid = -10,
+  /** Sector size is zero or not a multiple of the write alignment. */
+  SectorSizeInvalid = -11,
+  /** Write alignment is not a power of two from 1 to MAX_WRITE_ALIGN. */
+  WriteAlignmentInvalid = -12,
+  /** Erased value is neither 0xFF nor 0x00. */
+  ErasedValueInvalid = -13,
+  /** Area 0 cannot hold two boot-record copies plus two journal sectors. */
+  BootAreaTooSmall = -14,
+
+  // Slot writer.
+  /** The call does not fit the writer's state (no image open). */
+  WrongState = -20,
+  /** The area is not a slot (1 = A, 2 = B). */
+  NotASlot = -21,
+  /** The expected image size is larger than the slot. */
+  ImageTooLarge = -22,
+  /** More bytes arrived than the expected size (or the slot) allows. */
+  SizeExceeded = -23,
+  /** finish(): bytes received differ from the expected size; see the writer's getters. */
+  SizeMismatch = -24,
+  /** finish(): the SHA-256 of what reads back from flash differs from the expected one. */
+  DigestMismatch = -25,
+  /** Flash reads back other bytes than were just written. */
+  ReadBackMismatch = -26,
+  /** The resume point lies past the expected size. */
+  ResumeBeyondSize = -27,
+
+  // Boot record.
+  /** Neither copy of the boot record is valid. */
+  NoRecord = -30,
+  /** The slot holds the running or fallback image and must not be overwritten. */
+  SlotInUse = -31,
+  /** There is no trial image that has booted, so there is nothing to confirm. */
+  NotInTrial = -32,
+  /** A version string longer than VERSION_MAX_BYTES. */
+  VersionTooLong = -33,
+  /** Trial attempts outside 1..255. */
+  AttemptsInvalid = -34,
+
+  // Progress journal.
+  /** No update is in progress (journal empty or cleared). */
+  NoProgress = -40,
+}
+
+/** A constant name for every status: no allocation. */
+export function storageStatusName(status: StorageStatus): string {
+  switch (status) {
+    case StorageStatus.Ok: return "ok";
+    case StorageStatus.FlashNoSuchArea: return "flash: no such area";
+    case StorageStatus.FlashOutOfRange: return "flash: out of range";
+    case StorageStatus.FlashMisaligned: return "flash: misaligned";
+    case StorageStatus.FlashNotErased: return "flash: target not erased";
+    case StorageStatus.FlashDeviceError: return "flash: device error";
+    case StorageStatus.FlashUnknownError: return "flash: unknown error code";
+    case StorageStatus.AreaSizeInvalid: return "area size is not a whole number of sectors";
+    case StorageStatus.SectorSizeInvalid: return "sector size is not a multiple of the write alignment";
+    case StorageStatus.WriteAlignmentInvalid: return "write alignment is not a power of two up to 32";
+    case StorageStatus.ErasedValueInvalid: return "erased value is neither 0xFF nor 0x00";
+    case StorageStatus.BootAreaTooSmall: return "boot-record area too small for two copies and a journal";
+    case StorageStatus.WrongState: return "no image is being written";
+    case StorageStatus.NotASlot: return "area is not a slot";
+    case StorageStatus.ImageTooLarge: return "image larger than the slot";
+    case StorageStatus.SizeExceeded: return "more data than the expected size";
+    case StorageStatus.SizeMismatch: return "image size differs from the expected size";
+    case StorageStatus.DigestMismatch: return "image SHA-256 differs from the expected digest";
+    case StorageStatus.ReadBackMismatch: return "flash read back differs from what was written";
+    case StorageStatus.ResumeBeyondSize: return "resume point past the expected size";
+    case StorageStatus.NoRecord: return "no valid boot record";
+    case StorageStatus.SlotInUse: return "slot holds the running or fallback image";
+    case StorageStatus.NotInTrial: return "no booted trial image to confirm";
+    case StorageStatus.VersionTooLong: return "version string too long";
+    case StorageStatus.AttemptsInvalid: return "trial attempts outside 1..255";
+    case StorageStatus.NoProgress: return "no update in progress";
+  }
+  return "unknown storage status";
+}

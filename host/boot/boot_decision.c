@@ -1,0 +1,107 @@
+#include "boot_decision.h"
+
+#include <string.h>
+
+#include "boot_sha256.h"
+#include "boot_status.h"
+
+static int other_slot(int slot) { return slot == BOOT_AREA_SLOT_A ? BOOT_AREA_SLOT_B : BOOT_AREA_SLOT_A; }
+
+/* 1 when the slot's first `size` bytes hash to `digest`; 0 when not, or when the image is
+ * empty or larger than the slot; or a negative status. */
+static int image_matches(const struct boot_flash *flash, int slot, uint32_t size, const uint8_t *digest)
+{
+    static uint8_t chunk[256];
+    struct boot_sha256 hash;
+    uint8_t measured[BOOT_SHA256_DIGEST_SIZE];
+    if (size == 0 || size > flash->areas[slot].size) return 0;
+    boot_sha256_init(&hash);
+    for (uint32_t at = 0; at < size; at += sizeof chunk) {
+        uint32_t n = size - at < sizeof chunk ? size - at : (uint32_t)sizeof chunk;
+        int code = flash->read(flash->context, slot, at, chunk, n);
+        if (code != 0) return code <= -1 && code >= -5 ? code : BOOT_FLASH_UNKNOWN_ERROR;
+        boot_sha256_update(&hash, chunk, n);
+    }
+    boot_sha256_final(&hash, measured);
+    return memcmp(measured, digest, sizeof measured) == 0 ? 1 : 0;
+}
+
+static int decided(struct boot_decision *decision, int slot, enum boot_rule rule)
+{
+    decision->slot = slot;
+    decision->rule = rule;
+    return BOOT_OK;
+}
+
+int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
+{
+    struct boot_record *record = &decision->record;
+    decision->trial_failed = false;
+    decision->writes_record = false;
+    decision->slot = BOOT_NO_SLOT;
+    decision->rule = BOOT_RULE_NOTHING_BOOTABLE;
+    int status = boot_record_area_check(flash);
+    if (status != BOOT_OK) return status;
+    for (int slot = BOOT_AREA_SLOT_A; slot <= BOOT_AREA_SLOT_B; slot++) {
+        status = boot_area_check(flash, slot);
+        if (status != BOOT_OK) return status;
+    }
+    status = boot_record_load(flash, record);
+    if (status == BOOT_NO_RECORD) return decided(decision, BOOT_AREA_SLOT_A, BOOT_RULE_NO_RECORD);
+    if (status != BOOT_OK) return status;
+
+    int trial = boot_record_trial(record);
+    if (trial != BOOT_NO_SLOT) {
+        int attempts = boot_record_attempts(record);
+        if (attempts > 1 && boot_record_slot_state(record, trial) == BOOT_SLOT_TRIAL) {
+            int matches = image_matches(flash, trial, boot_record_slot_size(record, trial), boot_record_slot_digest(record, trial));
+            if (matches < 0) return matches;
+            if (matches == 1) {
+                boot_record_set_trial(record, trial, attempts - 1, true);
+                decision->writes_record = true;
+                return decided(decision, trial, BOOT_RULE_TRIAL_BOOT);
+            }
+        }
+        boot_record_set_slot_state(record, trial, BOOT_SLOT_FAILED);
+        boot_record_set_trial(record, BOOT_NO_SLOT, 0, false);
+        decision->trial_failed = true;
+        decision->writes_record = true;
+    }
+
+    int active = boot_record_active(record);
+    if (boot_record_slot_state(record, active) == BOOT_SLOT_CONFIRMED) {
+        int matches = image_matches(flash, active, boot_record_slot_size(record, active), boot_record_slot_digest(record, active));
+        if (matches < 0) return matches;
+        if (matches == 1) return decided(decision, active, BOOT_RULE_ACTIVE);
+    }
+    int other = other_slot(active);
+    if (boot_record_slot_state(record, other) == BOOT_SLOT_CONFIRMED) {
+        int matches = image_matches(flash, other, boot_record_slot_size(record, other), boot_record_slot_digest(record, other));
+        if (matches < 0) return matches;
+        if (matches == 1) {
+            boot_record_set_slot_state(record, active, BOOT_SLOT_FAILED);
+            boot_record_set_active(record, other);
+            decision->writes_record = true;
+            return decided(decision, other, BOOT_RULE_OTHER_CONFIRMED);
+        }
+    }
+    return decided(decision, BOOT_NO_SLOT, BOOT_RULE_NOTHING_BOOTABLE);
+}
+
+int boot_decision_apply(const struct boot_flash *flash, struct boot_decision *decision)
+{
+    if (!decision->writes_record) return BOOT_OK;
+    return boot_record_store(flash, &decision->record);
+}
+
+const char *boot_rule_name(enum boot_rule rule)
+{
+    switch (rule) {
+    case BOOT_RULE_NO_RECORD: return "no-record";
+    case BOOT_RULE_TRIAL_BOOT: return "trial-boot";
+    case BOOT_RULE_ACTIVE: return "active";
+    case BOOT_RULE_OTHER_CONFIRMED: return "other-confirmed";
+    case BOOT_RULE_NOTHING_BOOTABLE: return "nothing-bootable";
+    }
+    return "unknown";
+}
