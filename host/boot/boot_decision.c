@@ -53,7 +53,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
     int trial = boot_record_trial(record);
     if (trial != BOOT_NO_SLOT) {
         int attempts = boot_record_attempts(record);
-        if (attempts > 1 && boot_record_slot_state(record, trial) == BOOT_SLOT_TRIAL) {
+        if (attempts > 0 && boot_record_slot_state(record, trial) == BOOT_SLOT_TRIAL) {
             int matches = image_matches(flash, trial, boot_record_slot_size(record, trial), boot_record_slot_digest(record, trial));
             if (matches < 0) return matches;
             if (matches == 1) {
