@@ -13,7 +13,7 @@
 #define FILE_FLASH_MAX_TOTAL (256u * 1024u * 1024u)
 
 const struct file_flash_geometry file_flash_default_geometry = {
-    .area_size = {8u * 1024u, 256u * 1024u, 256u * 1024u},
+    .area_size = {16u * 1024u, 256u * 1024u, 256u * 1024u},
     .sector_size = 4096,
     .write_align = 4,
     .erased_value = 0xFF,

@@ -24,7 +24,8 @@ struct file_flash_geometry {
     bool and_writes;
 };
 
-/* 8 KiB boot record (two sectors), two 256 KiB slots, 4 KiB sectors, 4-byte writes, 0xFF. */
+/* 16 KiB boot record (four sectors: the agent keeps two record copies and two journal pages),
+ * two 256 KiB slots, 4 KiB sectors, 4-byte writes, erased 0xFF. */
 extern const struct file_flash_geometry file_flash_default_geometry;
 
 struct file_flash;

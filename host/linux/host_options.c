@@ -28,7 +28,7 @@ static const struct option_spec {
      "<image>", "flash image file, created erased if missing (default: in memory)"},
     {"--boot-record-size", HOST_OPTIONS_FLASH, VALUE_U32,
      offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_BOOT_RECORD]),
-     "<bytes>", "area 0 (default 8192)"},
+     "<bytes>", "area 0, at least four sectors (default 16384)"},
     {"--slot-size", HOST_OPTIONS_FLASH, VALUE_U32,
      offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_SLOT_A]),
      "<bytes>", "areas 1 and 2, slot A and slot B (default 262144)"},

@@ -36,8 +36,8 @@ for file in abc empty random; do
   if [ "$actual" = "$expected" ]; then echo "ok - sha256 of $file matches sha256sum"; else fail "sha256 of $file: $actual, expected $expected"; fi
 done
 
-output=$("$HOST" boot --agent "$AGENT" --flash "$WORK/flash.img" --slot-size 65536)
-if echo "$output" | grep -q "^\[info\] otau agent .* booted$" && [ "$(wc -c <"$WORK/flash.img")" -eq $((8192 + 2 * 65536)) ]; then
+output=$("$HOST" boot --agent "$AGENT" --flash "$WORK/flash.img" --boot-record-size 16384 --slot-size 65536)
+if echo "$output" | grep -q "^\[info\] otau agent .* booted$" && [ "$(wc -c <"$WORK/flash.img")" -eq $((16384 + 2 * 65536)) ]; then
   echo "ok - boot prints the agent's log and creates the flash image"
 else
   fail "boot printed '$output'"

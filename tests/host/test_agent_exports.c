@@ -9,7 +9,7 @@ static const char *agent_path;
 
 static void open_agent(struct test_device *test)
 {
-    test_device_open(test, agent_path, NULL); /* the default 32 KiB memory limit */
+    test_device_open(test, agent_path, NULL); /* the default memory limit */
     int status = otau_agent_start(test->agent);
     CHECK_INT(status, OTAU_AGENT_OK);
     if (status != OTAU_AGENT_OK) fprintf(stderr, "start failed: %s\n", otau_agent_error(test->agent));

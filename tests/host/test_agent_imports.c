@@ -128,12 +128,13 @@ static void flash_write_and_read_move_bytes_between_memory_and_flash(void)
 
 static void flash_refusals_reach_the_agent_as_abi_codes(void)
 {
+    uint32_t boot_record_size = file_flash_default_geometry.area_size[OTAU_AREA_BOOT_RECORD];
     struct test_device test;
     open_probe(&test);
     int status;
     CHECK_INT(call(&test, "call_flash_write", 4, (uint32_t[]){9, 0, 64, 8}, &status),
               OTAU_FLASH_NO_SUCH_AREA);
-    CHECK_INT(call(&test, "call_flash_read", 4, (uint32_t[]){OTAU_AREA_BOOT_RECORD, 8192, 256, 1}, &status),
+    CHECK_INT(call(&test, "call_flash_read", 4, (uint32_t[]){OTAU_AREA_BOOT_RECORD, boot_record_size, 256, 1}, &status),
               OTAU_FLASH_OUT_OF_RANGE);
     CHECK_INT(call(&test, "call_flash_erase", 3, (uint32_t[]){OTAU_AREA_SLOT_A, 1, 4096}, &status),
               OTAU_FLASH_MISALIGNED);
@@ -163,6 +164,67 @@ static void a_device_without_flash_reports_no_such_area(void)
     test_device_close(&test);
 }
 
+/* What the test transport saw of the last publish. */
+static uint32_t published_channel;
+static char published[64];
+
+static int32_t record_publish(void *context, uint32_t channel, const uint8_t *document, size_t len)
+{
+    (void)context;
+    published_channel = channel;
+    snprintf(published, sizeof published, "%.*s", (int)len, (const char *)document);
+    return 0;
+}
+
+static void report_hands_the_document_to_the_transport(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    test.hal.publish = record_publish;
+    published[0] = '\0';
+    int status;
+    call(&test, "call_report", 3, (uint32_t[]){7, 16, 10}, &status);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    CHECK_INT(published_channel, 7);
+    CHECK_CONTAINS(published, "probe says");
+    test_device_close(&test);
+}
+
+static void report_reaching_past_the_memory_limit_traps_before_publishing(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    test.hal.publish = record_publish;
+    published[0] = '\0';
+    int status;
+    call(&test, "call_report", 3, (uint32_t[]){1, MEMORY_LIMIT - 4, 8}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    CHECK_INT(strlen(published), 0);
+    test_device_close(&test);
+}
+
+static void fetch_without_a_transport_is_refused_and_a_bad_url_pointer_traps(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    CHECK(call(&test, "call_fetch", 3, (uint32_t[]){16, 10, 0}, &status) < 0);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    call(&test, "call_fetch", 3, (uint32_t[]){MEMORY_LIMIT, 1, 0}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED);
+    test_device_close(&test);
+}
+
+static void reset_asks_the_linux_device_to_restart(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    CHECK(!test.device.reset_requested);
+    CHECK_INT(otau_agent_call(test.agent, "call_reset", 0, NULL, NULL), OTAU_AGENT_OK);
+    CHECK(test.device.reset_requested);
+    test_device_close(&test);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -180,5 +242,9 @@ int main(int argc, char **argv)
     RUN_TEST(flash_write_and_read_move_bytes_between_memory_and_flash);
     RUN_TEST(flash_refusals_reach_the_agent_as_abi_codes);
     RUN_TEST(a_device_without_flash_reports_no_such_area);
+    RUN_TEST(report_hands_the_document_to_the_transport);
+    RUN_TEST(report_reaching_past_the_memory_limit_traps_before_publishing);
+    RUN_TEST(fetch_without_a_transport_is_refused_and_a_bad_url_pointer_traps);
+    RUN_TEST(reset_asks_the_linux_device_to_restart);
     return check_exit_status();
 }
