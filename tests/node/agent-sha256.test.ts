@@ -19,9 +19,8 @@ test("the agent's SHA-256 under Node matches node:crypto for random inputs in ch
 test("sha256_update refuses a length past the I/O buffer and sha256_final refuses without an open hash", async () => {
   const module = await WebAssembly.compile(await readFile(DEFAULT_AGENT_PATH));
   const noop = () => 0;
-  const instance = await WebAssembly.instantiate(module, {
-    env: { log: noop, fatal: noop, flash_info: noop, flash_read: noop, flash_write: noop, flash_erase: noop },
-  });
+  const env = Object.fromEntries(WebAssembly.Module.imports(module).map((entry) => [entry.name, noop]));
+  const instance = await WebAssembly.instantiate(module, { env });
   const abi = instance.exports as Record<string, (...args: number[]) => number>;
   abi._start();
   assert.equal(abi.sha256_final(), -2, "final before init is WrongState");
@@ -30,9 +29,9 @@ test("sha256_update refuses a length past the I/O buffer and sha256_final refuse
   assert.equal(abi.sha256_update(abi.io_buffer_size()), 0);
 });
 
-test("boot() logs the agent version through the log import", async () => {
+test("boot() logs the agent version, and without flash returns the NoSuchArea storage status", async () => {
   const lines: string[] = [];
   const agent = await AgentInstance.load({ log: (_level, text) => lines.push(text) });
-  assert.equal(agent.boot(), 0);
+  assert.equal(agent.boot(), -1);
   assert.match(lines.join("\n"), /otau agent \d+\.\d+\.\d+ booted/);
 });
