@@ -1,0 +1,251 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { sendContent } from '../network/content-response.ts';
+import { FaultBook } from '../network/fault-book.ts';
+import { BodyTooLargeError, closeServer, listenOnLoopback, LOOPBACK_HOST, readBody, trackSockets } from '../network/loopback.ts';
+import { MuranoError, type MuranoProduct, type ResourceValue } from './product.ts';
+
+/** Murano's documented ceiling for Request-Timeout. */
+export const MAX_REQUEST_TIMEOUT_MS = 300_000;
+/** A resource value may be up to 1 MiB; leave room for the alias and encoding. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const ALIAS_PATH = '/onep:v1/stack/alias';
+
+/**
+ * The Murano HTTP Device API on loopback (PROTOCOLS.md §1): activation, resource writes and
+ * reads, long-polling, product content download with ranges, and the server timestamp.
+ */
+export class MuranoHttpDeviceApi {
+  /** Fault rules for content downloads, keyed by content id. */
+  readonly contentFaults = new FaultBook();
+  private server?: Server;
+  private sockets = new Set<Socket>();
+  private stopping = new AbortController();
+  private port = 0;
+
+  constructor(private readonly product: MuranoProduct) {}
+
+  async start(): Promise<string> {
+    if (this.server) throw new Error('the Murano HTTP API is already started');
+    this.stopping = new AbortController();
+    const server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => fail(res, 500, `emulator error: ${(error as Error).message}`));
+    });
+    this.sockets = trackSockets(server);
+    this.port = await listenOnLoopback(server);
+    this.server = server;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.stopping.abort();
+    await closeServer(server, this.sockets);
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('the Murano HTTP API is not started');
+    return `http://${LOOPBACK_HOST}:${this.port}`;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://murano.invalid');
+    const route = `${req.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /timestamp':
+        send(res, 200, String(Math.floor(this.product.clock.now() / 1000)));
+        return;
+      case 'POST /provision/activate':
+        return this.activate(req, res);
+      case 'GET /provision/download':
+      case 'HEAD /provision/download':
+        return this.download(req, res, url.searchParams);
+      case `POST ${ALIAS_PATH}`:
+        return this.write(req, res);
+      case `GET ${ALIAS_PATH}`:
+        return this.read(req, res, url.searchParams);
+      default:
+        fail(res, 404, `no Device API route for ${route}`);
+    }
+  }
+
+  private async activate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = await this.readForm(req, res);
+    if (!form) return;
+    const identity = form.get('id');
+    if (!identity) {
+      fail(res, 400, 'activation needs a form body with id=<identity>');
+      return;
+    }
+    try {
+      send(res, 200, this.product.activate(identity));
+    } catch (error) {
+      refuse(res, error);
+    }
+  }
+
+  private async write(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const identity = this.authenticate(req, res);
+    if (!identity) return;
+    const form = await this.readForm(req, res);
+    if (!form) return;
+    const writes = [...form.entries()];
+    if (writes.length === 0) {
+      fail(res, 400, 'the write body is empty; send <alias>=<urlencoded value>');
+      return;
+    }
+    // Check every alias first so a bad one leaves nothing half-written.
+    const unknown = writes.find(([alias]) => this.product.resourceWriter(alias) === undefined);
+    if (unknown) {
+      fail(res, 400, `unknown resource alias "${unknown[0]}"`);
+      return;
+    }
+    for (const [alias, value] of writes) this.product.deviceWrite(identity, alias, value);
+    send(res, 204);
+  }
+
+  private async read(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const identity = this.authenticate(req, res);
+    if (!identity) return;
+    const aliases = [...query.keys()];
+    if (aliases.length === 0) {
+      fail(res, 400, `name the aliases to read in the query, e.g. ${ALIAS_PATH}?config_otau`);
+      return;
+    }
+    const unknown = aliases.find((alias) => this.product.resourceWriter(alias) === undefined);
+    if (unknown) {
+      fail(res, 400, `unknown resource alias "${unknown}"`);
+      return;
+    }
+    if (req.headers['request-timeout'] !== undefined) {
+      await this.longPoll(req, res, identity, aliases);
+      return;
+    }
+    const values = aliases.flatMap((alias) => {
+      const current = this.product.read(identity, alias);
+      return current ? [encodeValue(alias, current)] : [];
+    });
+    if (values.length === 0) send(res, 204);
+    else send(res, 200, values.join('&'), { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' });
+  }
+
+  /**
+   * Answers 200 at once when the value changed after If-Modified-Since (compared in whole
+   * seconds, as HTTP dates are); otherwise waits for the next cloud write, or 304 on timeout.
+   */
+  private async longPoll(req: IncomingMessage, res: ServerResponse, identity: string, aliases: string[]): Promise<void> {
+    if (aliases.length !== 1) {
+      fail(res, 400, `a long-poll reads exactly one alias, got ${aliases.length}`);
+      return;
+    }
+    const alias = aliases[0];
+    const timeoutText = String(req.headers['request-timeout']);
+    const timeoutMs = /^\d+$/.test(timeoutText) ? Number(timeoutText) : NaN;
+    if (!(timeoutMs <= MAX_REQUEST_TIMEOUT_MS)) {
+      fail(res, 400, `Request-Timeout must be whole milliseconds from 0 to ${MAX_REQUEST_TIMEOUT_MS}, got "${timeoutText}"`);
+      return;
+    }
+    const sinceHeader = req.headers['if-modified-since'];
+    const since = sinceHeader === undefined ? undefined : Date.parse(sinceHeader);
+    if (since !== undefined && Number.isNaN(since)) {
+      fail(res, 400, `If-Modified-Since is not an HTTP date: "${sinceHeader}"`);
+      return;
+    }
+    const current = this.product.read(identity, alias);
+    if (current && since !== undefined && Math.floor(current.modifiedAt / 1000) > Math.floor(since / 1000)) {
+      sendChanged(res, alias, current);
+      return;
+    }
+    const changed = await new Promise<ResourceValue | undefined>((resolve) => {
+      const finish = (value: ResourceValue | undefined): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        this.stopping.signal.removeEventListener('abort', onStop);
+        req.socket.off('close', onGone);
+        resolve(value);
+      };
+      const onStop = (): void => finish(undefined);
+      const onGone = (): void => finish(undefined);
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const unsubscribe = this.product.onCloudWrite((write) => {
+        if (write.identity === identity && write.alias === alias) finish(write.value);
+      });
+      this.stopping.signal.addEventListener('abort', onStop, { once: true });
+      req.socket.once('close', onGone);
+    });
+    if (res.destroyed || this.stopping.signal.aborted) return;
+    if (changed) sendChanged(res, alias, changed);
+    else send(res, 304);
+  }
+
+  private async download(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    if (!this.authenticate(req, res)) return;
+    const id = query.get('id');
+    if (id === null) {
+      send(res, 200, this.product.contentIds().map((contentId) => `${contentId}\r\n`).join(''), { 'Content-Type': 'text/csv' });
+      return;
+    }
+    const item = this.product.content(id);
+    if (!item) {
+      fail(res, 404, `no content "${id}" in this product`);
+      return;
+    }
+    if (query.get('info') === 'true') {
+      const updated = Math.floor(item.updatedAt / 1000);
+      send(res, 200, `${item.contentType},${item.body.length},${updated},${item.description}`, { 'Content-Type': 'text/csv' });
+      return;
+    }
+    await sendContent(req, res, item.body, this.contentFaults.take(id), this.stopping.signal, { bytesSent: 0 }, item.contentType);
+  }
+
+  /** The identity behind X-Exosite-CIK, or undefined after answering 401. */
+  private authenticate(req: IncomingMessage, res: ServerResponse): string | undefined {
+    const token = req.headers['x-exosite-cik'];
+    if (typeof token !== 'string' || token === '') {
+      fail(res, 401, 'missing X-Exosite-CIK header');
+      return undefined;
+    }
+    const identity = this.product.identityOfToken(token);
+    if (identity === undefined) fail(res, 401, 'X-Exosite-CIK is not the token of an activated device');
+    return identity;
+  }
+
+  private async readForm(req: IncomingMessage, res: ServerResponse): Promise<URLSearchParams | undefined> {
+    try {
+      return new URLSearchParams((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) fail(res, 413, error.message);
+      else throw error;
+      return undefined;
+    }
+  }
+}
+
+function encodeValue(alias: string, value: ResourceValue): string {
+  return `${alias}=${encodeURIComponent(value.value)}`;
+}
+
+function sendChanged(res: ServerResponse, alias: string, value: ResourceValue): void {
+  send(res, 200, encodeValue(alias, value), {
+    'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+    'Last-Modified': new Date(value.modifiedAt).toUTCString(),
+  });
+}
+
+function send(res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(status === 204 || status === 304 ? undefined : body);
+}
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  send(res, status, `${message}\n`);
+}
+
+function refuse(res: ServerResponse, error: unknown): void {
+  if (error instanceof MuranoError) fail(res, error.httpStatus, error.message);
+  else throw error;
+}

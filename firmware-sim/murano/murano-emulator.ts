@@ -1,0 +1,49 @@
+import { MuranoHttpDeviceApi } from './http-device-api.ts';
+import { MuranoMqttDeviceApi } from './mqtt-device-api.ts';
+import { MuranoProduct, type MuranoProductOptions } from './product.ts';
+
+export interface MuranoUrls {
+  /** Base URL of the HTTP Device API, e.g. http://127.0.0.1:41234 */
+  http: string;
+  /** URL of the MQTT Device API (its own broker), e.g. mqtt://127.0.0.1:41235 */
+  mqtt: string;
+}
+
+/**
+ * One emulated Murano product: its state (`product`, which is also the operator API) served
+ * over the HTTP Device API and the MQTT Device API, each on its own free loopback port.
+ */
+export class MuranoEmulator {
+  readonly product: MuranoProduct;
+  readonly http: MuranoHttpDeviceApi;
+  readonly mqtt: MuranoMqttDeviceApi;
+  private started?: MuranoUrls;
+
+  constructor(options: MuranoProductOptions = {}) {
+    this.product = new MuranoProduct(options);
+    this.http = new MuranoHttpDeviceApi(this.product);
+    this.mqtt = new MuranoMqttDeviceApi(this.product);
+  }
+
+  async start(): Promise<MuranoUrls> {
+    if (this.started) throw new Error('the Murano emulator is already started');
+    const http = await this.http.start();
+    try {
+      this.started = { http, mqtt: await this.mqtt.start() };
+    } catch (error) {
+      await this.http.stop();
+      throw error;
+    }
+    return this.started;
+  }
+
+  async stop(): Promise<void> {
+    this.started = undefined;
+    await Promise.all([this.http.stop(), this.mqtt.stop()]);
+  }
+
+  get urls(): MuranoUrls {
+    if (!this.started) throw new Error('the Murano emulator is not started');
+    return this.started;
+  }
+}
