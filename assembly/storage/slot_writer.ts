@@ -55,6 +55,11 @@ const digest = memory.data(<i32>SHA256_DIGEST_SIZE);
 const READ_BACK_SIZE: u32 = 512;
 const readBack = memory.data(<i32>READ_BACK_SIZE, 8);
 
+// How far this writer has programmed flash. Not part of the saved block: a call that fails
+// half way is undone in RAM, but the bytes it did program stay in flash, and a retry must
+// not program them twice.
+let programmedEnd: u32 = 0;
+
 /**
  * Opens `slot` (1 = A, 2 = B) for an image of `expectedSize` bytes (or SIZE_UNKNOWN).
  * `expectedDigest` points at 32 bytes of SHA-256, or is 0 when there is none to check.
@@ -103,6 +108,7 @@ export function slotWriterBegin(slot: i32, expectedSize: u32, expectedDigestPtr:
   state.erasedUpTo = erasedUpTo;
   state.pendingLen = 0;
   state.open = 1;
+  programmedEnd = resume;
   return StorageStatus.Ok;
 }
 
@@ -220,8 +226,19 @@ function program(src: usize, len: u32, imageBytes: u32): StorageStatus {
     if (status != StorageStatus.Ok) return status;
     state.erasedUpTo += sector;
   }
-  const status = flashWrite(area, at, src, len);
-  if (status != StorageStatus.Ok) return status;
+  // A retry after a failed call: skip the units that call already programmed.
+  let done: u32 = 0;
+  if (at < programmedEnd) {
+    const prefix = matchingPrefix(area, at, src, min(len, programmedEnd - at));
+    if (prefix < 0) return <StorageStatus>prefix;
+    done = <u32>prefix & ~(areaWriteAlign(area) - 1);
+  }
+  if (done < len) {
+    // Counted as programmed even when the write fails: it may have done part of its work.
+    programmedEnd = max(programmedEnd, at + len);
+    const status = flashWrite(area, at + done, src + done, len - done);
+    if (status != StorageStatus.Ok) return status;
+  }
   for (let done: u32 = 0; done < len; done += READ_BACK_SIZE) {
     const n = min(READ_BACK_SIZE, len - done);
     const read = flashRead(area, at + done, readBack, n);
@@ -231,4 +248,17 @@ function program(src: usize, len: u32, imageBytes: u32): StorageStatus {
   }
   state.flushed = at + len;
   return StorageStatus.Ok;
+}
+
+/** How many leading bytes of [at, at+len) in flash already equal `src` (or a negative status). */
+function matchingPrefix(area: i32, at: u32, src: usize, len: u32): i64 {
+  for (let done: u32 = 0; done < len; done += READ_BACK_SIZE) {
+    const n = min(READ_BACK_SIZE, len - done);
+    const status = flashRead(area, at + done, readBack, n);
+    if (status != StorageStatus.Ok) return <i64>status;
+    for (let i: u32 = 0; i < n; i++) {
+      if (load<u8>(readBack + i) != load<u8>(src + done + i)) return <i64>(done + i);
+    }
+  }
+  return len;
 }

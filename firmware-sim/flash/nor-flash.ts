@@ -159,6 +159,10 @@ export class NorFlash {
     this.failure = { at, code };
   }
 
+  clearFailure(): void {
+    this.failure = undefined;
+  }
+
   snapshot(): FlashSnapshot {
     return { cells: this.cells.map((c) => c.slice()), wear: this.wearCounts.map((w) => w.slice()) };
   }

@@ -53,7 +53,7 @@ export function storageFlashImports(memory) {
     },
     test_flash_operations: () => flash.operations,
     test_flash_erases: () => flash.counts.erases,
-    test_flash_fail_at: (fromNow, code) => flash.failAt(flash.operations + fromNow, code),
+    test_flash_fail_at: (fromNow, code) => (fromNow < 0 ? flash.clearFailure() : flash.failAt(flash.operations + fromNow, code)),
     test_flash_cut: (fromNow, kind, tornBytes) =>
       flash.cutAt({ at: flash.operations + fromNow, kind: CUT_KINDS[kind], tornBytes: tornBytes < 0 ? undefined : tornBytes }),
     test_flash_peek: (area, offset) => flash.bytes(area)[offset],

@@ -14,7 +14,7 @@ export declare function flashReport(area: i32, size: u32, sector: u32, align: u3
 export declare function flashOperations(): i32;
 @external("env", "test_flash_erases")
 export declare function flashErases(): i32;
-/** The counted operation `fromNow` operations ahead fails with `code` and changes nothing. */
+/** The counted operation `fromNow` operations ahead fails with `code` and changes nothing (-1: disarm). */
 @external("env", "test_flash_fail_at")
 export declare function flashFailAt(fromNow: i32, code: i32): void;
 /** Power is cut at the operation `fromNow` ahead (kind: CutKind); the call then returns -5. */
