@@ -14,6 +14,7 @@ export interface Clock {
 /** setTimeout cannot wait longer than this; longer waits are re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Wall-clock time. Its timers are unref'd: pending callbacks never keep the process alive. */
 export class SystemClock implements Clock {
   now(): number {
     return Date.now();
@@ -28,10 +29,10 @@ export class SystemClock implements Clock {
         callback();
         return;
       }
-      timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS));
+      timer = setTimeout(arm, Math.min(wait, MAX_TIMER_MS)).unref();
     };
     // Never fire synchronously: callers may still be setting up state when they schedule.
-    timer = setTimeout(arm, 0);
+    timer = setTimeout(arm, 0).unref();
     return () => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;

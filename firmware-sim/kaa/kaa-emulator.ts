@@ -1,0 +1,54 @@
+import { KaaHttpApi } from './http-api.ts';
+import { KaaKp1Mqtt } from './kp1-mqtt.ts';
+import { KaaPlatform, type KaaPlatformOptions } from './platform.ts';
+
+export interface KaaUrls {
+  /** Base URL of the REST API and presigned downloads, e.g. http://127.0.0.1:41234 */
+  http: string;
+  /** URL of the 1/KP MQTT broker, e.g. mqtt://127.0.0.1:41235 */
+  mqtt: string;
+}
+
+/**
+ * An emulated Kaa cluster's OTA side: `platform` (state and operator API) served over REST
+ * with presigned downloads, and over 1/KP on its own MQTT broker, each on a free loopback port.
+ */
+export class KaaEmulator {
+  readonly platform: KaaPlatform;
+  readonly http: KaaHttpApi;
+  readonly kp1: KaaKp1Mqtt;
+  private started?: KaaUrls;
+
+  constructor(options: KaaPlatformOptions = {}) {
+    this.platform = new KaaPlatform(options);
+    this.http = new KaaHttpApi(this.platform);
+    this.kp1 = new KaaKp1Mqtt(this.platform);
+  }
+
+  async start(): Promise<KaaUrls> {
+    if (this.started) throw new Error('the Kaa emulator is already started');
+    const http = await this.http.start();
+    try {
+      this.started = { http, mqtt: await this.kp1.start() };
+    } catch (error) {
+      await this.http.stop();
+      throw error;
+    }
+    this.platform.setDownloadBaseUrl(http);
+    // Software may have been defined before start; arm its rollout dates now.
+    this.platform.reevaluate();
+    return this.started;
+  }
+
+  async stop(): Promise<void> {
+    this.started = undefined;
+    this.platform.close();
+    this.platform.setDownloadBaseUrl(undefined);
+    await Promise.all([this.http.stop(), this.kp1.stop()]);
+  }
+
+  get urls(): KaaUrls {
+    if (!this.started) throw new Error('the Kaa emulator is not started');
+    return this.started;
+  }
+}
