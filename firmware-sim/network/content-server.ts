@@ -45,7 +45,8 @@ export class ContentServer {
   async start(): Promise<string> {
     if (this.server) throw new Error('ContentServer is already started');
     this.stopping = new AbortController();
-    const server = createServer((req, res) => void this.handle(req, res));
+    // An unexpected failure must not take the test process down: drop that connection only.
+    const server = createServer((req, res) => this.handle(req, res).catch(() => res.destroy()));
     this.sockets = trackSockets(server);
     this.port = await listenOnLoopback(server);
     this.server = server;
