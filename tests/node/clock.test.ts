@@ -47,7 +47,10 @@ describe('SystemClock', () => {
   it('calls back once the wall-clock time is reached', async () => {
     const clock = new SystemClock();
     const target = clock.now() + 40;
+    // SystemClock timers are unref'd; this one keeps the process alive while we wait.
+    const keepAlive = setTimeout(() => {}, 5000);
     const firedAt = await new Promise<number>((resolve) => clock.at(target, () => resolve(Date.now())));
+    clearTimeout(keepAlive);
     assert.ok(firedAt >= target);
   });
 
