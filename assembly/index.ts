@@ -119,3 +119,20 @@ export function sha256_final(): i32 {
   hostHashOpen = false;
   return AbiResult.Ok;
 }
+
+// ---- Bootloader (storage/boot_decision.ts; docs/boot-record.md "Boot decision")
+import { bootDecide, bootDecisionApply, bootDecisionSlot } from "./storage/boot_decision";
+
+/**
+ * Runs the bootloader's boot decision over flash, writes the boot-record update it calls
+ * for (e.g. one trial attempt used), and returns the slot to start: 1 (A), 2 (B), 0 when
+ * no image matches its record, or a negative StorageStatus when flash cannot be read.
+ * firmware-sim's emulated bootloader calls it in a fresh instance before each boot.
+ */
+export function bootloader_decide(): i32 {
+  const decided = bootDecide();
+  if (decided != 0) return decided;
+  const applied = bootDecisionApply();
+  if (applied != 0) return applied;
+  return bootDecisionSlot();
+}
