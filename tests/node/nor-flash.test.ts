@@ -95,6 +95,9 @@ describe("NorFlash counting", () => {
     assert.equal(flash.write(0, 4, bytes(4)), FlashCode.DeviceError);
     assert.ok(flash.bytes(0).subarray(4, 8).every((b) => b === 0xff));
     assert.equal(flash.write(0, 4, bytes(4)), FlashCode.Ok, "only that one operation fails");
+    flash.failAt(flash.operations);
+    flash.clearFailure();
+    assert.equal(flash.write(0, 8, bytes(4)), FlashCode.Ok, "a cleared failure does not fire");
   });
 });
 
