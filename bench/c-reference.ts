@@ -1,4 +1,4 @@
-// The plain C SHA-256 (bench/sha256_ref.c): built here with `cc -O2`, checked against
+// The plain C SHA-256 (host/boot/boot_sha256.c, driven by bench/sha256_ref.c): built here with `cc -O2`, checked against
 // node:crypto at the block-boundary lengths, then timed on the bench pattern.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -14,7 +14,7 @@ export function buildReference(root: string): string {
   const outDir = join(root, "build", "bench");
   const binary = join(outDir, "sha256_ref");
   mkdirSync(outDir, { recursive: true });
-  const cc = spawnSync("cc", ["-O2", "-Wall", "-Wextra", "-o", binary, join(root, "bench", "sha256_ref.c")], { encoding: "utf8" });
+  const cc = spawnSync("cc", ["-O2", "-Wall", "-Wextra", "-I", join(root, "host", "boot"), "-o", binary, join(root, "bench", "sha256_ref.c"), join(root, "host", "boot", "boot_sha256.c")], { encoding: "utf8" });
   if (cc.error) throw new BenchFailure(`cannot run cc to build the C reference: ${cc.error.message}`);
   if (cc.status !== 0) throw new BenchFailure(`cc failed on bench/sha256_ref.c: ${cc.stderr.trim().split("\n")[0]}`);
   return binary;
