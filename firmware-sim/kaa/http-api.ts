@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendContent } from '../network/content-response.ts';
 import { FaultBook } from '../network/fault-book.ts';
-import { closeServer, listenOnLoopback, LOOPBACK_HOST, trackSockets } from '../network/loopback.ts';
+import { LoopbackHttpServer } from '../network/loopback.ts';
 import type { KaaPlatform } from './platform.ts';
 import { KaaRestApi } from './rest-api.ts';
 
@@ -16,37 +15,25 @@ export class KaaHttpApi {
   /** Fault rules for downloads, keyed by stored file key (`tenant/app/version/name`). */
   readonly downloadFaults = new FaultBook();
   private readonly rest: KaaRestApi;
-  private server?: Server;
-  private sockets = new Set<Socket>();
-  private stopping = new AbortController();
-  private port = 0;
+  private readonly http = new LoopbackHttpServer('the Kaa HTTP API', (req, res) => {
+    // An unexpected failure must not take the test process down: drop that connection only.
+    this.route(req, res).catch(() => res.destroy());
+  });
 
   constructor(private readonly platform: KaaPlatform) {
     this.rest = new KaaRestApi(platform);
   }
 
   async start(): Promise<string> {
-    if (this.server) throw new Error('the Kaa HTTP API is already started');
-    this.stopping = new AbortController();
-    // An unexpected failure must not take the test process down: drop that connection only.
-    const server = createServer((req, res) => this.route(req, res).catch(() => res.destroy()));
-    this.sockets = trackSockets(server);
-    this.port = await listenOnLoopback(server);
-    this.server = server;
-    return this.url;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.stopping.abort();
-    await closeServer(server, this.sockets);
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   get url(): string {
-    if (!this.server) throw new Error('the Kaa HTTP API is not started');
-    return `http://${LOOPBACK_HOST}:${this.port}`;
+    return this.http.url;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -77,7 +64,7 @@ export class KaaHttpApi {
       reply(res, 404, `no stored file ${key}`);
       return;
     }
-    await sendContent(req, res, file.bytes, this.downloadFaults.take(key), this.stopping.signal, { bytesSent: 0 });
+    await sendContent(req, res, file.bytes, this.downloadFaults.take(key), this.http.stopSignal, { bytesSent: 0 });
   }
 }
 

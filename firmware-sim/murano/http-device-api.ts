@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendContent } from '../network/content-response.ts';
 import { FaultBook } from '../network/fault-book.ts';
-import { BodyTooLargeError, closeServer, listenOnLoopback, LOOPBACK_HOST, readBody, trackSockets } from '../network/loopback.ts';
+import { BodyTooLargeError, LoopbackHttpServer, readBody } from '../network/loopback.ts';
 import { MuranoError, type MuranoProduct, type ResourceValue } from './product.ts';
 
 /** Murano's documented ceiling for Request-Timeout. */
@@ -19,36 +18,22 @@ const ALIAS_PATH = '/onep:v1/stack/alias';
 export class MuranoHttpDeviceApi {
   /** Fault rules for content downloads, keyed by content id. */
   readonly contentFaults = new FaultBook();
-  private server?: Server;
-  private sockets = new Set<Socket>();
-  private stopping = new AbortController();
-  private port = 0;
+  private readonly http = new LoopbackHttpServer('the Murano HTTP API', (req, res) => {
+    this.route(req, res).catch((error: unknown) => fail(res, 500, `emulator error: ${(error as Error).message}`));
+  });
 
   constructor(private readonly product: MuranoProduct) {}
 
   async start(): Promise<string> {
-    if (this.server) throw new Error('the Murano HTTP API is already started');
-    this.stopping = new AbortController();
-    const server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => fail(res, 500, `emulator error: ${(error as Error).message}`));
-    });
-    this.sockets = trackSockets(server);
-    this.port = await listenOnLoopback(server);
-    this.server = server;
-    return this.url;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.stopping.abort();
-    await closeServer(server, this.sockets);
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   get url(): string {
-    if (!this.server) throw new Error('the Murano HTTP API is not started');
-    return `http://${LOOPBACK_HOST}:${this.port}`;
+    return this.http.url;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -163,7 +148,7 @@ export class MuranoHttpDeviceApi {
       const finish = (value: ResourceValue | undefined): void => {
         clearTimeout(timer);
         unsubscribe();
-        this.stopping.signal.removeEventListener('abort', onStop);
+        this.http.stopSignal.removeEventListener('abort', onStop);
         req.socket.off('close', onGone);
         resolve(value);
       };
@@ -173,10 +158,10 @@ export class MuranoHttpDeviceApi {
       const unsubscribe = this.product.onCloudWrite((write) => {
         if (write.identity === identity && write.alias === alias) finish(write.value);
       });
-      this.stopping.signal.addEventListener('abort', onStop, { once: true });
+      this.http.stopSignal.addEventListener('abort', onStop, { once: true });
       req.socket.once('close', onGone);
     });
-    if (res.destroyed || this.stopping.signal.aborted) return;
+    if (res.destroyed || this.http.stopSignal.aborted) return;
     if (changed) sendChanged(res, alias, changed);
     else send(res, 304);
   }
@@ -198,7 +183,7 @@ export class MuranoHttpDeviceApi {
       send(res, 200, `${item.contentType},${item.body.length},${updated},${item.description}`, { 'Content-Type': 'text/csv' });
       return;
     }
-    await sendContent(req, res, item.body, this.contentFaults.take(id), this.stopping.signal, { bytesSent: 0 }, item.contentType);
+    await sendContent(req, res, item.body, this.contentFaults.take(id), this.http.stopSignal, { bytesSent: 0 }, item.contentType);
   }
 
   /** The identity behind X-Exosite-CIK, or undefined after answering 401. */

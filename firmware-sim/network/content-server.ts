@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { sendContent, type ContentResponseProgress } from './content-response.ts';
 import { FaultBook } from './fault-book.ts';
 import type { FaultSpec } from './faults.ts';
-import { closeServer, listenOnLoopback, LOOPBACK_HOST, trackSockets } from './loopback.ts';
+import { LoopbackHttpServer } from './loopback.ts';
 
 type ContentSource = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'file'; filePath: string };
 
@@ -36,34 +35,22 @@ export class ContentServer {
   readonly faults = new FaultBook();
   private readonly content = new Map<string, ServedContent>();
   private readonly log: ContentRequestRecord[] = [];
-  private server?: Server;
-  private sockets = new Set<Socket>();
-  private stopping = new AbortController();
-  private port = 0;
+  private readonly http = new LoopbackHttpServer('ContentServer', (req, res) => {
+    // An unexpected failure must not take the test process down: drop that connection only.
+    this.handle(req, res).catch(() => res.destroy());
+  });
 
   /** Starts listening on a free loopback port; returns the base URL (no trailing slash). */
   async start(): Promise<string> {
-    if (this.server) throw new Error('ContentServer is already started');
-    this.stopping = new AbortController();
-    // An unexpected failure must not take the test process down: drop that connection only.
-    const server = createServer((req, res) => this.handle(req, res).catch(() => res.destroy()));
-    this.sockets = trackSockets(server);
-    this.port = await listenOnLoopback(server);
-    this.server = server;
-    return this.baseUrl;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.stopping.abort();
-    await closeServer(server, this.sockets);
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   get baseUrl(): string {
-    if (!this.server) throw new Error('ContentServer is not started');
-    return `http://${LOOPBACK_HOST}:${this.port}`;
+    return this.http.url;
   }
 
   /** The absolute URL of a served path. */
@@ -122,7 +109,7 @@ export class ContentServer {
     }
     const spec = this.faults.take(path);
     record.faults = spec?.text;
-    await sendContent(req, res, bytes, spec, this.stopping.signal, record, served.contentType);
+    await sendContent(req, res, bytes, spec, this.http.stopSignal, record, served.contentType);
   }
 }
 

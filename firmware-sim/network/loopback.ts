@@ -1,4 +1,4 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server as NetServer, Socket } from 'node:net';
 
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -61,5 +61,49 @@ export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
     super(`request body is larger than ${limitBytes} bytes`);
     this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * An HTTP server on a free loopback port with the lifecycle every emulator needs: start
+ * returns the base URL, stop drops open connections and raises `stopSignal` so that long
+ * answers (long-polls, stalled bodies) end at once.
+ */
+export class LoopbackHttpServer {
+  private server?: HttpServer;
+  private sockets = new Set<Socket>();
+  private stopping = new AbortController();
+  private port = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ) {}
+
+  async start(): Promise<string> {
+    if (this.server) throw new Error(`${this.name} is already started`);
+    this.stopping = new AbortController();
+    const server = createServer(this.handle);
+    this.sockets = trackSockets(server);
+    this.port = await listenOnLoopback(server);
+    this.server = server;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.stopping.abort();
+    await closeServer(server, this.sockets);
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error(`${this.name} is not started`);
+    return `http://${LOOPBACK_HOST}:${this.port}`;
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
   }
 }
