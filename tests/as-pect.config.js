@@ -1,5 +1,6 @@
 // as-pect runs the agent's specs compiled with the project's asconfig.json options
-// (stub runtime, one memory page) through tests/as-pect.asconfig.json.
+// (stub runtime) through tests/as-pect.asconfig.json, with 16 pages instead of one: the
+// spec framework itself allocates on the never-freeing heap.
 import { storageFlashImports, unavailableHostEffects } from "./agent/storage-flash.js";
 
 export default {
@@ -7,8 +8,8 @@ export default {
   include: [],
   disclude: [/node_modules/],
   async instantiate(memory, createImports, instantiate, binary) {
-    const text = (ptr, len) => Buffer.from(memory.buffer, ptr, len).toString("utf8");
-    // The spec module defines and exports its own memory: flash I/O goes through that one.
+    // The spec module defines and exports its own memory: text and flash I/O go through that one.
+    const text = (ptr, len) => Buffer.from(agent.exports.memory.buffer, ptr, len).toString("utf8");
     const agent = await instantiate(binary, createImports({
       env: {
         ...unavailableHostEffects(),

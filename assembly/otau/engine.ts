@@ -13,7 +13,8 @@ import {
   cloudOf,
 } from "../manifest/update_request";
 import { AgentEvent, AgentState } from "./events";
-import { currentState, raise } from "./machine";
+import { currentState } from "./machine";
+import { raise } from "./queue";
 import { messageClear, messageLength, messagePtr, say, sayBytes, sayHex, sayNumber } from "./message";
 import { reportStatus } from "./report";
 import { NOT_COMPARABLE, compareVersions } from "./semver";
@@ -270,10 +271,13 @@ function isHttpUrl(url: usize, len: i32): bool {
   return startsWith(url, len, "http://") || startsWith(url, len, "https://");
 }
 
+/** True when the URL starts with `prefix` (lowercase ASCII), letters compared without case. */
 function startsWith(ptr: usize, len: i32, prefix: string): bool {
   if (len <= prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) {
-    if ((<u32>load<u8>(ptr + i) | 0x20) != <u32>prefix.charCodeAt(i) && load<u8>(ptr + i) != <u8>prefix.charCodeAt(i)) return false;
+    let c = <u32>load<u8>(ptr + i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c != <u32>prefix.charCodeAt(i)) return false;
   }
   return true;
 }

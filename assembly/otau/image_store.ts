@@ -162,10 +162,6 @@ export function imageFinish(digest: usize): i32 {
   return StorageStatus.Ok;
 }
 
-export function imageSize(): u32 {
-  return slotWriterOffset();
-}
-
 export function markTrial(req: usize, digest: usize): i32 {
   return bootRecordArmTrial(
     writableSlot, slotWriterOffset(), digest, versionPtr(req), <u32>versionLength(req), <i32>setting(Setting.TrialBoots),

@@ -4,7 +4,7 @@
 // row takes are logged and dropped, never acted on.
 import { LogLevel, logText } from "../host";
 import { AgentEvent, AgentState, eventName, stateName } from "./events";
-import { clearRaised, hasRaised, raise, takeRaised } from "./queue";
+import { clearRaised, hasRaised, takeRaised } from "./queue";
 import {
   abortUpdate, acceptConfig, acceptResponse, beginUpdate, checkStall, confirmUpdate, endTransfer, endUpdate,
   install, resumeAfterReset, resumeDownload, retryWhenDue, scheduleRetry, startDownload, startNextFile, storeChunk, transferEndedEarly,
@@ -81,4 +81,3 @@ export function dispatch(event: AgentEvent): void {
   while (hasRaised()) step(takeRaised());
 }
 
-export { raise };

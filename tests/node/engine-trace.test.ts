@@ -148,6 +148,7 @@ test("invalid documents end in TEST_ERROR with a precise message and never trap"
     ['{"version":"2.0.0","name":"x","type":"TARBALL","payload":"http://a/b"}', /field "type" must be FILE, JSON or URL_LIST, not "TARBALL"/],
     ['{"version":"","name":"x","type":"FILE","payload":"http://a/b"}', /field "version" is empty/],
     ['{"version":"2.0.0","name":"x","type":"FILE","payload":"ftp://a/b"}', /must start with http:\/\/ or https:\/\//],
+    ['{"version":"2.0.0","name":"x","type":"FILE","payload":"http:\\u000f/a/b"}', /must start with http:\/\/ or https:\/\//],
     ["[".repeat(100) + "]".repeat(100), /not valid JSON: .*at byte/],
     [Uint8Array.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), /not valid JSON/],
     [JSON.stringify({ version: "2.0.0", name: "x".repeat(10240), type: "FILE", payload: "http://a/b" }), /is 10\d{3} bytes; the limit is 4096/],
