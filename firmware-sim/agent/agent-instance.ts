@@ -68,10 +68,14 @@ interface AgentExports {
   on_tick(nowMs: number): number;
   on_healthy(): number;
   agent_state(): number;
+  bootloader_decide(): number;
 }
 
 /** Which document `onConfig` delivers (assembly/otau/engine.ts ConfigSource). */
 export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
+
+/** The machine's state (`agent_state`; assembly/otau/events.ts AgentState). */
+export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, AwaitingReset = 4, Trial = 5 }
 
 /** Device settings (assembly/otau/settings.ts). */
 export enum Setting {
@@ -81,7 +85,8 @@ export enum Setting {
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
 
-function compiledModule(path: string): Promise<WebAssembly.Module> {
+/** Compiles agent.wasm once per path; every instance after that is instantiated synchronously. */
+export function compileAgent(path: string = DEFAULT_AGENT_PATH): Promise<WebAssembly.Module> {
   let module = moduleCache.get(path);
   if (!module) {
     module = readFile(path).then((bytes) => WebAssembly.compile(bytes));
@@ -95,6 +100,14 @@ export class AgentInstance {
 
   /** Instantiates the agent and runs its static initialisation (`_start`). */
   static async load(host: AgentHost = {}, path: string = DEFAULT_AGENT_PATH): Promise<AgentInstance> {
+    return AgentInstance.instantiate(await compileAgent(path), host);
+  }
+
+  /**
+   * The synchronous form of `load` for a compiled module: a device runner reboots inside a
+   * clock callback and must not yield between power-on and the agent's first call.
+   */
+  static instantiate(module: WebAssembly.Module, host: AgentHost = {}): AgentInstance {
     let memory: WebAssembly.Memory | undefined;
     const getMemory = (): WebAssembly.Memory => {
       if (!memory) throw new Error("agent memory used before instantiation finished");
@@ -114,7 +127,7 @@ export class AgentInstance {
       reset: () => host.reset?.(),
       ...(host.flash ? host.flash(getMemory) : noFlash),
     };
-    const instance = await WebAssembly.instantiate(await compiledModule(path), { env });
+    const instance = new WebAssembly.Instance(module, { env });
     const exports = instance.exports as unknown as AgentExports;
     memory = exports.memory;
     exports._start();
@@ -180,6 +193,11 @@ export class AgentInstance {
 
   state(): number {
     return this.exports.agent_state();
+  }
+
+  /** The bootloader's decision over flash (records any update it calls for): 1 A, 2 B, 0 none, < 0 flash error. */
+  bootloaderDecide(): number {
+    return this.exports.bootloader_decide();
   }
 
   /** SHA-256 of `data` computed by the agent, fed through the I/O buffer in `chunkSize` pieces. */
