@@ -112,8 +112,8 @@ export function acceptConfig(): bool {
     refreshUrls(); // the same update again (perhaps with fresh presigned links): carry on
     return false;
   }
+  // Abort reports the old update under its own version, so the candidate is adopted by Begin.
   if (busy()) raise(AgentEvent.Abort);
-  adoptCandidate();
   raise(AgentEvent.Begin);
   return false;
 }
@@ -129,8 +129,9 @@ export function abortUpdate(): bool {
   return true;
 }
 
-/** Idle, Begin: INIT and the TEST steps; raises TestPassed when a download follows. */
+/** Idle, Begin: the candidate becomes the update; INIT and the TEST steps; raises TestPassed when a download follows. */
 export function beginUpdate(): bool {
+  adoptCandidate();
   if (sameVersion(active, store.installedRequestVersion())) {
     messageClear();
     reportStatus(active, Status.InstalledVersion);
@@ -338,7 +339,7 @@ function startFetch(offset: u32): bool {
   say("the host could not start a transfer (code ");
   sayNumber(<u64>abs(result));
   say(")");
-  raise(AgentEvent.TransferFailed);
+  transferFailed();
   return true; // now Fetching, so that TransferFailed is handled like any other
 }
 
