@@ -214,6 +214,7 @@ function runTests(): bool {
     return true;
   }
 
+  const capacity = store.slotCapacity();
   const files = fileCount(active);
   let total: u64 = 0;
   let sizesKnown = true;
@@ -239,10 +240,10 @@ function runTests(): bool {
       say(" has no sha256 digest and this device requires one");
       return testError();
     }
-    if (fileSizeKnown(active, i)) total += fileSize(active, i);
+    // A file followed by another takes whole sectors (image_store.imageEndFile).
+    if (fileSizeKnown(active, i)) total += i + 1 < files ? store.fileSpan(fileSize(active, i)) : <u64>fileSize(active, i);
     else sizesKnown = false;
   }
-  const capacity = store.slotCapacity();
   messageClear();
   if (sizesKnown) {
     say("image of ");
@@ -562,7 +563,7 @@ export function endTransfer(): bool {
     sayNumber(fileSize(active, fileIndex));
     return downloadFailed();
   }
-  const status = store.imageEndFile(fileStart, fileReceived, digest);
+  const status = store.imageEndFile(fileStart, fileReceived, digest, fileIndex + 1 < fileCount(active));
   if (status != 0) return storageFailure(Status.DownloadError, "verifying the slot", status);
   if (fileDigestKnown(active, fileIndex) && memory.compare(digest, fileDigest(active, fileIndex), 32) != 0) {
     messageClear();

@@ -6,7 +6,7 @@ import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../c
 import {
   Cloud, VERSION_BLOCK_SIZE, VERSION_CAPACITY, fingerprint, setCloud, setVersionLength, versionLength, versionPtr,
 } from "../manifest/update_request";
-import { Area, alignUp, areaLoad, areaSize, areaWriteAlign, flashRead } from "../storage/areas";
+import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign, flashRead } from "../storage/areas";
 import {
   NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
   bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotState, bootRecordSlotVersion, bootRecordSlotVersionLength,
@@ -133,14 +133,24 @@ export function noteProgress(req: usize, fileIndex: i32, fileStart: u32): void {
   if (journalRecord(identity, <u32>fileIndex, durable, fileStart) == StorageStatus.Ok) journalSavedAt = durable;
 }
 
+/** Bytes of the slot a file of `length` bytes takes when another file follows it (see imageEndFile). */
+export function fileSpan(length: u64): u64 {
+  const sector = <u64>areaSectorSize(writableSlot);
+  return sector == 0 ? length : (length + sector - 1) / sector * sector;
+}
+
 /**
  * Ends file data at `fileStart + length`: pads to the write alignment, then hashes the file
- * as read back from flash into `digest`. The next file starts at imageLength().
+ * as read back from flash into `digest`. The next file starts at imageLength(): when
+ * `moreFiles`, the next sector boundary, so that a later file can be written again (after a
+ * bad digest, or a server ignoring Range) without erasing the end of the one before it.
  */
-export function imageEndFile(fileStart: u32, length: u32, digest: usize): i32 {
+export function imageEndFile(fileStart: u32, length: u32, digest: usize, moreFiles: bool): i32 {
   const finished = slotWriterFinish();
   if (finished != StorageStatus.Ok) return finished;
-  const end = alignUp(fileStart + length, areaWriteAlign(writableSlot));
+  const end = moreFiles
+    ? fileStart + <u32>min<u64>(fileSpan(length), <u64>(areaSize(writableSlot) - fileStart))
+    : alignUp(fileStart + length, areaWriteAlign(writableSlot));
   const reopened = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, end);
   if (reopened != StorageStatus.Ok) return reopened;
   sha256Init(hashContext);
