@@ -1,0 +1,26 @@
+/* What startup.c gives the rest of the firmware: clock, memory high-water marks, exit codes. */
+#ifndef BOARD_H
+#define BOARD_H
+
+#include <stdint.h>
+
+/* The firmware's exit status, which QEMU passes on (semihosting SYS_EXIT_EXTENDED). */
+enum board_exit {
+    BOARD_EXIT_OK = 0,
+    BOARD_EXIT_FAILED = 1, /* a check or the update failed; the console says which */
+    BOARD_EXIT_USAGE = 2,  /* unknown mode or missing host file */
+    BOARD_EXIT_FAULT = 3   /* a CPU fault */
+};
+
+/* SysTick ticks at the 25 MHz CPU clock since reset. Under `qemu -icount shift=0` one tick
+ * is 40 instructions exactly (TOOLCHAIN.md). */
+#define BOARD_TICKS_PER_MS 25000u
+#define BOARD_INSTRUCTIONS_PER_TICK 40u
+uint64_t board_ticks(void);
+
+uint32_t board_heap_high_water(void);
+uint32_t board_heap_size(void);
+uint32_t board_stack_high_water(void);
+uint32_t board_stack_size(void);
+
+#endif

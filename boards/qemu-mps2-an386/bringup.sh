@@ -1,0 +1,153 @@
+#!/bin/sh
+# Bring-up of the QEMU mps2-an386 board: builds the firmware, runs the flash driver's
+# self-test, the wasm3 smoke test and a full update under QEMU, then prints the report
+# (sizes, RAM high-water, instructions per byte). Exit status 0 only when all three pass.
+#
+#   boards/qemu-mps2-an386/bringup.sh          (needs build/agent.wasm: npm run build:agent)
+#
+# Instruction counts come from SysTick under `-icount shift=0`, where one tick of the 25 MHz
+# clock is exactly 40 instructions: deterministic, identical run to run.
+set -eu
+
+BOARD_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT_DIR=$(cd "$BOARD_DIR/../.." && pwd)
+OUT="$ROOT_DIR/build/boards/qemu-mps2-an386"
+RUN="$OUT/run"
+IMAGE_BYTES=65536
+NEW_VERSION=1.1.0
+QEMU_TIMEOUT=120
+
+fail() {
+  echo "bringup: $*" >&2
+  exit 1
+}
+
+[ -f "$ROOT_DIR/build/agent.wasm" ] || fail "build/agent.wasm is missing: run npm run build:agent first"
+for tool in arm-none-eabi-gcc qemu-system-arm python3; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"
+done
+
+mkdir -p "$OUT"
+if ! make -C "$BOARD_DIR" -j2 >"$OUT/build.log" 2>&1; then
+  tail -n 30 "$OUT/build.log" >&2
+  fail "firmware build failed (full log: $OUT/build.log)"
+fi
+
+# Runs the firmware in one mode; semihosting paths are relative to $RUN. Output in $RUN/<log>.
+run_firmware() {
+  log=$1
+  shift
+  args=""
+  for word in "$@"; do args="$args,arg=$word"; done
+  set +e
+  (cd "$RUN" && timeout "$QEMU_TIMEOUT" qemu-system-arm -M mps2-an386 -nographic -monitor none \
+    -serial none -icount shift=0 -semihosting-config "enable=on,target=native,arg=firmware.elf$args" \
+    -kernel "$OUT/firmware.elf") >"$RUN/$log" 2>&1
+  status=$?
+  set -e
+  return $status
+}
+
+rm -rf "$RUN"
+mkdir -p "$RUN"
+python3 - "$RUN" "$IMAGE_BYTES" "$NEW_VERSION" <<'PY'
+import hashlib, json, random, sys
+run, size, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+image = random.Random(20240607).randbytes(size)  # fixed seed: the same bytes every run
+name = f"image-{version}.bin"
+open(f"{run}/{name}", "wb").write(image)
+config = {"version": version, "name": "qemu-mps2-an386 firmware", "type": "FILE",
+          "payload": f"http://semihost/{name}", "sha256": hashlib.sha256(image).hexdigest(), "size": size}
+open(f"{run}/config_otau.json", "w").write(json.dumps(config))
+PY
+
+result=0
+check() {
+  name=$1
+  log=$2
+  shift 2
+  if run_firmware "$log" "$@"; then
+    echo "bringup: $name: ok"
+  else
+    echo "bringup: $name: FAILED (exit $?); console:" >&2
+    sed 's/^/  | /' "$RUN/$log" >&2
+    result=1
+  fi
+}
+check "flash driver self-test" selftest.log selftest
+check "wasm3 smoke test (agent SHA-256 of known vectors)" smoke.log smoke
+check "update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" update.log update config_otau.json "image-$NEW_VERSION.bin"
+
+# The statuses themselves: the update must end by reporting the new version as installed.
+last_report=$(grep '^report 0: ' "$RUN/update.log" | tail -n 1 || true)
+case "$last_report" in
+  *'"version":"'"$NEW_VERSION"'","status":"INSTALLED_VERSION"'*) ;;
+  *)
+    echo "bringup: the last otau_in status is not INSTALLED_VERSION $NEW_VERSION: $last_report" >&2
+    result=1
+    ;;
+esac
+
+# ---- Report.
+measure() { # measure <log> <name>: the value of a "measure <name> <value>" line, or ?
+  awk -v key="$2" '$1 == "measure" && $2 == key { value = $3 } END { print (value == "" ? "?" : value) }' "$RUN/$1"
+}
+section() { # section <name>: its size in firmware.elf
+  arm-none-eabi-size -A "$OUT/firmware.elf" | awk -v name="$1" '$1 == name { print $2 }'
+}
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+per_byte() { awk -v n="$1" -v d="$2" 'BEGIN { if (n == "?" || d == "?" || d == 0) print "?"; else printf "%.0f", n / d }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.1fx", a / b }'; }
+
+text=$(( $(section .text) + $(section .ARM.exidx) ))
+data=$(section .data)
+bss=$(section .bss)
+heap_high=$(measure update.log update_heap_high_water)
+stack_high=$(measure update.log update_stack_high_water)
+flash_total=$((text + data))
+ram_total=$((data + bss + heap_high + stack_high))
+image_bytes=$(measure update.log image_bytes)
+transfer_per_byte=$(per_byte "$(measure update.log transfer_instructions)" "$image_bytes")
+update_per_byte=$(per_byte "$(measure update.log update_instructions)" "$image_bytes")
+native_per_byte=$(per_byte "$(measure update.log native_hash_copy_instructions)" "$image_bytes")
+agent_sha=$(measure smoke.log agent_sha256_instructions_per_byte)
+native_sha=$(measure smoke.log native_sha256_instructions_per_byte)
+verdict() { [ "$1" -le "$2" ] && echo "within" || echo "OVER"; }
+
+echo
+echo "== qemu-mps2-an386 bring-up report =="
+echo "firmware flash: $flash_total bytes ($(kib "$flash_total")): text $text, data $data -- target 96 KiB: $(verdict "$flash_total" 98304)"
+# Flash by component, from the linker map's input sections of .text.
+awk '
+  /^\.text/ { inside = 1; next }
+  /^\.ARM\.exidx/ { inside = 0 }
+  !inside { next }
+  /^ \.[^ ]+$/ { pending = 1; next }
+  pending && NF == 3 { add($2, $3); pending = 0; next }
+  /^ \./ && NF == 4 { add($3, $4); pending = 0; next }
+  { pending = 0 }
+  function hex(text,   i, value) {
+    value = 0
+    for (i = 3; i <= length(text); i++) value = value * 16 + index("0123456789abcdef", tolower(substr(text, i, 1))) - 1
+    return value
+  }
+  function add(size, file,   part) {
+    part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
+           file ~ /\/wasm3\// ? "wasm3" : \
+           file ~ /\/host\/core\// ? "host core" : \
+           file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
+           file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano, rdimon)"
+    bytes[part] += hex(size)
+  }
+  END { for (part in bytes) printf "  %-40s %7d\n", part, bytes[part] }
+' "$OUT/firmware.map" | sort -k1,1
+echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
+echo "  heap (of $(measure update.log heap_size) granted) holds wasm3's runtime: the agent's linear memory ($(measure update.log agent_memory_limit) bytes, its memory limit), its value stack ($(measure update.log agent_stack_size)), the parsed module and the compiled code pages"
+echo "  stack (of $(measure update.log stack_size) granted), painted at reset"
+echo "instructions per byte (qemu -icount shift=0, SysTick x 40):"
+echo "  SHA-256 alone: agent under wasm3 $agent_sha, bootloader C $native_sha ($(ratio "$agent_sha" "$native_sha"))"
+echo "  update transfer ($image_bytes bytes: receive, write, read back, hash, verify; wasm3): $transfer_per_byte"
+echo "  native C hash-and-copy of the same bytes (boot_sha256.c + memcpy): $native_per_byte ($(ratio "$transfer_per_byte" "$native_per_byte") slower under wasm3)"
+echo "  whole update, per image byte (two boots with agent compile, factory record over slot A, bootloader checks): $update_per_byte"
+echo "agent start-up (load, compile up front, _start): $(measure update.log agent_start_instructions) instructions"
+exit $result

@@ -1,0 +1,437 @@
+/*
+ * The MPS2 AN386 firmware: the bootloader's decision over the emulated NOR part, then the
+ * agent under wasm3 fed from semihosting. One firmware, several bring-up modes, chosen by the
+ * first QEMU semihosting argument:
+ *
+ *   selftest                      the flash driver's NOR rules
+ *   smoke                         agent start-up and its SHA-256 of known vectors
+ *   update <config> <image>       power on at FACTORY_VERSION, deliver the config document,
+ *                                 download, install, reset into the trial, confirm; exit 0 when
+ *                                 the bootloader then starts the new image from slot B and the
+ *                                 slot holds exactly <image>
+ *
+ * Lines starting with "measure " carry the figures bringup.sh reports.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+#include "boot_decision.h"
+#include "boot_sha256.h"
+#include "boot_status.h"
+#include "flash_layout.h"
+#include "otau_agent.h"
+#include "ram_flash.h"
+#include "ram_flash_selftest.h"
+#include "semihost_transport.h"
+
+extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
+
+#define FACTORY_VERSION "1.0.0"
+#define AGENT_MEMORY_LIMIT (40u * 1024u)
+#define AGENT_STACK_SIZE (4u * 1024u)
+#define MAX_BOOTS 4
+#define MAX_EVENTS 200000u
+#define CHUNK 4096u
+
+/* agent_state() (docs/abi.md). */
+enum agent_state { AGENT_IDLE = 0, AGENT_TRIAL = 5 };
+
+static struct semihost_transport transport;
+static bool reset_requested;
+
+/* ---- The HAL over the RAM flash, the console, SysTick and semihosting. */
+static int32_t hal_flash_info(void *context, uint32_t area, struct otau_flash_area_info *info)
+{
+    (void)context;
+    return ram_flash_info(area, info);
+}
+
+static int32_t hal_flash_read(void *context, uint32_t area, uint32_t offset, uint8_t *dst,
+                              uint32_t len)
+{
+    (void)context;
+    return ram_flash_read(area, offset, dst, len);
+}
+
+static int32_t hal_flash_write(void *context, uint32_t area, uint32_t offset, const uint8_t *src,
+                               uint32_t len)
+{
+    (void)context;
+    return ram_flash_write(area, offset, src, len);
+}
+
+static int32_t hal_flash_erase(void *context, uint32_t area, uint32_t offset, uint32_t len)
+{
+    (void)context;
+    return ram_flash_erase(area, offset, len);
+}
+
+static void hal_log(void *context, enum otau_log_level level, const char *text, size_t len)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    (void)context;
+    printf("agent %s: %.*s\n", names[level], (int)len, text);
+}
+
+static uint64_t hal_clock_ms(void *context)
+{
+    (void)context;
+    return board_ticks() / BOARD_TICKS_PER_MS;
+}
+
+/* The agent asks for a reset from inside a call: main() performs it once the call returns. */
+static void hal_reset(void *context)
+{
+    (void)context;
+    reset_requested = true;
+}
+
+static const struct otau_hal hal = {
+    .context = &transport,
+    .flash_info = hal_flash_info,
+    .flash_read = hal_flash_read,
+    .flash_write = hal_flash_write,
+    .flash_erase = hal_flash_erase,
+    .log = hal_log,
+    .clock_ms = hal_clock_ms,
+    .reset = hal_reset,
+    .fetch_start = semihost_fetch_start,
+    .fetch_cancel = semihost_fetch_cancel,
+    .publish = semihost_publish,
+};
+
+/* ---- The bootloader's view of the same part. */
+static int boot_read(void *context, int area, uint32_t offset, void *dst, uint32_t len)
+{
+    (void)context;
+    return ram_flash_read((uint32_t)area, offset, dst, len);
+}
+
+static int boot_write(void *context, int area, uint32_t offset, const void *src, uint32_t len)
+{
+    (void)context;
+    return ram_flash_write((uint32_t)area, offset, src, len);
+}
+
+static int boot_erase(void *context, int area, uint32_t offset, uint32_t len)
+{
+    (void)context;
+    return ram_flash_erase((uint32_t)area, offset, len);
+}
+
+static void boot_flash_init(struct boot_flash *flash)
+{
+    memset(flash, 0, sizeof *flash);
+    for (int area = 0; area < BOOT_AREA_COUNT; area++) {
+        struct otau_flash_area_info info;
+        ram_flash_info((uint32_t)area, &info);
+        flash->areas[area] = (struct boot_area_geometry){info.size, info.sector_size,
+                                                         info.write_align, info.erased_value};
+    }
+    flash->read = boot_read;
+    flash->write = boot_write;
+    flash->erase = boot_erase;
+}
+
+/* The decision of the bootloader that runs at every reset; `apply` stores its record update. */
+static int bootloader(struct boot_decision *decision, bool apply)
+{
+    static const char *const slot_names[] = {"none", "A", "B"};
+    struct boot_flash flash;
+    boot_flash_init(&flash);
+    int status = boot_decide(&flash, decision);
+    if (status == BOOT_OK && apply) status = boot_decision_apply(&flash, decision);
+    if (status != BOOT_OK) {
+        printf("bootloader: %s\n", boot_status_name(status));
+        return status;
+    }
+    printf("bootloader: slot %s (%s)\n", slot_names[decision->slot], boot_rule_name(decision->rule));
+    return BOOT_OK;
+}
+
+/* ---- Agent helpers. */
+static void print_ram(const char *when)
+{
+    printf("measure heap_size %lu\n", (unsigned long)board_heap_size());
+    printf("measure stack_size %lu\n", (unsigned long)board_stack_size());
+    printf("measure agent_memory_limit %lu\n", (unsigned long)AGENT_MEMORY_LIMIT);
+    printf("measure agent_stack_size %lu\n", (unsigned long)AGENT_STACK_SIZE);
+    printf("measure %s_heap_high_water %lu\n", when, (unsigned long)board_heap_high_water());
+    printf("measure %s_stack_high_water %lu\n", when, (unsigned long)board_stack_high_water());
+}
+
+static unsigned long instructions(uint64_t ticks)
+{
+    return (unsigned long)(ticks * BOARD_INSTRUCTIONS_PER_TICK);
+}
+
+static bool call_ok(otau_agent *agent, int status, int32_t result, const char *what)
+{
+    if (status == OTAU_AGENT_OK && result >= 0) return true;
+    if (status != OTAU_AGENT_OK)
+        printf("board: %s failed: %s\n", what, otau_agent_error(agent));
+    else
+        printf("board: %s returned %ld\n", what, (long)result);
+    return false;
+}
+
+static int32_t agent_state(otau_agent *agent)
+{
+    int32_t state = -1;
+    otau_agent_call(agent, "agent_state", 0, NULL, &state);
+    return state;
+}
+
+static otau_agent *agent_create(void)
+{
+    static const struct otau_agent_config config = {AGENT_MEMORY_LIMIT, AGENT_STACK_SIZE};
+    otau_agent *agent = otau_agent_new(&hal, agent_wasm_start,
+                                       (uint32_t)(agent_wasm_end - agent_wasm_start), &config);
+    if (!agent) {
+        printf("board: out of memory for the agent\n");
+        return NULL;
+    }
+    uint64_t start = board_ticks();
+    if (otau_agent_start(agent) != OTAU_AGENT_OK) {
+        printf("board: cannot start the agent: %s\n", otau_agent_error(agent));
+        otau_agent_free(agent);
+        return NULL;
+    }
+    printf("measure agent_start_instructions %lu\n", instructions(board_ticks() - start));
+    return agent;
+}
+
+/* Starts the agent on the image the bootloader chose, as the application does at every boot;
+ * a trial image is vouched for at once (this firmware has no other health check). */
+static otau_agent *agent_boot(void)
+{
+    otau_agent *agent = agent_create();
+    if (!agent) return NULL;
+    uint32_t size = 0;
+    uint8_t *io = otau_agent_io_buffer(agent, &size);
+    uint32_t len = sizeof FACTORY_VERSION - 1;
+    memcpy(io, FACTORY_VERSION, len);
+    int32_t result = 0;
+    bool ok = call_ok(agent, otau_agent_call(agent, "firmware_version", 1, &len, &result), result,
+                      "firmware_version") &&
+              call_ok(agent, otau_agent_boot(agent, &result), result, "boot");
+    if (ok && agent_state(agent) == AGENT_TRIAL)
+        ok = call_ok(agent, otau_agent_call(agent, "on_healthy", 0, NULL, &result), result,
+                     "on_healthy");
+    if (!ok) {
+        otau_agent_free(agent);
+        return NULL;
+    }
+    return agent;
+}
+
+/* ---- Modes. */
+static int mode_selftest(void)
+{
+    unsigned failed = ram_flash_selftest();
+    printf("flash self-test: %u check(s) failed\n", failed);
+    return failed ? BOARD_EXIT_FAILED : BOARD_EXIT_OK;
+}
+
+static int hash_known_vector(otau_agent *agent, const char *text, const char *expected_hex)
+{
+    uint32_t size = 0;
+    uint8_t *io = otau_agent_io_buffer(agent, &size);
+    uint32_t len = (uint32_t)strlen(text);
+    int32_t result = 0;
+    memcpy(io, text, len);
+    if (!call_ok(agent, otau_agent_sha256_init(agent, &result), result, "sha256_init") ||
+        !call_ok(agent, otau_agent_sha256_update(agent, len, &result), result, "sha256_update") ||
+        !call_ok(agent, otau_agent_sha256_final(agent, &result), result, "sha256_final"))
+        return BOARD_EXIT_FAILED;
+    io = otau_agent_io_buffer(agent, &size);
+    char hex[2 * BOOT_SHA256_DIGEST_SIZE + 1];
+    for (int i = 0; i < BOOT_SHA256_DIGEST_SIZE; i++) sprintf(hex + 2 * i, "%02x", io[i]);
+    bool match = strcmp(hex, expected_hex) == 0;
+    printf("smoke: sha256(\"%s\") = %s: %s\n", text, hex, match ? "ok" : "WRONG");
+    return match ? BOARD_EXIT_OK : BOARD_EXIT_FAILED;
+}
+
+/* Instructions per byte of SHA-256 over `total` pattern bytes: the agent's (wasm3) and the
+ * bootloader's C, the same bytes in the same chunks. */
+static int measure_hashing(otau_agent *agent, uint32_t total)
+{
+    uint32_t size = 0;
+    uint8_t *io = otau_agent_io_buffer(agent, &size);
+    for (uint32_t i = 0; i < CHUNK; i++) io[i] = (uint8_t)(i * 7 + 3);
+    int32_t result = 0;
+    uint64_t start = board_ticks();
+    otau_agent_sha256_init(agent, &result);
+    for (uint32_t done = 0; done < total; done += CHUNK) otau_agent_sha256_update(agent, CHUNK, &result);
+    otau_agent_sha256_final(agent, &result);
+    printf("measure agent_sha256_instructions_per_byte %lu\n", instructions(board_ticks() - start) / total);
+
+    io = otau_agent_io_buffer(agent, &size);
+    for (uint32_t i = 0; i < CHUNK; i++) io[i] = (uint8_t)(i * 7 + 3);
+    static struct boot_sha256 context;
+    uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
+    start = board_ticks();
+    boot_sha256_init(&context);
+    for (uint32_t done = 0; done < total; done += CHUNK) boot_sha256_update(&context, io, CHUNK);
+    boot_sha256_final(&context, digest);
+    printf("measure native_sha256_instructions_per_byte %lu\n", instructions(board_ticks() - start) / total);
+    return BOARD_EXIT_OK;
+}
+
+static int mode_smoke(void)
+{
+    otau_agent *agent = agent_create();
+    if (!agent) return BOARD_EXIT_FAILED;
+    int status = hash_known_vector(agent, "abc",
+                                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    if (status == BOARD_EXIT_OK)
+        status = hash_known_vector(agent, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                                   "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    if (status == BOARD_EXIT_OK) status = measure_hashing(agent, 16u * CHUNK);
+    print_ram("smoke");
+    otau_agent_free(agent);
+    return status;
+}
+
+/* Feeds the agent until it asks for a reset or rests idle. Ticks spent delivering transfer
+ * events (download, write, hash, verify) are added to `*transfer_ticks`. */
+static bool pump(otau_agent *agent, uint64_t *transfer_ticks)
+{
+    for (uint32_t events = 0; events < MAX_EVENTS && !reset_requested; events++) {
+        int status;
+        int32_t result = 0;
+        if (semihost_transport_busy(&transport)) {
+            uint64_t start = board_ticks();
+            status = semihost_transport_step(&transport, agent);
+            *transfer_ticks += board_ticks() - start;
+        } else if (agent_state(agent) == AGENT_IDLE) {
+            return true;
+        } else {
+            uint32_t now = (uint32_t)hal_clock_ms(NULL);
+            status = otau_agent_call(agent, "on_tick", 1, &now, &result);
+        }
+        if (status != OTAU_AGENT_OK) {
+            printf("board: the agent failed: %s\n", otau_agent_error(agent));
+            return false;
+        }
+    }
+    if (!reset_requested) printf("board: the agent did not settle within %u events\n", MAX_EVENTS);
+    return reset_requested;
+}
+
+static bool deliver_config(otau_agent *agent, const char *path)
+{
+    uint32_t size = 0;
+    uint8_t *io = otau_agent_io_buffer(agent, &size);
+    int32_t len = semihost_read_file(path, io, size);
+    if (len < 0) {
+        printf("board: cannot read %s (missing, or longer than the %lu-byte I/O buffer)\n", path,
+               (unsigned long)size);
+        return false;
+    }
+    uint32_t args[2] = {0 /* Murano config_otau */, (uint32_t)len};
+    int32_t result = 0;
+    return call_ok(agent, otau_agent_call(agent, "on_config", 2, args, &result), result, "on_config");
+}
+
+/* Slot B must hold exactly the image file's bytes, and as many as the record says. */
+static bool slot_holds(const char *image_path, uint32_t recorded_size)
+{
+    FILE *file = fopen(image_path, "rb");
+    if (!file) return false;
+    static uint8_t chunk[CHUNK];
+    const uint8_t *slot = ram_flash_bytes(OTAU_AREA_SLOT_B);
+    uint32_t at = 0;
+    size_t got;
+    bool same = true;
+    while (same && (got = fread(chunk, 1, sizeof chunk, file)) > 0) {
+        same = at + got <= NOR_SLOT_SIZE && memcmp(slot + at, chunk, got) == 0;
+        at += (uint32_t)got;
+    }
+    fclose(file);
+    return same && at == recorded_size;
+}
+
+/* The native reference: copy the image out of the slot in I/O-buffer chunks and hash it with
+ * the bootloader's C SHA-256. */
+static void measure_native_hash_and_copy(uint32_t size)
+{
+    static uint8_t chunk[CHUNK];
+    static struct boot_sha256 context;
+    uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
+    const uint8_t *slot = ram_flash_bytes(OTAU_AREA_SLOT_B);
+    uint64_t start = board_ticks();
+    boot_sha256_init(&context);
+    for (uint32_t at = 0; at < size; at += CHUNK) {
+        uint32_t n = size - at < CHUNK ? size - at : CHUNK;
+        memcpy(chunk, slot + at, n);
+        boot_sha256_update(&context, chunk, n);
+    }
+    boot_sha256_final(&context, digest);
+    printf("measure native_hash_copy_instructions %lu\n", instructions(board_ticks() - start));
+}
+
+static int mode_update(const char *config_path, const char *image_path)
+{
+    ram_flash_power_on();
+    uint64_t transfer_ticks = 0;
+    uint64_t start = board_ticks();
+    bool settled = false;
+    for (int boot = 1; boot <= MAX_BOOTS && !settled; boot++) {
+        struct boot_decision decision;
+        printf("board: boot %d\n", boot);
+        if (bootloader(&decision, true) != BOOT_OK || decision.slot == BOOT_NO_SLOT)
+            return BOARD_EXIT_FAILED;
+        reset_requested = false;
+        otau_agent *agent = agent_boot();
+        if (!agent) return BOARD_EXIT_FAILED;
+        bool ok = boot > 1 || deliver_config(agent, config_path);
+        ok = ok && pump(agent, &transfer_ticks);
+        settled = ok && !reset_requested;
+        semihost_fetch_cancel(&transport);
+        otau_agent_free(agent);
+        if (!ok) return BOARD_EXIT_FAILED;
+    }
+    uint64_t update_ticks = board_ticks() - start;
+    if (!settled) {
+        printf("board: still resetting after %d boots\n", MAX_BOOTS);
+        return BOARD_EXIT_FAILED;
+    }
+
+    /* What the next reset would start: the new image from slot B, confirmed. */
+    struct boot_decision decision;
+    if (bootloader(&decision, false) != BOOT_OK) return BOARD_EXIT_FAILED;
+    uint32_t size = boot_record_slot_size(&decision.record, BOOT_AREA_SLOT_B);
+    bool installed = decision.slot == BOOT_AREA_SLOT_B && decision.rule == BOOT_RULE_ACTIVE &&
+                     slot_holds(image_path, size);
+    printf("board: %s\n", installed ? "slot B holds the image and boots as the confirmed slot"
+                                    : "the update did not end with slot B holding the image");
+    printf("measure image_bytes %lu\n", (unsigned long)size);
+    printf("measure transfer_instructions %lu\n", instructions(transfer_ticks));
+    printf("measure update_instructions %lu\n", instructions(update_ticks));
+    if (installed) measure_native_hash_and_copy(size);
+    print_ram("update");
+    return installed ? BOARD_EXIT_OK : BOARD_EXIT_FAILED;
+}
+
+int main(void)
+{
+    static char arguments[256];
+    char *argv[4];
+    int argc = semihost_arguments(arguments, sizeof arguments, argv, 4);
+    /* argv[0] is the kernel's name when QEMU passes one; modes are looked up from there on. */
+    int first = argc > 0 && strstr(argv[0], ".elf") ? 1 : 0;
+    const char *mode = argc > first ? argv[first] : "";
+    int status = BOARD_EXIT_USAGE;
+    if (strcmp(mode, "selftest") == 0 && argc == first + 1)
+        status = mode_selftest();
+    else if (strcmp(mode, "smoke") == 0 && argc == first + 1)
+        status = mode_smoke();
+    else if (strcmp(mode, "update") == 0 && argc == first + 3)
+        status = mode_update(argv[first + 1], argv[first + 2]);
+    else
+        printf("usage: selftest | smoke | update <config file> <image file>\n");
+    printf("board: exit %d\n", status);
+    return status;
+}
