@@ -5,7 +5,7 @@ import { Field, SchemaError, matchSchema } from "../json/schema";
 import { JsonType, decodeString, parseU32 } from "../json/reader";
 import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
-import { fieldError, readPerFile, readUrls, readVersion } from "./fields";
+import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import {
   Cloud, UpdateKind, clearRequest, fileCount, markSigned, namePtr, setKind, setNameLength, versionLength, versionPtr,
 } from "./update_request";
@@ -56,6 +56,11 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
   }
   const statusAt = found(responseFound, STATUS_CODE);
   const statusCode = statusAt != 0 ? parseU32(statusAt, end) : 200;
+  if (statusCode < 0) {
+    fieldError("statusCode", "must be a whole number, not ");
+    sayToken(statusAt, end);
+    return DocumentResult.Invalid;
+  }
   if (statusCode >= 400) {
     messageClear();
     say("Kaa answered ");
@@ -71,12 +76,13 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
   const configIdAt = found(responseFound, CONFIG_ID);
   const configAt = found(responseFound, CONFIG);
   if (configIdAt == 0 && configAt == 0) return DocumentResult.UpToDate;
+  // The configId comes first so that even a refusal can be answered under it.
+  if (configIdAt != 0 && !readVersion(req, configIdAt, end, "configId")) return DocumentResult.Invalid;
   if (configIdAt == 0 || configAt == 0) {
     messageClear();
     say(configIdAt == 0 ? "cmx_ota response has \"config\" but no \"configId\"" : "cmx_ota response has \"configId\" but no \"config\"");
     return DocumentResult.Invalid;
   }
-  if (!readVersion(req, configIdAt, end, "configId")) return DocumentResult.Invalid;
   // Kaa software has no display name: the version names it.
   memory.copy(namePtr(req), versionPtr(req), versionLength(req));
   setNameLength(req, versionLength(req));

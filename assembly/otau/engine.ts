@@ -1,7 +1,7 @@
 // The handlers of the transition table (otau/machine.ts): each performs one step of
 // an update and reports it. Every status carries the version of the config being
 // processed; every error message names the field or condition and the values involved.
-import { LogLevel, apply_json, fetch, fetch_cancel, logText, reset } from "../host";
+import { LogLevel, apply_json, fetch, fetch_cancel, log, logText, reset } from "../host";
 import { ioBuffer, IO_BUFFER_SIZE } from "../io";
 import { decodeString, firstElement, nextElement } from "../json/reader";
 import { DocumentResult } from "../manifest/document";
@@ -89,12 +89,13 @@ export function acceptConfig(): bool {
     return false;
   }
   if (result == DocumentResult.CloudError) {
-    logText(LogLevel.Warn, "cloud refused the configuration request");
+    // An answer to the agent's own request, not an update: it goes to the log ("Kaa answered 404: …").
+    log(LogLevel.Warn, messagePtr(), messageLength());
     return false;
   }
   if (result == DocumentResult.Invalid) {
     // A refused document never disturbs the update in progress.
-    if (cloudOf(candidate) == Cloud.Murano || versionLength(candidate) > 0) reportStatus(candidate, Status.TestError);
+    reportStatus(candidate, Status.TestError);
     return false;
   }
   const state = currentState();

@@ -59,8 +59,12 @@ export function reportStatus(req: usize, status: Status): void {
   if (cloudOf(req) == Cloud.Kaa) reportKaaOutcome(req, status);
 }
 
-/** Kaa hears only outcomes: `applied` with the configId, and a statusCode + reason when it failed. */
+/**
+ * Kaa hears only outcomes: `applied` with the configId, and a statusCode + reason when it
+ * failed. A document refused before its configId was read has nothing to answer to.
+ */
 function reportKaaOutcome(req: usize, status: Status): void {
+  if (versionLength(req) == 0) return;
   let code = 0;
   if (status == Status.TestError) code = 400;
   else if (status == Status.DownloadError || status == Status.InstallError) code = 500;
