@@ -142,7 +142,10 @@ awk '
   END { for (part in bytes) printf "  %-40s %7d\n", part, bytes[part] }
 ' "$OUT/firmware.map" | sort -k1,1
 echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
-echo "  heap (of $(measure update.log heap_size) granted) holds wasm3's runtime: the agent's linear memory ($(measure update.log agent_memory_limit) bytes, its memory limit), its value stack ($(measure update.log agent_stack_size)), the parsed module and the compiled code pages"
+runtime_heap=$(measure smoke.log agent_runtime_heap) # the first start, on an empty heap
+memory_limit=$(measure update.log agent_memory_limit)
+value_stack=$(measure update.log agent_stack_size)
+echo "  heap (of $(measure update.log heap_size) granted): wasm3 runtime $runtime_heap = agent linear memory $memory_limit (its memory limit) + value stack $value_stack + parsed module and compiled code $((runtime_heap - memory_limit - value_stack))"
 echo "  stack (of $(measure update.log stack_size) granted), painted at reset"
 echo "instructions per byte (qemu -icount shift=0, SysTick x 40):"
 echo "  SHA-256 alone: agent under wasm3 $agent_sha, bootloader C $native_sha ($(ratio "$agent_sha" "$native_sha"))"

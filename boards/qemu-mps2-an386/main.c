@@ -39,6 +39,8 @@ enum agent_state { AGENT_IDLE = 0, AGENT_TRIAL = 5 };
 
 static struct semihost_transport transport;
 static bool reset_requested;
+/* One chunk buffer for the checks after an update (comparing the slot, the native reference). */
+static uint8_t chunk[CHUNK];
 
 /* ---- The HAL over the RAM flash, the console, SysTick and semihosting. */
 static int32_t hal_flash_info(void *context, uint32_t area, struct otau_flash_area_info *info)
@@ -192,6 +194,7 @@ static otau_agent *agent_create(void)
         printf("board: out of memory for the agent\n");
         return NULL;
     }
+    uint32_t heap_before = board_heap_high_water();
     uint64_t start = board_ticks();
     if (otau_agent_start(agent) != OTAU_AGENT_OK) {
         printf("board: cannot start the agent: %s\n", otau_agent_error(agent));
@@ -199,6 +202,8 @@ static otau_agent *agent_create(void)
         return NULL;
     }
     printf("measure agent_start_instructions %lu\n", instructions(board_ticks() - start));
+    /* wasm3's runtime: linear memory, value stack, parsed module, compiled code pages. */
+    printf("measure agent_runtime_heap %lu\n", (unsigned long)(board_heap_high_water() - heap_before));
     return agent;
 }
 
@@ -340,7 +345,6 @@ static bool slot_holds(const char *image_path, uint32_t recorded_size)
 {
     FILE *file = fopen(image_path, "rb");
     if (!file) return false;
-    static uint8_t chunk[CHUNK];
     const uint8_t *slot = ram_flash_bytes(OTAU_AREA_SLOT_B);
     uint32_t at = 0;
     size_t got;
@@ -357,7 +361,6 @@ static bool slot_holds(const char *image_path, uint32_t recorded_size)
  * the bootloader's C SHA-256. */
 static void measure_native_hash_and_copy(uint32_t size)
 {
-    static uint8_t chunk[CHUNK];
     static struct boot_sha256 context;
     uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
     const uint8_t *slot = ram_flash_bytes(OTAU_AREA_SLOT_B);
