@@ -54,6 +54,8 @@ export type DeviceCondition = "running" | "off" | "bricked" | "faulted";
 /**
  * Events: "report" (DeviceReport), "boot" (DeviceBoot), "power-loss" (PowerLoss),
  * "trap" (Error), "bricked" (), "fault" (Error); "change" after each of them.
+ * Without "change", for observers of the flash: "power-on" () before the bootloader reads
+ * it, "bootloader" (slot) once the bootloader has decided and written, before the image starts.
  */
 export class SimulatedDevice extends EventEmitter {
   readonly id: string;
@@ -105,6 +107,7 @@ export class SimulatedDevice extends EventEmitter {
     if (this.condition === "running") return;
     const life = this.beginLife();
     this.powerOns++;
+    this.emit("power-on");
     let slot: number;
     try {
       slot = runBootloader(this.options.module, this.flash);
@@ -114,6 +117,7 @@ export class SimulatedDevice extends EventEmitter {
     }
     if (slot < 0) return this.stopForGood("faulted", new Error(`bootloader could not read flash (storage status ${slot})`));
     if (slot === BootSlot.None) return this.stopForGood("bricked", new Error("no slot holds an image that matches its boot record"));
+    this.emit("bootloader", slot);
     this.running = readFirmwareHeader(this.flash.bytes(slot));
     this.condition = "running";
     this.agent = AgentInstance.instantiate(this.options.module, this.hostFor(life));
