@@ -1,4 +1,4 @@
-/* What startup.c gives the rest of the firmware: clock, memory high-water marks, exit codes. */
+/* What startup.c gives the rest of the firmware: the clock and the exit codes. */
 #ifndef BOARD_H
 #define BOARD_H
 
@@ -17,10 +17,5 @@ enum board_exit {
 #define BOARD_TICKS_PER_MS 25000u
 #define BOARD_INSTRUCTIONS_PER_TICK 40u
 uint64_t board_ticks(void);
-
-uint32_t board_heap_high_water(void);
-uint32_t board_heap_size(void);
-uint32_t board_stack_high_water(void);
-uint32_t board_stack_size(void);
 
 #endif

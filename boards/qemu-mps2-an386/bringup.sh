@@ -135,6 +135,7 @@ awk '
     part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
            file ~ /\/wasm3\// ? "wasm3" : \
            file ~ /\/host\/core\// ? "host core" : \
+           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack)" : \
            file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
            file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano, rdimon)"
     bytes[part] += hex(size)

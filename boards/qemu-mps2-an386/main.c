@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "board.h"
+#include "cortexm_runtime.h"
 #include "boot_decision.h"
+#include "boot_flash_hal.h"
 #include "boot_sha256.h"
 #include "boot_status.h"
 #include "flash_layout.h"
@@ -103,46 +105,13 @@ static const struct otau_hal hal = {
     .publish = semihost_publish,
 };
 
-/* ---- The bootloader's view of the same part. */
-static int boot_read(void *context, int area, uint32_t offset, void *dst, uint32_t len)
-{
-    (void)context;
-    return ram_flash_read((uint32_t)area, offset, dst, len);
-}
-
-static int boot_write(void *context, int area, uint32_t offset, const void *src, uint32_t len)
-{
-    (void)context;
-    return ram_flash_write((uint32_t)area, offset, src, len);
-}
-
-static int boot_erase(void *context, int area, uint32_t offset, uint32_t len)
-{
-    (void)context;
-    return ram_flash_erase((uint32_t)area, offset, len);
-}
-
-static void boot_flash_init(struct boot_flash *flash)
-{
-    memset(flash, 0, sizeof *flash);
-    for (int area = 0; area < BOOT_AREA_COUNT; area++) {
-        struct otau_flash_area_info info;
-        ram_flash_info((uint32_t)area, &info);
-        flash->areas[area] = (struct boot_area_geometry){info.size, info.sector_size,
-                                                         info.write_align, info.erased_value};
-    }
-    flash->read = boot_read;
-    flash->write = boot_write;
-    flash->erase = boot_erase;
-}
-
 /* The decision of the bootloader that runs at every reset; `apply` stores its record update. */
 static int bootloader(struct boot_decision *decision, bool apply)
 {
     static const char *const slot_names[] = {"none", "A", "B"};
     struct boot_flash flash;
-    boot_flash_init(&flash);
-    int status = boot_decide(&flash, decision);
+    int status = boot_flash_from_hal(&flash, &hal);
+    if (status == BOOT_OK) status = boot_decide(&flash, decision);
     if (status == BOOT_OK && apply) status = boot_decision_apply(&flash, decision);
     if (status != BOOT_OK) {
         printf("bootloader: %s\n", boot_status_name(status));
@@ -155,12 +124,12 @@ static int bootloader(struct boot_decision *decision, bool apply)
 /* ---- Agent helpers. */
 static void print_ram(const char *when)
 {
-    printf("measure heap_size %lu\n", (unsigned long)board_heap_size());
-    printf("measure stack_size %lu\n", (unsigned long)board_stack_size());
+    printf("measure heap_size %lu\n", (unsigned long)cortexm_heap_size());
+    printf("measure stack_size %lu\n", (unsigned long)cortexm_stack_size());
     printf("measure agent_memory_limit %lu\n", (unsigned long)AGENT_MEMORY_LIMIT);
     printf("measure agent_stack_size %lu\n", (unsigned long)AGENT_STACK_SIZE);
-    printf("measure %s_heap_high_water %lu\n", when, (unsigned long)board_heap_high_water());
-    printf("measure %s_stack_high_water %lu\n", when, (unsigned long)board_stack_high_water());
+    printf("measure %s_heap_high_water %lu\n", when, (unsigned long)cortexm_heap_high_water());
+    printf("measure %s_stack_high_water %lu\n", when, (unsigned long)cortexm_stack_high_water());
 }
 
 static unsigned long instructions(uint64_t ticks)
@@ -194,7 +163,7 @@ static otau_agent *agent_create(void)
         printf("board: out of memory for the agent\n");
         return NULL;
     }
-    uint32_t heap_before = board_heap_high_water();
+    uint32_t heap_before = cortexm_heap_high_water();
     uint64_t start = board_ticks();
     if (otau_agent_start(agent) != OTAU_AGENT_OK) {
         printf("board: cannot start the agent: %s\n", otau_agent_error(agent));
@@ -203,7 +172,7 @@ static otau_agent *agent_create(void)
     }
     printf("measure agent_start_instructions %lu\n", instructions(board_ticks() - start));
     /* wasm3's runtime: linear memory, value stack, parsed module, compiled code pages. */
-    printf("measure agent_runtime_heap %lu\n", (unsigned long)(board_heap_high_water() - heap_before));
+    printf("measure agent_runtime_heap %lu\n", (unsigned long)(cortexm_heap_high_water() - heap_before));
     return agent;
 }
 

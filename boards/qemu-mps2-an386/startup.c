@@ -1,69 +1,17 @@
 /*
- * Start-up and run-time support of the MPS2 AN386 board: vector table, reset handler, a
- * bounded heap for malloc, a painted stack for its high-water mark, and SysTick as the
- * board's clock and instruction counter.
+ * Start-up of the MPS2 AN386 board: vector table, reset handler, and SysTick as the board's
+ * clock and instruction counter. Heap and stack bounds: host/cortexm/cortexm_runtime.c.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "board.h"
-
-extern uint32_t __data_start[], __data_end[], __data_load[];
-extern uint32_t __bss_start[], __bss_end[];
-extern uint8_t __heap_start[], __heap_end[];
-extern uint32_t __stack_bottom[], __stack_top[];
+#include "cortexm_runtime.h"
 
 extern int main(void);
 extern void initialise_monitor_handles(void); /* newlib rdimon: opens the semihosting console */
-
-#define STACK_PAINT 0x5AC3A55Au
-
-/* ---- Heap: malloc grows only up to the linker script's HEAP_SIZE (rdimon's _sbrk would
- * run into the stack). */
-static uint8_t *heap_top = __heap_start;
-
-void *_sbrk(ptrdiff_t increment)
-{
-    uint8_t *previous = heap_top;
-    if (increment > __heap_end - heap_top || increment < __heap_start - heap_top) {
-        errno = ENOMEM;
-        return (void *)-1;
-    }
-    heap_top += increment;
-    return previous;
-}
-
-uint32_t board_heap_high_water(void)
-{
-    /* newlib-nano never gives memory back to _sbrk, so the top is also the high mark. */
-    return (uint32_t)(heap_top - __heap_start);
-}
-
-uint32_t board_heap_size(void)
-{
-    return (uint32_t)(__heap_end - __heap_start);
-}
-
-/* ---- Stack: painted at reset; the deepest word that lost its paint is the high mark. */
-static void paint_stack(void)
-{
-    uint32_t *here = (uint32_t *)__builtin_frame_address(0);
-    for (uint32_t *word = __stack_bottom; word < here - 16; word++) *word = STACK_PAINT;
-}
-
-uint32_t board_stack_high_water(void)
-{
-    const uint32_t *word = __stack_bottom;
-    while (word < __stack_top && *word == STACK_PAINT) word++;
-    return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)word);
-}
-
-uint32_t board_stack_size(void)
-{
-    return (uint32_t)((const uint8_t *)__stack_top - (const uint8_t *)__stack_bottom);
-}
+extern uint32_t __stack_top[];
 
 /* ---- SysTick, counting down from 2^24 - 1 at the 25 MHz CPU clock; wraps are counted in
  * the interrupt. */
@@ -105,9 +53,7 @@ static void fault_handler(void)
 
 void reset_handler(void)
 {
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) *dst++ = *src++;
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) *dst++ = 0;
-    paint_stack();
+    cortexm_runtime_init();
     initialise_monitor_handles();
     systick_start();
     exit(main());
