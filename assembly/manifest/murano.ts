@@ -53,10 +53,11 @@ export function parseConfigOtau(req: usize, ptr: usize, len: usize, capacity: us
 /** Parses an `otau_info` tag value (percent-encoded JSON), decoding it in place. */
 export function parseOtauInfo(req: usize, ptr: usize, len: usize, capacity: usize): DocumentResult {
   clearRequest(req, Cloud.Murano);
-  const decoded = len <= capacity ? percentDecode(ptr, len, ptr, len) : -1;
+  // Too long for the buffer: left to checkDocument, which names both sizes.
+  const decoded = len <= capacity ? percentDecode(ptr, len, ptr, len) : <i32>len;
   if (decoded < 0) {
     messageClear();
-    say(len > capacity ? "otau_info is larger than the I/O buffer" : "otau_info is not valid percent-encoding");
+    say("otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)");
     return DocumentResult.Invalid;
   }
   if (!checkDocument("otau_info", ptr, decoded, capacity)) return DocumentResult.Invalid;

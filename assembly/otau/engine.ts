@@ -232,6 +232,16 @@ function runTests(): bool {
       say("\"");
       return testError();
     }
+    const bad = firstNonUrlByte(url, urlLen);
+    if (bad >= 0) {
+      // RFC 3986 URLs are printable ASCII; a NUL would end the URL early in a C host.
+      say("has byte 0x");
+      sayHex(url + bad, 1);
+      say(" at ");
+      sayNumber(bad);
+      say(", which a URL cannot hold (control, space or non-ASCII)");
+      return testError();
+    }
     say("is http(s)");
     testStep();
     if (!fileDigestKnown(active, i) && setting(Setting.RequireDigest) != 0) {
@@ -272,6 +282,15 @@ function runTests(): bool {
 
 function isHttpUrl(url: usize, len: i32): bool {
   return startsWith(url, len, "http://") || startsWith(url, len, "https://");
+}
+
+/** The index of the first byte outside printable ASCII (0x21–0x7e), or -1. */
+function firstNonUrlByte(url: usize, len: i32): i32 {
+  for (let i = 0; i < len; i++) {
+    const c = <u32>load<u8>(url + i);
+    if (c <= 0x20 || c >= 0x7f) return i;
+  }
+  return -1;
 }
 
 /** True when the URL starts with `prefix` (lowercase ASCII), letters compared without case. */

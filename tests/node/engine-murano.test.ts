@@ -188,9 +188,9 @@ test("otau_info tags that are bad percent-encoding, bad UTF-8, not JSON or lack 
   const device = await Device.start(norFlash());
   const good = tag({ config_otau: { version: "1.0.1", name: "n", type: "FILE", payload: FILE_URL } });
   const cases: [string, string][] = [
-    ["%7B%22a%22%3A1%7", "otau_info is not valid percent-encoding"],
-    ["%7B%22a%22%3A%G1%7D", "otau_info is not valid percent-encoding"],
-    ["%", "otau_info is not valid percent-encoding"],
+    ["%7B%22a%22%3A1%7", "otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)"],
+    ["%7B%22a%22%3A%G1%7D", "otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)"],
+    ["%", "otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)"],
     ["%7B%22a%22%3A%22%FF%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
     ["%7B%22a%22%3A%22%C3%28%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
     ["%7B%22a%22%3A%22%ED%A0%80%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
