@@ -1,0 +1,76 @@
+// The agent's `fetch` over real HTTP(S): one ranged GET at a time, its answer streamed to
+// the device as it arrives. It only moves bytes; whether an answer is acceptable (status,
+// range, length) is the agent's decision.
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Fetcher, FetchSink } from "./transport.ts";
+
+export interface HttpFetchRecord {
+  url: string;
+  offset: number;
+  /** The HTTP status, once the server answered. */
+  status?: number;
+}
+
+export class HttpFetcher implements Fetcher {
+  /** Every transfer started, oldest first. */
+  readonly requests: HttpFetchRecord[] = [];
+  private current: { request: ClientRequest; cancelled: boolean } | undefined;
+
+  start(url: string, offset: number, sink: FetchSink): boolean {
+    this.cancel();
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return false;
+    }
+    const send = target.protocol === "http:" ? httpRequest : target.protocol === "https:" ? httpsRequest : undefined;
+    if (!send) return false;
+    const record: HttpFetchRecord = { url, offset };
+    this.requests.push(record);
+    const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+    // A fresh connection per transfer: a dropped one must not poison a pooled socket.
+    const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
+    let ended = false;
+    const end = (ok: boolean): void => {
+      if (ended || transfer.cancelled) return;
+      ended = true;
+      if (this.current === transfer) this.current = undefined;
+      sink.end(ok);
+    };
+    transfer.request.on("response", (res: IncomingMessage) => {
+      if (transfer.cancelled) return;
+      record.status = res.statusCode ?? 0;
+      const [rangeStart, total] = bodyPosition(res);
+      sink.response(record.status, rangeStart, total);
+      res.on("data", (chunk: Buffer) => {
+        if (!transfer.cancelled && !ended) sink.data(chunk);
+      });
+      // "end" only comes when the body is complete; a dropped connection closes without it.
+      res.on("end", () => end(true));
+      res.on("error", () => end(false));
+      res.on("close", () => end(res.complete));
+    });
+    transfer.request.on("error", () => end(false));
+    transfer.request.end();
+    this.current = transfer;
+    return true;
+  }
+
+  cancel(): void {
+    const transfer = this.current;
+    this.current = undefined;
+    if (!transfer) return;
+    transfer.cancelled = true;
+    transfer.request.destroy();
+  }
+}
+
+/** Offset of the body's first byte and the whole resource's length (0 unknown). */
+function bodyPosition(res: IncomingMessage): [number, number] {
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers["content-range"] ?? "");
+  if (res.statusCode === 206 && range) return [Number(range[1]), range[2] === "*" ? 0 : Number(range[2])];
+  const length = Number(res.headers["content-length"]);
+  return [0, res.statusCode === 200 && Number.isInteger(length) ? length : 0];
+}
