@@ -1,0 +1,72 @@
+# What every Cortex-M board builds the same way: wasm3 in its small configuration, the host
+# core, the Cortex-M run-time, the bootloader's decision, and build/agent.wasm as const data.
+# A board's Makefile sets the variables below and includes this file:
+#
+#   BOARD          folder name; output goes to build/boards/$(BOARD)/
+#   ARCH           -mcpu/-mthumb/-mfloat-abi flags
+#   LINKER_SCRIPT  the board's .ld file
+#   SPECS          newlib specs (nano plus rdimon for semihosting, or nosys)
+#   BOARD_SOURCES  the board's .c files
+#   HEAP_SIZE, STACK_SIZE   bytes, passed to the linker script
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+OUT := $(ROOT)/build/boards/$(BOARD)
+AGENT_WASM := $(ROOT)/build/agent.wasm
+WASM3_DIR := $(ROOT)/third_party/wasm3
+
+CC := arm-none-eabi-gcc
+SIZE := arm-none-eabi-size
+# wasm3's small configuration (../shared/TOOLCHAIN.md): no float ops (the agent has none),
+# terse errors, a short compile stack, small code pages.
+WASM3_CONFIG := -Dd_m3HasFloat=0 -Dd_m3VerboseErrorMessages=0 -Dd_m3MaxFunctionStackHeight=128 \
+  -Dd_m3CodePageAlignSize=1024 -Dd_m3MaxConstantTableSize=32
+CFLAGS := $(ARCH) -Os -g -std=gnu11 -ffunction-sections -fdata-sections $(WASM3_CONFIG) \
+  -I. -I$(ROOT)/host/include -I$(ROOT)/host/core -I$(ROOT)/host/cortexm -I$(ROOT)/host/boot \
+  -isystem $(WASM3_DIR)
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes
+LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) \
+  -Wl,--defsym=HEAP_SIZE=$(HEAP_SIZE) -Wl,--defsym=STACK_SIZE=$(STACK_SIZE) \
+  -Wl,-Map=$(OUT)/firmware.map
+
+HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c \
+  $(ROOT)/host/cortexm/cortexm_runtime.c \
+  $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
+    boot_status.c boot_flash_hal.c)
+WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)
+
+OBJECTS := $(BOARD_SOURCES:%.c=$(OUT)/board/%.o) \
+  $(patsubst $(ROOT)/host/%.c,$(OUT)/host/%.o,$(HOST_SOURCES)) \
+  $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES)) \
+  $(OUT)/agent_wasm.o
+
+all: $(OUT)/firmware.elf
+
+$(OUT)/firmware.elf: $(OBJECTS) $(LINKER_SCRIPT) Makefile $(ROOT)/boards/cortex-m.mk
+	$(CC) $(LDFLAGS) -o $@ $(OBJECTS)
+	$(SIZE) $@
+
+$(OUT)/board/%.o: %.c $(wildcard *.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARNINGS) -c $< -o $@
+
+$(OUT)/host/%.o: $(ROOT)/host/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARNINGS) -c $< -o $@
+
+# Third-party code, built as is: its warnings cannot fail the build.
+$(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -w -c $< -o $@
+
+# The agent as const data in flash: wasm3 parses it in place.
+$(OUT)/agent_wasm.S: $(AGENT_WASM) Makefile
+	@mkdir -p $(dir $@)
+	printf '\t.section .rodata.agent_wasm,"a"\n\t.balign 4\n\t.global agent_wasm_start\n\t.global agent_wasm_end\nagent_wasm_start:\n\t.incbin "%s"\nagent_wasm_end:\n' "$(AGENT_WASM)" > $@
+
+$(OUT)/agent_wasm.o: $(OUT)/agent_wasm.S
+	$(CC) $(ARCH) -c $< -o $@
+
+clean:
+	rm -rf $(OUT)
+
+.PHONY: all clean
