@@ -1,7 +1,8 @@
 // as-pect runs the agent's specs compiled with the project's asconfig.json options
 // (stub runtime) through tests/as-pect.asconfig.json, with 16 pages instead of one: the
 // spec framework itself allocates on the never-freeing heap.
-import { storageFlashImports, unavailableHostEffects } from "./agent/storage-flash.js";
+import { engineHostImports } from "./agent/engine-host.js";
+import { storageFlashImports } from "./agent/storage-flash.js";
 
 export default {
   entries: ["tests/agent/**/*.spec.ts"],
@@ -12,7 +13,7 @@ export default {
     const text = (ptr, len) => Buffer.from(agent.exports.memory.buffer, ptr, len).toString("utf8");
     const agent = await instantiate(binary, createImports({
       env: {
-        ...unavailableHostEffects(),
+        ...engineHostImports(() => agent.exports.memory),
         memory,
         log: (level, ptr, len) => { if (process.env.AGENT_LOG) console.log(`[agent ${level}] ${text(ptr, len)}`); },
         fatal: (ptr, len, line, column) => { throw new Error(`agent fatal: ${text(ptr, len)}:${line}:${column}`); },

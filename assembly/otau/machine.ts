@@ -45,6 +45,18 @@ export const TRANSITIONS: StaticArray<Transition> = [
   new Transition(AgentState.Trial, AgentEvent.Healthy, confirmUpdate, AgentState.Idle),
 ];
 
+// One bit per row taken since clearTransitionsTaken(): lets the transition specs check
+// that every row of the table is exercised (the table has fewer than 64 rows).
+let taken: u64 = 0;
+
+export function transitionsTaken(): u64 {
+  return taken;
+}
+
+export function clearTransitionsTaken(): void {
+  taken = 0;
+}
+
 export function currentState(): AgentState {
   return state;
 }
@@ -71,6 +83,7 @@ function step(event: AgentEvent): void {
     }
     return;
   }
+  taken |= <u64>1 << <u64>index;
   const row = TRANSITIONS[index];
   if (row.handler() && row.next != AgentState.Any) state = row.next;
 }

@@ -63,11 +63,3 @@ export function storageFlashImports(memory) {
   };
 }
 
-/**
- * The host's other effects (assembly/host.ts declares them; any spec that imports host.ts
- * links them all). Specs of storage never call them, so each one throws if called.
- */
-export function unavailableHostEffects() {
-  const refuse = (name) => () => { throw new Error(`agent spec called host effect '${name}', which specs do not provide`); };
-  return Object.fromEntries(["report", "fetch", "fetch_cancel", "apply_json", "reset"].map((name) => [name, refuse(name)]));
-}
