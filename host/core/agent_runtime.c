@@ -24,6 +24,15 @@ static const struct export_spec {
     [AGENT_EXPORT_SHA256_INIT] = {"sha256_init", 0},
     [AGENT_EXPORT_SHA256_UPDATE] = {"sha256_update", 1},
     [AGENT_EXPORT_SHA256_FINAL] = {"sha256_final", 0},
+    [AGENT_EXPORT_FIRMWARE_VERSION] = {"firmware_version", 1},
+    [AGENT_EXPORT_CONFIGURE] = {"configure", 2},
+    [AGENT_EXPORT_ON_CONFIG] = {"on_config", 2},
+    [AGENT_EXPORT_ON_RESPONSE] = {"on_response", 3},
+    [AGENT_EXPORT_ON_DATA] = {"on_data", 1},
+    [AGENT_EXPORT_ON_DATA_END] = {"on_data_end", 1},
+    [AGENT_EXPORT_ON_TICK] = {"on_tick", 1},
+    [AGENT_EXPORT_ON_HEALTHY] = {"on_healthy", 0},
+    [AGENT_EXPORT_AGENT_STATE] = {"agent_state", 0},
 };
 
 int agent_fail(struct otau_agent *agent, int status, const char *format, ...)
@@ -288,4 +297,53 @@ int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result)
 int otau_agent_sha256_final(otau_agent *agent, int32_t *result)
 {
     return call_export(agent, AGENT_EXPORT_SHA256_FINAL, 0, NULL, result);
+}
+
+int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_FIRMWARE_VERSION, 1, &len, result);
+}
+
+int otau_agent_configure(otau_agent *agent, uint32_t setting, uint32_t value, int32_t *result)
+{
+    const uint32_t args[2] = {setting, value};
+    return call_export(agent, AGENT_EXPORT_CONFIGURE, 2, args, result);
+}
+
+int otau_agent_on_config(otau_agent *agent, uint32_t source, uint32_t len, int32_t *result)
+{
+    const uint32_t args[2] = {source, len};
+    return call_export(agent, AGENT_EXPORT_ON_CONFIG, 2, args, result);
+}
+
+int otau_agent_on_response(otau_agent *agent, uint32_t http_status, uint32_t range_start,
+                           uint32_t total_length, int32_t *result)
+{
+    const uint32_t args[3] = {http_status, range_start, total_length};
+    return call_export(agent, AGENT_EXPORT_ON_RESPONSE, 3, args, result);
+}
+
+int otau_agent_on_data(otau_agent *agent, uint32_t len, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_ON_DATA, 1, &len, result);
+}
+
+int otau_agent_on_data_end(otau_agent *agent, uint32_t ok, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_ON_DATA_END, 1, &ok, result);
+}
+
+int otau_agent_on_tick(otau_agent *agent, uint32_t now_ms, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_ON_TICK, 1, &now_ms, result);
+}
+
+int otau_agent_on_healthy(otau_agent *agent, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_ON_HEALTHY, 0, NULL, result);
+}
+
+int otau_agent_state(otau_agent *agent, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_AGENT_STATE, 0, NULL, result);
 }

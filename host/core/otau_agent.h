@@ -71,6 +71,17 @@ int otau_agent_boot(otau_agent *agent, int32_t *result);
 int otau_agent_sha256_init(otau_agent *agent, int32_t *result);
 int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result);
 int otau_agent_sha256_final(otau_agent *agent, int32_t *result);
+int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result);
+int otau_agent_configure(otau_agent *agent, uint32_t setting, uint32_t value, int32_t *result);
+int otau_agent_on_config(otau_agent *agent, uint32_t source, uint32_t len, int32_t *result);
+int otau_agent_on_response(otau_agent *agent, uint32_t http_status, uint32_t range_start,
+                           uint32_t total_length, int32_t *result);
+int otau_agent_on_data(otau_agent *agent, uint32_t len, int32_t *result);
+int otau_agent_on_data_end(otau_agent *agent, uint32_t ok, int32_t *result);
+int otau_agent_on_tick(otau_agent *agent, uint32_t now_ms, int32_t *result);
+int otau_agent_on_healthy(otau_agent *agent, int32_t *result);
+/* The state machine's state (docs/abi.md agent_state: 5 is Trial). */
+int otau_agent_state(otau_agent *agent, int32_t *result);
 
 /* Calls any export taking `argc` i32 arguments and returning nothing or one i32 (0 stored when
  * it returns nothing). For tools and tests; the host's event paths use the wrappers above. */

@@ -1,6 +1,5 @@
 /* otau-host's commands. Each takes the arguments after its name and returns an exit code
- * (enum host_exit). A new mode (e.g. `run`, the event loop) is one more entry here and in
- * otau_host.c's command table. */
+ * (enum host_exit). A new mode is one more entry here and in otau_host.c's command table. */
 #ifndef OTAU_HOST_COMMANDS_H
 #define OTAU_HOST_COMMANDS_H
 
@@ -9,5 +8,9 @@ int command_sha256(int argc, char **argv);
 
 /* otau-host boot --agent <agent.wasm> [--flash <image>]: start the agent and run boot(). */
 int command_boot(int argc, char **argv);
+
+/* otau-host run --agent <agent.wasm> --flash <image> <cloud options>: the event loop with the
+ * cloud and the image fetch; a reset re-executes otau-host through the bootloader. */
+int command_run(int argc, char **argv);
 
 #endif /* OTAU_HOST_COMMANDS_H */

@@ -52,6 +52,7 @@ int device_session_open(struct device_session *session, const struct host_option
 {
     memset(session, 0, sizeof *session);
     session->device.log_stream = log_stream;
+    session->device.log_level = options->log_level;
     int status = read_agent(session, options->agent_path);
     if (status != HOST_EXIT_OK) {
         device_session_close(session);

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum option_value { VALUE_PATH, VALUE_U32, VALUE_BYTE, VALUE_NONE };
+enum option_value { VALUE_TEXT, VALUE_U32, VALUE_BYTE, VALUE_NONE, VALUE_LEVEL, VALUE_SETTING };
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 /* One row per option: its group, what it takes and where the value goes. */
 static const struct option_spec {
@@ -16,7 +18,7 @@ static const struct option_spec {
     const char *argument; /* how the value looks, for the usage text */
     const char *help;
 } option_specs[] = {
-    {"--agent", HOST_OPTIONS_AGENT, VALUE_PATH, offsetof(struct host_options, agent_path),
+    {"--agent", HOST_OPTIONS_AGENT, VALUE_TEXT, offsetof(struct host_options, agent_path),
      "<agent.wasm>", "the agent module (required)"},
     {"--memory-limit", HOST_OPTIONS_AGENT, VALUE_U32,
      offsetof(struct host_options, agent_config.memory_limit),
@@ -24,7 +26,9 @@ static const struct option_spec {
     {"--stack-size", HOST_OPTIONS_AGENT, VALUE_U32,
      offsetof(struct host_options, agent_config.stack_size),
      "<bytes>", "wasm3 value stack (default 8192, at least 1024)"},
-    {"--flash", HOST_OPTIONS_FLASH, VALUE_PATH, offsetof(struct host_options, flash_path),
+    {"--log", HOST_OPTIONS_AGENT, VALUE_LEVEL, offsetof(struct host_options, log_level),
+     "<level>", "error, warn, info (default) or debug: the least severe log line shown"},
+    {"--flash", HOST_OPTIONS_FLASH, VALUE_TEXT, offsetof(struct host_options, flash_path),
      "<image>", "flash image file, created erased if missing (default: in memory)"},
     {"--boot-record-size", HOST_OPTIONS_FLASH, VALUE_U32,
      offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_BOOT_RECORD]),
@@ -41,6 +45,36 @@ static const struct option_spec {
     {"--and-writes", HOST_OPTIONS_FLASH, VALUE_NONE,
      offsetof(struct host_options, flash_geometry.and_writes),
      "", "writes combine with old bits instead of needing erased bytes"},
+    {"--cloud", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.cloud),
+     "<murano|kaa>", "which cloud sends updates and hears statuses (default murano)"},
+    {"--murano", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.murano_url),
+     "<url>", "Murano HTTP Device API base URL, e.g. https://<product>.m2.exosite.io"},
+    {"--identity", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.identity),
+     "<id>", "the device identity Murano activates"},
+    {"--cik-file", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.cik_file),
+     "<file>", "where the activation token (CIK) is kept (default <flash>.cik)"},
+    {"--poll-timeout-ms", HOST_OPTIONS_RUN, VALUE_U32,
+     offsetof(struct host_options, run.poll_timeout_ms),
+     "<ms>", "Request-Timeout of the config_otau long-poll (default 30000, at most 300000)"},
+    {"--kaa-mqtt", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.kaa_mqtt),
+     "<url>", "Kaa 1/KP broker, mqtt://host[:port]"},
+    {"--kaa-app", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.kaa_app),
+     "<name>", "the Kaa application (the topics' appVersion level)"},
+    {"--kaa-token", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.kaa_token),
+     "<token>", "this endpoint's token"},
+    {"--firmware-version", HOST_OPTIONS_RUN, VALUE_TEXT,
+     offsetof(struct host_options, run.firmware_version),
+     "<version>", "the factory firmware's version, used while flash has no boot record"},
+    {"--confirm-after-ms", HOST_OPTIONS_RUN, VALUE_U32,
+     offsetof(struct host_options, run.confirm_after_ms),
+     "<ms>", "confirm a trial image this long after boot, once the cloud answered (default never)"},
+    {"--exit-when-installed", HOST_OPTIONS_RUN, VALUE_TEXT,
+     offsetof(struct host_options, run.exit_when_installed),
+     "<version>", "exit 0 once the agent reports this version as INSTALLED_VERSION"},
+    {"--trace", HOST_OPTIONS_RUN, VALUE_TEXT, offsetof(struct host_options, run.trace_path),
+     "<file>", "append every report as a JSON line {\"channel\",\"document\"}"},
+    {"--setting", HOST_OPTIONS_RUN, VALUE_SETTING, offsetof(struct host_options, run.settings),
+     "<name>=<n>", "an agent setting (docs/abi.md), e.g. max-attempts=3; repeatable"},
 };
 
 #define OPTION_COUNT (sizeof option_specs / sizeof option_specs[0])
@@ -62,7 +96,7 @@ static bool store_value(struct host_options *options, const struct option_spec *
     void *field = (char *)options + spec->field;
     uint32_t number = 0;
     switch (spec->value) {
-    case VALUE_PATH:
+    case VALUE_TEXT:
         *(const char **)field = text;
         return true;
     case VALUE_U32:
@@ -79,6 +113,23 @@ static bool store_value(struct host_options *options, const struct option_spec *
     case VALUE_NONE:
         *(bool *)field = true;
         return true;
+    case VALUE_LEVEL:
+        for (size_t level = 0; level < sizeof level_names / sizeof level_names[0]; level++)
+            if (strcmp(text, level_names[level]) == 0) {
+                *(enum otau_log_level *)field = (enum otau_log_level)level;
+                return true;
+            }
+        snprintf(error, error_size, "%s takes error, warn, info or debug, not '%s'", spec->name,
+                 text);
+        return false;
+    case VALUE_SETTING:
+        if (options->run.setting_count == HOST_OPTIONS_MAX_SETTINGS) {
+            snprintf(error, error_size, "more than %d %s options", HOST_OPTIONS_MAX_SETTINGS,
+                     spec->name);
+            return false;
+        }
+        options->run.settings[options->run.setting_count++] = text;
+        return true;
     }
     snprintf(error, error_size, "%s needs a number, not '%s'", spec->name, text);
     return false;
@@ -89,6 +140,9 @@ bool host_options_parse(struct host_options *options, int argc, char **argv, uns
 {
     memset(options, 0, sizeof *options);
     options->flash_geometry = file_flash_default_geometry;
+    options->log_level = OTAU_LOG_INFO;
+    options->run.poll_timeout_ms = 30000;
+    options->run.confirm_after_ms = HOST_NEVER_CONFIRM;
 
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -129,6 +183,6 @@ void host_options_print_usage(FILE *stream, unsigned groups)
 {
     for (size_t k = 0; k < OPTION_COUNT; k++)
         if (option_specs[k].group & groups)
-            fprintf(stream, "  %-18s %-12s %s\n", option_specs[k].name, option_specs[k].argument,
+            fprintf(stream, "  %-21s %-14s %s\n", option_specs[k].name, option_specs[k].argument,
                     option_specs[k].help);
 }

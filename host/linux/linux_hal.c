@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "linux_hal.h"
 
+#include <stdarg.h>
 #include <time.h>
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
@@ -36,12 +37,31 @@ static int32_t linux_flash_erase(void *context, uint32_t area, uint32_t offset, 
     return flash ? file_flash_erase(flash, area, offset, len) : OTAU_FLASH_NO_SUCH_AREA;
 }
 
-static void linux_log(void *context, enum otau_log_level level, const char *text, size_t len)
+static enum otau_log_level clamp_level(enum otau_log_level level)
 {
-    FILE *stream = device_of(context)->log_stream;
-    fprintf(stream, "[%s] %.*s\n", level_names[level <= OTAU_LOG_DEBUG ? level : OTAU_LOG_DEBUG],
-            (int)len, text);
-    fflush(stream);
+    return level <= OTAU_LOG_DEBUG ? level : OTAU_LOG_DEBUG;
+}
+
+static void agent_log(void *context, enum otau_log_level level, const char *text, size_t len)
+{
+    struct linux_device *device = device_of(context);
+    level = clamp_level(level);
+    if (level > device->log_level) return;
+    fprintf(device->log_stream, "[%s] %.*s\n", level_names[level], (int)len, text);
+    fflush(device->log_stream);
+}
+
+void linux_log(struct linux_device *device, enum otau_log_level level, const char *format, ...)
+{
+    level = clamp_level(level);
+    if (level > device->log_level) return;
+    va_list args;
+    va_start(args, format);
+    fprintf(device->log_stream, "[%s] host: ", level_names[level]);
+    vfprintf(device->log_stream, format, args);
+    fputc('\n', device->log_stream);
+    fflush(device->log_stream);
+    va_end(args);
 }
 
 static uint64_t linux_clock_ms(void *context)
@@ -57,6 +77,30 @@ static void linux_reset(void *context)
     device_of(context)->reset_requested = true;
 }
 
+/* The agent counts a refused fetch as a failed attempt (docs/abi.md). */
+#define FETCH_REFUSED -1
+
+static int32_t linux_fetch_start(void *context, const char *url, size_t url_len,
+                                 uint32_t range_start)
+{
+    const struct linux_transport *transport = device_of(context)->transport;
+    if (!transport || !transport->fetch_start) return FETCH_REFUSED;
+    return transport->fetch_start(transport->context, url, url_len, range_start);
+}
+
+static void linux_fetch_cancel(void *context)
+{
+    const struct linux_transport *transport = device_of(context)->transport;
+    if (transport && transport->fetch_cancel) transport->fetch_cancel(transport->context);
+}
+
+static int32_t linux_publish(void *context, uint32_t channel, const uint8_t *document, size_t len)
+{
+    const struct linux_transport *transport = device_of(context)->transport;
+    if (!transport || !transport->publish) return 0;
+    return transport->publish(transport->context, channel, document, len);
+}
+
 void linux_hal_init(struct otau_hal *hal, struct linux_device *device)
 {
     *hal = (struct otau_hal){
@@ -65,8 +109,11 @@ void linux_hal_init(struct otau_hal *hal, struct linux_device *device)
         .flash_read = linux_flash_read,
         .flash_write = linux_flash_write,
         .flash_erase = linux_flash_erase,
-        .log = linux_log,
+        .log = agent_log,
         .clock_ms = linux_clock_ms,
         .reset = linux_reset,
+        .fetch_start = linux_fetch_start,
+        .fetch_cancel = linux_fetch_cancel,
+        .publish = linux_publish,
     };
 }

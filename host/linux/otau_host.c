@@ -15,6 +15,8 @@ static const struct host_command {
      "--agent <agent.wasm> <file>   print the file's SHA-256, computed by the agent"},
     {"boot", command_boot, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH,
      "--agent <agent.wasm> [--flash <image>]   start the agent, print its log"},
+    {"run", command_run, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH | HOST_OPTIONS_RUN,
+     "--agent <agent.wasm> --flash <image> <cloud options>   the update agent and its cloud"},
 };
 
 #define COMMAND_COUNT (sizeof host_commands / sizeof host_commands[0])
@@ -31,7 +33,7 @@ static void print_usage(FILE *stream)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        host_error("missing command (sha256 or boot; --help for usage)");
+        host_error("missing command (sha256, boot or run; --help for usage)");
         return HOST_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -41,6 +43,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         if (strcmp(argv[1], host_commands[i].name) == 0)
             return host_commands[i].run(argc - 2, argv + 2);
-    host_error("unknown command '%s' (sha256 or boot; --help for usage)", argv[1]);
+    host_error("unknown command '%s' (sha256, boot or run; --help for usage)", argv[1]);
     return HOST_EXIT_USAGE;
 }

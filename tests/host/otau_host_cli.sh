@@ -52,6 +52,22 @@ expect_usage_error "a missing agent is a usage error" sha256 --agent "$WORK/miss
 expect_usage_error "a non-numeric size is a usage error" boot --agent "$AGENT" --sector-size big
 expect_usage_error "a flash image of the wrong size is a usage error" boot --agent "$AGENT" --flash "$WORK/abc"
 expect_usage_error "boot takes no file argument" boot --agent "$AGENT" "$WORK/abc"
+MURANO="--murano http://127.0.0.1:9 --identity gw"
+expect_usage_error "run without --flash is a usage error" run --agent "$AGENT" $MURANO
+expect_usage_error "run with an unknown cloud is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud aws
+expect_usage_error "run for Murano without --identity is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --murano http://127.0.0.1:9
+expect_usage_error "run for Kaa without --kaa-token is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud kaa --kaa-mqtt mqtt://127.0.0.1:9 --kaa-app app
+expect_usage_error "run with a broker URL that is not mqtt:// is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud kaa --kaa-mqtt http://127.0.0.1:9 --kaa-app app --kaa-token t
+expect_usage_error "an unknown log level is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --log loud
+expect_usage_error "an unknown agent setting is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting turbo=1
+expect_usage_error "a setting without a number is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting max-attempts=many
+expect_usage_error "a poll timeout over Murano's limit is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --poll-timeout-ms 300001
+
+if "$HOST" run --help | grep -q -- "--exit-when-installed"; then
+  echo "ok - run --help lists the run options"
+else
+  fail "run --help does not list --exit-when-installed"
+fi
 
 "$HOST" sha256 --agent "$WORK/abc" "$WORK/abc" >/dev/null 2>"$WORK/err"
 status=$?

@@ -31,6 +31,7 @@ void test_device_open(struct test_device *test, const char *wasm_path,
     char error[256];
     test->device.flash = file_flash_open(NULL, &file_flash_default_geometry, error, sizeof error);
     test->device.log_stream = open_memstream(&test->log_text, &test->log_len);
+    test->device.log_level = OTAU_LOG_DEBUG;
     if (!test->device.flash || !test->device.log_stream) {
         fprintf(stderr, "test setup: cannot open the test device\n");
         exit(2);
