@@ -53,5 +53,6 @@ describe("validateJson over byte-level UTF-8 and control-byte cases", () => {
   });
   it("gives each its expected error and offset", () => {
     expect(mismatches("")).toBe("");
+    log<string>("json-suite: " + SUITE_CASES.toString() + " documents through the validator (JSONTestSuite and byte-level cases)");
   });
 });
