@@ -92,14 +92,20 @@ test("during a trial boot a new config is refused and on_healthy outside a trial
   assert.equal(trial.statuses.length, count, "a second on_healthy is ignored");
 });
 
-test("a download interrupted by a reset resumes from the progress saved in flash, by Range", async () => {
-  const body = image(100_000, 3);
+/** A download of `body` reset after 40,000 bytes: the device after its reboot. */
+async function interruptedDownload(body: Uint8Array): Promise<Device> {
   const device = await Device.start(norFlash());
   device.config(MURANO, fileConfig(body));
   device.agent.onResponse(200, 0, body.length);
   device.agent.onData(body.subarray(0, 40_000));
   const { slot, device: after } = await device.reboot();
   assert.equal(slot, 1, "nothing was installed: the old slot boots");
+  return after;
+}
+
+test("a download interrupted by a reset resumes from the progress saved in flash, by Range", async () => {
+  const body = image(100_000, 3);
+  const after = await interruptedDownload(body);
   after.config(MURANO, fileConfig(body));
   const resumed = after.statuses.find((s) => s.status === "DOWNLOAD_STEP")!;
   const offset = after.fetches[0].offset;
@@ -113,12 +119,7 @@ test("a download interrupted by a reset resumes from the progress saved in flash
 });
 
 test("after a reset a different config does not resume the old download", async () => {
-  const body = image(100_000, 3);
-  const device = await Device.start(norFlash());
-  device.config(MURANO, fileConfig(body));
-  device.agent.onResponse(200, 0, body.length);
-  device.agent.onData(body.subarray(0, 40_000));
-  const after = (await device.reboot()).device;
+  const after = await interruptedDownload(image(100_000, 3));
   after.config(MURANO, fileConfig(image(5000, 4), "1.2.0"));
   assert.deepEqual(after.names(1).slice(0, 2), ["INIT", "TEST"]);
   assert.equal(after.fetches[0].offset, 0);

@@ -117,25 +117,28 @@ export class Device {
 
 let bootloaderModule: WebAssembly.Module | undefined;
 
-/** The emulated bootloader: a fresh agent instance over `flash` runs bootloader_decide. */
+/** Host effects the bootloader's decision must never call. */
+const EFFECTS = new Set(["fatal", "report", "fetch", "fetch_cancel", "apply_json", "reset"]);
+
+/**
+ * The emulated bootloader: a fresh agent instance over `flash` runs bootloader_decide. It
+ * gets flash and log; an effect call throws; any other import (an optional host
+ * capability) answers -1, "not offered", so the agent uses its own code.
+ */
 export function bootloaderDecide(flash: NorFlash): number {
   bootloaderModule ??= new WebAssembly.Module(readFileSync(DEFAULT_AGENT_PATH));
   let memory: WebAssembly.Memory | undefined;
-  const flashImports = flash.imports(() => memory!);
-  const refuse = (name: string) => () => {
-    throw new Error(`the bootloader called the host effect ${name}`);
-  };
-  const env = {
-    ...flashImports,
-    log: () => undefined,
-    fatal: refuse("fatal"),
-    report: refuse("report"),
-    fetch: refuse("fetch"),
-    fetch_cancel: refuse("fetch_cancel"),
-    apply_json: refuse("apply_json"),
-    reset: refuse("reset"),
-  };
-  const instance = new WebAssembly.Instance(bootloaderModule, { env });
+  const provided: Record<string, unknown> = { ...flash.imports(() => memory!), log: () => undefined };
+  const env: Record<string, unknown> = {};
+  for (const { module, name } of WebAssembly.Module.imports(bootloaderModule)) {
+    if (module !== "env") continue;
+    env[name] = provided[name] ?? (EFFECTS.has(name)
+      ? () => {
+        throw new Error(`the bootloader called the host effect ${name}`);
+      }
+      : () => -1);
+  }
+  const instance = new WebAssembly.Instance(bootloaderModule, { env: env as WebAssembly.ModuleImports });
   const exports = instance.exports as { memory: WebAssembly.Memory; _start(): void; bootloader_decide(): number };
   memory = exports.memory;
   exports._start();
