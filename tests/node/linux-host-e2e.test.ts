@@ -97,6 +97,21 @@ describe('otau-host run against the emulated clouds', () => {
     return { identity, image, path, args, flash: device.flash, trace: device.trace };
   }
 
+  /** A Kaa endpoint in its own application, with NEW of `size` bytes rolled out to it. */
+  function kaaUpdate(size: number): { app: string; endpointId: string; image: Buffer; args: string[]; flash: string; trace: string } {
+    const device = newDevice();
+    const app = `gateway-app-${devices}`;
+    const image = randomBytes(size);
+    kaa.platform.createApplication('acme', app);
+    kaa.platform.createSoftware('acme', app, {
+      version: NEW, upgradableFrom: [OLD], rolloutStrategy: 'general', specification: { size, sha256: sha256(image) }, metadata: {},
+    });
+    kaa.platform.uploadFile('acme', app, NEW, image);
+    const { endpointId, token } = kaa.platform.registerEndpoint('acme', app);
+    const args = ['run', ...device.common, '--cloud', 'kaa', '--kaa-mqtt', kaaMqttUrl, '--kaa-app', app, '--kaa-token', token];
+    return { app, endpointId, image, args, flash: device.flash, trace: device.trace };
+  }
+
   it('updates over Murano: the otau_in history runs INSTALLED_VERSION → … → INSTALLED_VERSION and slot B holds the image', async () => {
     const update = muranoUpdate(64 * 1024);
     const host = startHost(update.args);
@@ -115,28 +130,21 @@ describe('otau-host run against the emulated clouds', () => {
   });
 
   it('updates over Kaa 1/KP MQTT: applied 1.0.0 then 1.1.0, the same statuses on the device log, slot B holds the image', async () => {
-    const app = 'gateway-app';
-    const image = randomBytes(48 * 1024);
-    kaa.platform.createApplication('acme', app);
-    kaa.platform.createSoftware('acme', app, {
-      version: NEW, upgradableFrom: [OLD], rolloutStrategy: 'general', specification: { size: image.length, sha256: sha256(image) }, metadata: {},
-    });
-    kaa.platform.uploadFile('acme', app, NEW, image);
-    const { endpointId, token } = kaa.platform.registerEndpoint('acme', app);
-    const device = newDevice();
-    const host = startHost(['run', ...device.common, '--cloud', 'kaa', '--kaa-mqtt', kaaMqttUrl, '--kaa-app', app, '--kaa-token', token]);
+    const update = kaaUpdate(48 * 1024);
+    const { app, endpointId, image } = update;
+    const host = startHost(update.args);
     assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
 
     await kaa.platform.waitForApplied('acme', app, endpointId, (r) => r.configId === NEW, 5000);
     const applied = kaa.platform.endpointSnapshot('acme', app, endpointId).applied.map((r) => [r.configId, r.success]);
     assert.deepEqual(applied, [[OLD, true], [NEW, true]]);
-    const trace = readHostTrace(device.trace);
+    const trace = readHostTrace(update.trace);
     assert.deepEqual(traceDocuments(trace, KAA_APPLIED), [{ configId: OLD }, { configId: NEW }]);
     const statuses = traceStatuses(trace, KAA_STATUS);
     assert.deepEqual(statusSequence(statuses), UPDATE_SEQUENCE);
     assertVersions(statuses);
     assertProgress(statuses, image.length);
-    assert.ok(readSlot(device.flash, 'B', image.length).equals(image), 'slot B holds the image');
+    assert.ok(readSlot(update.flash, 'B', image.length).equals(image), 'slot B holds the image');
   });
 
   it('recovers from kill -9 in mid-download: the restart resumes with a Range request and ends with INSTALLED_VERSION 1.1.0', async () => {
@@ -168,17 +176,17 @@ describe('otau-host run against the emulated clouds', () => {
     assert.ok(readSlot(update.flash, 'B', update.image.length).equals(update.image), 'slot B holds the image');
   });
 
-  it('runs a 16 KiB update under valgrind memcheck, both boots, with no memory errors', async () => {
-    const update = muranoUpdate(16 * 1024);
-    const valgrind = ['valgrind', '--error-exitcode=99', '--trace-children=yes', '--leak-check=full'];
-    const host = startHost(update.args, valgrind);
-    const exit = await hostExit(host, VALGRIND_LIMIT_MS);
-    assert.deepEqual(exit, { code: 0, signal: null }, host.output());
-    const starts = host.output().match(/Memcheck, a memory error detector/g) ?? [];
-    assert.equal(starts.length, 2, 'valgrind followed the reset (execv) into the second boot');
-    const summaries = host.output().match(/ERROR SUMMARY: \d+ errors/g) ?? [];
-    assert.ok(summaries.length >= 1 && summaries.every((s) => s === 'ERROR SUMMARY: 0 errors'), summaries.join('; '));
-    const history = muranoStatuses(murano.product.statusHistory(update.identity));
-    assert.deepEqual(statusSequence(history), UPDATE_SEQUENCE);
-  });
+  for (const cloud of ['Murano', 'Kaa'] as const) {
+    it(`runs a 16 KiB ${cloud} update under valgrind memcheck, both boots, with no memory errors`, async () => {
+      const update = cloud === 'Murano' ? muranoUpdate(16 * 1024) : kaaUpdate(16 * 1024);
+      const valgrind = ['valgrind', '--error-exitcode=99', '--trace-children=yes', '--leak-check=full'];
+      const host = startHost(update.args, valgrind);
+      assert.deepEqual(await hostExit(host, VALGRIND_LIMIT_MS), { code: 0, signal: null }, host.output());
+      const starts = host.output().match(/Memcheck, a memory error detector/g) ?? [];
+      assert.equal(starts.length, 2, 'valgrind followed the reset (execv) into the second boot');
+      const summaries = host.output().match(/ERROR SUMMARY: \d+ errors/g) ?? [];
+      assert.ok(summaries.length >= 1 && summaries.every((s) => s === 'ERROR SUMMARY: 0 errors'), summaries.join('; '));
+      assert.ok(readSlot(update.flash, 'B', update.image.length).equals(update.image), 'slot B holds the image');
+    });
+  }
 });
