@@ -110,3 +110,25 @@ export declare function apply_json(ptr: usize, len: usize): i32;
 /** Restart the device through the bootloader. The host may do it after the current call returns. */
 @external("env", "reset")
 export declare function reset(): void;
+
+// ---- Optional accelerators (docs/abi.md "Accelerators").
+
+/** Operations of `sha256_native`. */
+export const enum Sha256Native {
+  /** 0 when the host hashes natively, negative when it does not. */
+  Probe = 0,
+  /** Start a hash in the context at `ctx`. */
+  Init = 1,
+  /** Hash `len` bytes at `ptr` into the context at `ctx`. */
+  Update = 2,
+  /** Write the 32-byte digest of the context at `ctx` to `ptr`. */
+  Final = 3,
+}
+
+/**
+ * SHA-256 done by the host (crypto/sha256.ts uses it when the Probe answers 0). `ctx` is a
+ * SHA256_CONTEXT_SIZE block of agent memory the host may keep its state in. Returns 0, or
+ * negative when the host has no native hash or refuses the operation.
+ */
+@external("env", "sha256_native")
+export declare function sha256_native(op: i32, ctx: usize, ptr: usize, len: usize): i32;

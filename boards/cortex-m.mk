@@ -8,9 +8,19 @@
 #   SPECS          newlib specs (nano plus rdimon for semihosting, or nosys)
 #   BOARD_SOURCES  the board's .c files
 #   HEAP_SIZE, STACK_SIZE   bytes, passed to the linker script
+#
+# `make NATIVE_SHA256=1` answers the agent's sha256_native import with the bootloader's C
+# SHA-256 (docs/abi.md "Accelerators"), into build/boards/$(BOARD)-native/.
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
-OUT := $(ROOT)/build/boards/$(BOARD)
+NATIVE_SHA256 ?= 0
+ifeq ($(NATIVE_SHA256),1)
+  OUT := $(ROOT)/build/boards/$(BOARD)-native
+  SHA256_SOURCE := $(ROOT)/host/core/agent_sha256_native.c
+else
+  OUT := $(ROOT)/build/boards/$(BOARD)
+  SHA256_SOURCE := $(ROOT)/host/core/agent_sha256_absent.c
+endif
 AGENT_WASM := $(ROOT)/build/agent.wasm
 WASM3_DIR := $(ROOT)/third_party/wasm3
 
@@ -28,7 +38,7 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,--defsym=HEAP_SIZE=$(HEAP_SIZE) -Wl,--defsym=STACK_SIZE=$(STACK_SIZE) \
   -Wl,-Map=$(OUT)/firmware.map
 
-HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c \
+HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c $(SHA256_SOURCE) \
   $(ROOT)/host/cortexm/cortexm_runtime.c \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
     boot_status.c boot_flash_hal.c)

@@ -2,6 +2,7 @@
 // (stub runtime) through tests/as-pect.asconfig.json, with 16 pages instead of one: the
 // spec framework itself allocates on the never-freeing heap.
 import { engineHostImports } from "./agent/engine-host.js";
+import { sha256NativeImports } from "./agent/sha256-native.js";
 import { storageFlashImports } from "./agent/storage-flash.js";
 
 export default {
@@ -18,6 +19,7 @@ export default {
         log: (level, ptr, len) => { if (process.env.AGENT_LOG) console.log(`[agent ${level}] ${text(ptr, len)}`); },
         fatal: (ptr, len, line, column) => { throw new Error(`agent fatal: ${text(ptr, len)}:${line}:${column}`); },
         ...storageFlashImports(() => agent.exports.memory),
+        ...sha256NativeImports(() => agent.exports.memory),
       },
     }));
     return agent;

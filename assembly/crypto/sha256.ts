@@ -1,6 +1,9 @@
 // Streaming SHA-256 (FIPS 180-4) over caller-owned memory, with no allocation:
 // a context is a fixed-size block of static memory the caller reserves with
 // `memory.data(SHA256_CONTEXT_SIZE)`. Any chunking of the input gives the same digest.
+// When the host offers a native SHA-256 (the `sha256_native` import) every hash goes to
+// it: ~20x fewer instructions under wasm3. This code is the portable default.
+import { Sha256Native, sha256_native } from "../host";
 
 export const SHA256_DIGEST_SIZE: usize = 32;
 export const SHA256_BLOCK_SIZE: usize = 64;
@@ -30,13 +33,32 @@ const INITIAL_STATE = memory.data<u32>([
 // The message schedule is shared: compression is never re-entered.
 const W = memory.data(64 * 4, 16);
 
+const NATIVE_UNKNOWN: i32 = 0;
+const NATIVE_YES: i32 = 1;
+const NATIVE_NO: i32 = 2;
+let native = NATIVE_UNKNOWN;
+
+/** Asks the host once, at the first hash, and keeps the answer: every context uses one path. */
+function hostHashes(): bool {
+  if (native == NATIVE_UNKNOWN) native = sha256_native(Sha256Native.Probe, 0, 0, 0) == 0 ? NATIVE_YES : NATIVE_NO;
+  return native == NATIVE_YES;
+}
+
 export function sha256Init(ctx: usize): void {
+  if (hostHashes()) {
+    sha256_native(Sha256Native.Init, ctx, 0, 0);
+    return;
+  }
   memory.copy(ctx + STATE, INITIAL_STATE, 32);
   store<u64>(ctx + LENGTH, 0);
   store<u32>(ctx + FILLED, 0);
 }
 
 export function sha256Update(ctx: usize, data: usize, len: usize): void {
+  if (hostHashes()) {
+    sha256_native(Sha256Native.Update, ctx, data, len);
+    return;
+  }
   store<u64>(ctx + LENGTH, load<u64>(ctx + LENGTH) + <u64>len);
   let filled = <usize>load<u32>(ctx + FILLED);
   if (filled > 0) {
@@ -63,6 +85,10 @@ export function sha256Update(ctx: usize, data: usize, len: usize): void {
 
 /** Pads, finishes and writes the 32-byte digest to `out`. The context must be re-initialised before reuse. */
 export function sha256Final(ctx: usize, out: usize): void {
+  if (hostHashes()) {
+    sha256_native(Sha256Native.Final, ctx, out, SHA256_DIGEST_SIZE);
+    return;
+  }
   const bitLength = load<u64>(ctx + LENGTH) << 3;
   let filled = <usize>load<u32>(ctx + FILLED);
   const block = ctx + BLOCK;

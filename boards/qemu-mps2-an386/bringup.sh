@@ -1,7 +1,8 @@
 #!/bin/sh
-# Bring-up of the QEMU mps2-an386 board: builds the firmware, runs the flash driver's
-# self-test, the wasm3 smoke test and a full update under QEMU, then prints the report
-# (sizes, RAM high-water, instructions per byte). Exit status 0 only when all three pass.
+# Bring-up of the QEMU mps2-an386 board: builds the firmware twice (the agent hashing in
+# AssemblyScript, the portable default; and with the native SHA-256 import), runs the flash
+# driver's self-test, the wasm3 smoke test and a full update under QEMU with each, then prints
+# the report: sizes, RAM high-water, instructions per byte. Exit status 0 only when all pass.
 #
 #   boards/qemu-mps2-an386/bringup.sh          (needs build/agent.wasm: npm run build:agent)
 #
@@ -12,6 +13,7 @@ set -eu
 BOARD_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT_DIR=$(cd "$BOARD_DIR/../.." && pwd)
 OUT="$ROOT_DIR/build/boards/qemu-mps2-an386"
+NATIVE_OUT="$OUT-native"
 RUN="$OUT/run"
 IMAGE_BYTES=65536
 NEW_VERSION=1.1.0
@@ -27,22 +29,29 @@ for tool in arm-none-eabi-gcc qemu-system-arm python3; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"
 done
 
-mkdir -p "$OUT"
-if ! make -C "$BOARD_DIR" -j2 >"$OUT/build.log" 2>&1; then
-  tail -n 30 "$OUT/build.log" >&2
-  fail "firmware build failed (full log: $OUT/build.log)"
-fi
-
-# Runs the firmware in one mode; semihosting paths are relative to $RUN. Output in $RUN/<log>.
-run_firmware() {
-  log=$1
+build() { # build <output dir> <make arguments...>
+  out=$1
   shift
+  mkdir -p "$out"
+  if ! make -C "$BOARD_DIR" -j2 "$@" >"$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log" >&2
+    fail "firmware build failed (full log: $out/build.log)"
+  fi
+}
+build "$OUT"
+build "$NATIVE_OUT" NATIVE_SHA256=1
+
+# run_firmware <firmware.elf> <log> <mode> [args]: semihosting paths are relative to $RUN.
+run_firmware() {
+  elf=$1
+  log=$2
+  shift 2
   args=""
   for word in "$@"; do args="$args,arg=$word"; done
   set +e
   (cd "$RUN" && timeout "$QEMU_TIMEOUT" qemu-system-arm -M mps2-an386 -nographic -monitor none \
     -serial none -icount shift=0 -semihosting-config "enable=on,target=native,arg=firmware.elf$args" \
-    -kernel "$OUT/firmware.elf") >"$RUN/$log" 2>&1
+    -kernel "$elf") >"$RUN/$log" 2>&1
   status=$?
   set -e
   return $status
@@ -62,60 +71,73 @@ open(f"{run}/config_otau.json", "w").write(json.dumps(config))
 PY
 
 result=0
-check() {
+check() { # check <description> <firmware.elf> <log> <mode> [args]
   name=$1
-  log=$2
-  shift 2
-  if run_firmware "$log" "$@"; then
+  shift
+  if run_firmware "$@"; then
     echo "bringup: $name: ok"
   else
     echo "bringup: $name: FAILED (exit $?); console:" >&2
-    sed 's/^/  | /' "$RUN/$log" >&2
+    sed 's/^/  | /' "$RUN/$2" >&2
     result=1
   fi
 }
-check "flash driver self-test" selftest.log selftest
-check "wasm3 smoke test (agent SHA-256 of known vectors)" smoke.log smoke
-check "update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" update.log update config_otau.json "image-$NEW_VERSION.bin"
+# The update must also end by reporting the new version as installed.
+check_installed() { # check_installed <log>
+  last_report=$(grep '^report 0: ' "$RUN/$1" | tail -n 1 || true)
+  case "$last_report" in
+    *'"version":"'"$NEW_VERSION"'","status":"INSTALLED_VERSION"'*) ;;
+    *)
+      echo "bringup: $1: the last otau_in status is not INSTALLED_VERSION $NEW_VERSION: $last_report" >&2
+      result=1
+      ;;
+  esac
+}
 
-# The statuses themselves: the update must end by reporting the new version as installed.
-last_report=$(grep '^report 0: ' "$RUN/update.log" | tail -n 1 || true)
-case "$last_report" in
-  *'"version":"'"$NEW_VERSION"'","status":"INSTALLED_VERSION"'*) ;;
-  *)
-    echo "bringup: the last otau_in status is not INSTALLED_VERSION $NEW_VERSION: $last_report" >&2
-    result=1
-    ;;
-esac
+update_args="update config_otau.json image-$NEW_VERSION.bin"
+check "flash driver self-test" "$OUT/firmware.elf" selftest.log selftest
+check "wasm3 smoke test (agent SHA-256 of known vectors)" "$OUT/firmware.elf" smoke.log smoke
+check "update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" "$OUT/firmware.elf" update.log $update_args
+check_installed update.log
+check "wasm3 smoke test with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" smoke-native.log smoke
+check "update with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" update-native.log $update_args
+check_installed update-native.log
 
 # ---- Report.
-measure() { # measure <log> <name>: the value of a "measure <name> <value>" line, or ?
+measure() { # measure <log> <name>: the value of the last "measure <name> <value>" line, or ?
   awk -v key="$2" '$1 == "measure" && $2 == key { value = $3 } END { print (value == "" ? "?" : value) }' "$RUN/$1"
 }
-section() { # section <name>: its size in firmware.elf
-  arm-none-eabi-size -A "$OUT/firmware.elf" | awk -v name="$1" '$1 == name { print $2 }'
+section() { # section <elf> <name>: the section's size
+  arm-none-eabi-size -A "$1" | awk -v name="$2" '$1 == name { print $2 }'
 }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 per_byte() { awk -v n="$1" -v d="$2" 'BEGIN { if (n == "?" || d == "?" || d == 0) print "?"; else printf "%.0f", n / d }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.1fx", a / b }'; }
+verdict() { [ "$1" -le "$2" ] && echo "within" || echo "OVER"; }
 
-text=$(( $(section .text) + $(section .ARM.exidx) ))
-data=$(section .data)
-bss=$(section .bss)
+text=$(( $(section "$OUT/firmware.elf" .text) + $(section "$OUT/firmware.elf" .ARM.exidx) ))
+data=$(section "$OUT/firmware.elf" .data)
+bss=$(section "$OUT/firmware.elf" .bss)
+native_text=$(( $(section "$NATIVE_OUT/firmware.elf" .text) + $(section "$NATIVE_OUT/firmware.elf" .ARM.exidx) ))
 heap_high=$(measure update.log update_heap_high_water)
 stack_high=$(measure update.log update_stack_high_water)
 flash_total=$((text + data))
 ram_total=$((data + bss + heap_high + stack_high))
+runtime_heap=$(measure smoke.log agent_runtime_heap) # the first start, on an empty heap
+memory_limit=$(measure update.log agent_memory_limit)
+value_stack=$(measure update.log agent_stack_size)
 image_bytes=$(measure update.log image_bytes)
-transfer_per_byte=$(per_byte "$(measure update.log transfer_instructions)" "$image_bytes")
-update_per_byte=$(per_byte "$(measure update.log update_instructions)" "$image_bytes")
-native_per_byte=$(per_byte "$(measure update.log native_hash_copy_instructions)" "$image_bytes")
+native_copy=$(per_byte "$(measure update.log native_hash_copy_instructions)" "$image_bytes")
+transfer=$(per_byte "$(measure update.log transfer_instructions)" "$image_bytes")
+transfer_native=$(per_byte "$(measure update-native.log transfer_instructions)" "$image_bytes")
+whole=$(per_byte "$(measure update.log update_instructions)" "$image_bytes")
+whole_native=$(per_byte "$(measure update-native.log update_instructions)" "$image_bytes")
 agent_sha=$(measure smoke.log agent_sha256_instructions_per_byte)
-native_sha=$(measure smoke.log native_sha256_instructions_per_byte)
-verdict() { [ "$1" -le "$2" ] && echo "within" || echo "OVER"; }
+import_sha=$(measure smoke-native.log agent_sha256_instructions_per_byte)
+c_sha=$(measure smoke.log native_sha256_instructions_per_byte)
 
 echo
-echo "== qemu-mps2-an386 bring-up report =="
+echo "== qemu-mps2-an386 bring-up report (agent.wasm $(wc -c <"$ROOT_DIR/build/agent.wasm") bytes) =="
 echo "firmware flash: $flash_total bytes ($(kib "$flash_total")): text $text, data $data -- target 96 KiB: $(verdict "$flash_total" 98304)"
 # Flash by component, from the linker map's input sections of .text.
 awk '
@@ -142,16 +164,16 @@ awk '
   }
   END { for (part in bytes) printf "  %-40s %7d\n", part, bytes[part] }
 ' "$OUT/firmware.map" | sort -k1,1
+echo "  with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
 echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
-runtime_heap=$(measure smoke.log agent_runtime_heap) # the first start, on an empty heap
-memory_limit=$(measure update.log agent_memory_limit)
-value_stack=$(measure update.log agent_stack_size)
 echo "  heap (of $(measure update.log heap_size) granted): wasm3 runtime $runtime_heap = agent linear memory $memory_limit (its memory limit) + value stack $value_stack + parsed module and compiled code $((runtime_heap - memory_limit - value_stack))"
 echo "  stack (of $(measure update.log stack_size) granted), painted at reset"
 echo "instructions per byte (qemu -icount shift=0, SysTick x 40):"
-echo "  SHA-256 alone: agent under wasm3 $agent_sha, bootloader C $native_sha ($(ratio "$agent_sha" "$native_sha"))"
-echo "  update transfer ($image_bytes bytes: receive, write, read back, hash, verify; wasm3): $transfer_per_byte"
-echo "  native C hash-and-copy of the same bytes (boot_sha256.c + memcpy): $native_per_byte ($(ratio "$transfer_per_byte" "$native_per_byte") slower under wasm3)"
-echo "  whole update, per image byte (two boots with agent compile, factory record over slot A, bootloader checks): $update_per_byte"
+echo "  SHA-256 through the agent's sha256_* exports: AssemblyScript under wasm3 $agent_sha, native import $import_sha; plain C $c_sha"
+echo "  update transfer ($image_bytes bytes: receive, write, read back, hash, verify):"
+echo "    agent hashing in AssemblyScript (portable default)  $transfer  ($(ratio "$transfer" "$native_copy") the native reference)"
+echo "    agent with the native SHA-256 import              $transfer_native  ($(ratio "$transfer_native" "$native_copy") the native reference)"
+echo "    native C hash-and-copy of the same bytes (boot_sha256.c + memcpy, the reference)  $native_copy"
+echo "  whole update per image byte (two boots with agent compile, factory record over slot A, bootloader checks): AssemblyScript $whole, native import $whole_native"
 echo "agent start-up (load, compile up front, _start): $(measure update.log agent_start_instructions) instructions"
 exit $result

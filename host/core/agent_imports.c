@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent_instance.h"
+#include "agent_sha256.h"
 #include "m3_env.h"
 
 #define AGENT_FROM_RUNTIME(runtime) ((struct otau_agent *)m3_GetUserData(runtime))
@@ -180,6 +181,23 @@ m3ApiRawFunction(import_reset)
     m3ApiSuccess();
 }
 
+/* Each operation's memory is checked before the hash touches it: the context always (but for
+ * the probe), the data for Update, the digest for Final. */
+m3ApiRawFunction(import_sha256_native)
+{
+    m3ApiReturnType(int32_t);
+    m3ApiGetArg(uint32_t, op);
+    m3ApiGetArgMem(uint8_t *, context);
+    m3ApiGetArgMem(uint8_t *, data);
+    m3ApiGetArg(uint32_t, len);
+    (void)_ctx;
+
+    if (op != AGENT_SHA256_PROBE) m3ApiCheckMem(context, AGENT_SHA256_CONTEXT_BYTES);
+    if (op == AGENT_SHA256_UPDATE && len > 0) m3ApiCheckMem(data, len);
+    if (op == AGENT_SHA256_FINAL) m3ApiCheckMem(data, AGENT_SHA256_DIGEST_BYTES);
+    m3ApiReturn(agent_sha256(op, context, data, len, data));
+}
+
 static const struct agent_import {
     const char *name;
     const char *signature; /* wasm3 notation: result(arguments), i = i32, v = none */
@@ -196,6 +214,7 @@ static const struct agent_import {
     {"fetch_cancel", "v()", import_fetch_cancel},
     {"apply_json", "i(ii)", import_apply_json},
     {"reset", "v()", import_reset},
+    {"sha256_native", "i(iiii)", import_sha256_native},
 };
 
 int agent_link_imports(struct otau_agent *agent, IM3Module module)

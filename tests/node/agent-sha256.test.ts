@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
+import { nodeSha256Native, Sha256NativeOp } from "../../firmware-sim/agent/native-sha256.ts";
 
 const nodeSha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -13,6 +14,44 @@ test("the agent's SHA-256 under Node matches node:crypto for random inputs in ch
     for (const chunk of [1, 63, 64, 65, 4096]) {
       assert.equal(agent.sha256(data, chunk).toString("hex"), nodeSha256(data), `length ${length}, chunks of ${chunk}`);
     }
+  }
+});
+
+test("with nativeSha256 the agent's SHA-256 under Node still matches node:crypto for the same inputs and chunkings", async () => {
+  const agent = await AgentInstance.load({ nativeSha256: true });
+  for (const length of [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 4095, 4096, 4097, 20_000]) {
+    const data = randomBytes(length);
+    for (const chunk of [1, 63, 64, 65, 4096]) {
+      assert.equal(agent.sha256(data, chunk).toString("hex"), nodeSha256(data), `length ${length}, chunks of ${chunk}`);
+    }
+  }
+});
+
+test("a host that offers sha256_native gets every hash operation after one probe; one that refuses the probe gets none", async () => {
+  const module = await WebAssembly.compile(await readFile(DEFAULT_AGENT_PATH));
+  for (const offered of [true, false]) {
+    const operations: number[] = [];
+    let memory: WebAssembly.Memory | undefined;
+    const native = nodeSha256Native(() => memory!);
+    const noop = () => 0;
+    const env: Record<string, unknown> = Object.fromEntries(WebAssembly.Module.imports(module).map((entry) => [entry.name, noop]));
+    env.sha256_native = (op: number, ctx: number, ptr: number, len: number) => {
+      operations.push(op);
+      return offered ? native(op, ctx, ptr, len) : -1;
+    };
+    const instance = await WebAssembly.instantiate(module, { env: env as WebAssembly.ModuleImports });
+    const abi = instance.exports as Record<string, (...args: number[]) => number> & { memory: WebAssembly.Memory };
+    memory = abi.memory;
+    abi._start();
+    for (let round = 0; round < 2; round++) {
+      new Uint8Array(memory.buffer, abi.io_buffer(), 3).set(Buffer.from("abc"));
+      abi.sha256_init();
+      abi.sha256_update(3);
+      abi.sha256_final();
+      assert.equal(Buffer.from(memory.buffer, abi.io_buffer(), 32).toString("hex"), nodeSha256(Buffer.from("abc")));
+    }
+    const { Probe, Init, Update, Final } = Sha256NativeOp;
+    assert.deepEqual(operations, offered ? [Probe, Init, Update, Final, Init, Update, Final] : [Probe], `offered: ${offered}`);
   }
 });
 

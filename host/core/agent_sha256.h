@@ -1,0 +1,36 @@
+/*
+ * The optional native SHA-256 behind the agent's `sha256_native` import (docs/abi.md
+ * "Accelerators"). A build links one of two implementations:
+ *   agent_sha256_native.c  the bootloader's C SHA-256 (host/boot/boot_sha256.c)
+ *   agent_sha256_absent.c  none: the probe answers "not provided", the agent hashes itself
+ * (CMake option OTAU_NATIVE_SHA256; boards: make NATIVE_SHA256=1).
+ */
+#ifndef AGENT_SHA256_H
+#define AGENT_SHA256_H
+
+#include <stdint.h>
+
+/* The agent's SHA256_CONTEXT_SIZE (assembly/crypto/sha256.ts): the bytes of agent memory at
+ * `ctx` the host may keep its state in, between Init and Final. */
+#define AGENT_SHA256_CONTEXT_BYTES 112u
+#define AGENT_SHA256_DIGEST_BYTES 32u
+
+enum agent_sha256_op {
+    AGENT_SHA256_PROBE = 0,
+    AGENT_SHA256_INIT = 1,
+    AGENT_SHA256_UPDATE = 2,
+    AGENT_SHA256_FINAL = 3
+};
+
+enum agent_sha256_result {
+    AGENT_SHA256_OK = 0,
+    AGENT_SHA256_NOT_PROVIDED = -1,
+    AGENT_SHA256_BAD_OPERATION = -2 /* unknown operation, or a context Init did not set up */
+};
+
+/* `context`: AGENT_SHA256_CONTEXT_BYTES (any alignment), `data`: `len` bytes to hash (Update),
+ * `digest`: AGENT_SHA256_DIGEST_BYTES out (Final). The caller has checked every range. */
+int32_t agent_sha256(uint32_t op, uint8_t *context, const uint8_t *data, uint32_t len,
+                     uint8_t *digest);
+
+#endif
