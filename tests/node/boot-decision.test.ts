@@ -14,11 +14,10 @@ import {
   type BootRecord, SlotState, encodeRecord, placeRecordCopy, readBootRecord, recordLayout, sha256, slotMatches,
 } from "../../firmware-sim/flash/boot-record.ts";
 import { type AreaGeometry, type ErasedValue, NorFlash } from "../../firmware-sim/flash/nor-flash.ts";
+import { runBootloader } from "../../firmware-sim/device/bootloader.ts";
+import { areaArguments, compileBootDecide } from "../../firmware-sim/powercut/c-boot-decide.ts";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const agentPath = join(root, "build/agent.wasm");
-const bootSources = ["boot_crc32.c", "boot_decision.c", "boot_record.c", "boot_sha256.c", "boot_status.c", "boot_decide_main.c"]
-  .map((file) => join(root, "host/boot", file));
+const agentPath = fileURLToPath(new URL("../../build/agent.wasm", import.meta.url));
 
 let work: string;
 let bootDecide: string;
@@ -27,40 +26,18 @@ let agentModule: WebAssembly.Module;
 before(() => {
   work = mkdtempSync(join(tmpdir(), "boot-decision-"));
   bootDecide = join(work, "boot-decide");
-  execFileSync("cc", ["-O1", "-Wall", "-Wextra", "-Werror", ...bootSources, "-o", bootDecide]);
+  compileBootDecide(bootDecide);
   assert.ok(existsSync(agentPath), "build/agent.wasm is missing: run npm run build:agent");
   agentModule = new WebAssembly.Module(readFileSync(agentPath));
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** The agent's decision: a fresh instance over `flash`, as the emulated bootloader runs it. */
-function agentDecide(flash: NorFlash): number {
-  let memory: WebAssembly.Memory | undefined;
-  const flashImports = flash.imports(() => memory!) as unknown as Record<string, unknown>;
-  const env: Record<string, unknown> = {};
-  for (const { module, name } of WebAssembly.Module.imports(agentModule)) {
-    if (module !== "env") continue;
-    env[name] = flashImports[name] ?? (name === "log" ? () => undefined : () => {
-      throw new Error(`bootloader_decide called host import ${name}`);
-    });
-  }
-  const instance = new WebAssembly.Instance(agentModule, { env: env as WebAssembly.ModuleImports });
-  const exports = instance.exports as { memory: WebAssembly.Memory; _start(): void; bootloader_decide(): number };
-  memory = exports.memory;
-  exports._start();
-  return exports.bootloader_decide();
-}
-
-function layoutArgs(flash: NorFlash): string[] {
-  return flash.imageLayout().map((a) => `${a.offset}:${a.size}:${a.sectorSize}:${a.writeAlign}:0x${a.erasedValue.toString(16)}`);
-}
-
 /** The C bootloader's decision over the same flash, applied to an image file. */
 function cDecide(flash: NorFlash): { slot: number; line: string; image: Uint8Array } {
   const file = join(work, "flash.bin");
   writeFileSync(file, flash.image());
-  const line = execFileSync(bootDecide, ["--apply", file, ...layoutArgs(flash)], { encoding: "utf8" }).trim();
+  const line = execFileSync(bootDecide, ["--apply", file, ...areaArguments(flash.imageLayout())], { encoding: "utf8" }).trim();
   const slot = { none: 0, A: 1, B: 2 }[/^slot=(none|A|B) /.exec(line)?.[1] ?? ""];
   assert.ok(slot !== undefined, `boot-decide printed '${line}'`);
   return { slot, line, image: new Uint8Array(readFileSync(file)) };
@@ -142,7 +119,7 @@ describe("boot decision: the agent and the C bootloader agree", () => {
       const flash = randomState(random);
       for (let boot = 0; boot < 3; boot++) {
         const c = cDecide(flash);
-        const slot = agentDecide(flash);
+        const slot = runBootloader(agentModule, flash);
         assert.equal(slot, c.slot, `state ${state} boot ${boot}: agent chose ${slot}, C '${c.line}'`);
         assert.deepEqual(flash.image(), c.image, `state ${state} boot ${boot}: flash differs after '${c.line}'`);
         rules.add(/rule=(\S+)/.exec(c.line)![1]);
@@ -170,7 +147,7 @@ describe("boot decision: the agent and the C bootloader agree", () => {
       });
       const lines = [0, 1, 2, 3].map(() => {
         const c = cDecide(flash);
-        assert.equal(agentDecide(flash), c.slot);
+        assert.equal(runBootloader(agentModule, flash), c.slot);
         assert.deepEqual(flash.image(), c.image);
         return c.line;
       });
@@ -200,7 +177,7 @@ describe("boot decision: the agent and the C bootloader agree", () => {
     placeRecordCopy(flash, 1, record);
     assert.deepEqual(readBootRecord(flash), { ...record, copy: 1 });
     assert.equal(encodeRecord(record, flash.areas[0]).length, recordLayout(flash.areas[0]).payload + 8);
-    assert.equal(agentDecide(flash), 2);
+    assert.equal(runBootloader(agentModule, flash), 2);
   });
 });
 
@@ -217,6 +194,25 @@ describe("boot-decide CLI", () => {
     assert.equal(pastEnd.stderr.trim(), "boot-decide: record area: runs past the end of the image file");
     const badArea = spawnSync(bootDecide, [file, "0:16384:4096", "0:1:1:1:0", "0:1:1:1:0"], { encoding: "utf8" });
     assert.equal(badArea.stderr.trim(), "boot-decide: record area: expected offset:size:sector:align:erased");
+  });
+
+  it("--batch decides each image from stdin as --apply does, adding the flash digest after", () => {
+    // A batch shares one geometry: the random states of the first one.
+    const random = seeded(99);
+    const flashes = Array.from({ length: 40 }, () => randomState(random)).filter((f) => f.areas[0].size === geometries[0].record[0]);
+    assert.ok(flashes.length >= 3, `${flashes.length} states of the first geometry`);
+    const args = areaArguments(flashes[0].imageLayout());
+    const batch = spawnSync(bootDecide, ["--batch", ...args], { input: Buffer.concat(flashes.map((f) => f.image())), encoding: "utf8" });
+    assert.equal(batch.status, 0, batch.stderr);
+    const lines = batch.stdout.trim().split("\n");
+    assert.equal(lines.length, flashes.length);
+    flashes.forEach((flash, i) => {
+      const single = cDecide(flash);
+      assert.equal(lines[i], `${single.line} flash=${sha256(single.image).reduce((hex, b) => hex + b.toString(16).padStart(2, "0"), "")}`);
+    });
+    const truncated = spawnSync(bootDecide, ["--batch", ...args], { input: flashes[0].image().subarray(1), encoding: "utf8" });
+    assert.equal(truncated.status, 1);
+    assert.equal(truncated.stderr, "boot-decide: batch: stdin ended inside an image\n");
   });
 
   it("exits 2 naming a geometry it cannot use", () => {
