@@ -366,7 +366,7 @@ function checkGeometry(area: number, g: AreaGeometry): void {
 }
 
 /** mulberry32: small, seeded, good enough to pick bits and garbage reproducibly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
