@@ -263,8 +263,6 @@ static char *form_value(char *body, const char *alias, size_t *len)
     return NULL;
 }
 
-static void start_poll(struct murano_link *link);
-
 static void poll_done(struct curl_transfer *transfer, CURLcode result)
 {
     struct murano_request *request = (struct murano_request *)transfer;
@@ -287,7 +285,8 @@ static void poll_done(struct curl_transfer *transfer, CURLcode result)
         }
         request_release(request);
         /* Without Last-Modified the next poll would answer the same value at once: wait. */
-        if (status == 200 && !link->seen_modified[0]) retry_delay_failed(&request->retry, link->now_ms);
+        if (status == 200 && !link->seen_modified[0])
+            retry_delay_failed(&request->retry, link->now_ms);
         return; /* service() polls again */
     }
     char detail[160];
