@@ -30,8 +30,8 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     say("running version ");
     sayBytes(versionPtr(active), versionLength(active));
     say(" on trial (");
-    sayNumber(trialAttemptsLeft());
-    say(" boots left); waiting for the application to confirm it");
+    sayCount(trialAttemptsLeft(), " boot left", " boots left");
+    say("); waiting for the application to confirm it");
     reportStatus(active, Status.InstallStep);
     resetMachine(AgentState.Trial);
     return 0;
@@ -43,8 +43,8 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     say("version ");
     sayBytes(versionPtr(failed), versionLength(failed));
     say(" was not confirmed healthy within ");
-    sayNumber(setting(Setting.TrialBoots));
-    say(" boots; rolled back to ");
+    sayCount(setting(Setting.TrialBoots), " boot", " boots");
+    say("; rolled back to ");
     sayBytes(versionPtr(installed), versionLength(installed));
     reportStatus(failed, Status.InstallError);
   }
@@ -52,4 +52,10 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
   reportStatus(installed, Status.InstalledVersion);
   resetMachine(AgentState.Idle);
   return 0;
+}
+
+/** "1 boot", "3 boots". */
+function sayCount(count: i32, one: string, many: string): void {
+  sayNumber(count);
+  say(count == 1 ? one : many);
 }

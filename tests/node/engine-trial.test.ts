@@ -73,7 +73,7 @@ test("on a rolled-back Kaa device the failed version is answered with statusCode
   const { slot, device: back } = await trial.reboot();
   assert.equal(slot, 1);
   assert.deepEqual(back.applied, [
-    { configId: "1.1.0", statusCode: 500, reasonPhrase: "version 1.1.0 was not confirmed healthy within 1 boots; rolled back to 1.0.0" },
+    { configId: "1.1.0", statusCode: 500, reasonPhrase: "version 1.1.0 was not confirmed healthy within 1 boot; rolled back to 1.0.0" },
     { configId: "1.0.0" },
   ]);
 });
