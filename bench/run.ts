@@ -14,7 +14,7 @@ import { instructionsPerByte, type PatternFile } from "./callgrind.ts";
 import { benchPattern } from "./pattern.ts";
 import { formatTable, writeResults, type BenchResults } from "./report.ts";
 import { bestOfInterleaved, timedHere } from "./throughput.ts";
-import { wasm3HashCommand, wasm3HostBuilt, wasm3HostPath } from "./wasm3-host.ts";
+import { buildNativeHost, wasm3HashCommand, wasm3HostBuilt, wasm3HostPath } from "./wasm3-host.ts";
 
 const MIB = 1024 * 1024;
 const THROUGHPUT_BYTES = 64 * MIB;
@@ -65,11 +65,16 @@ async function measure(scratchDir: string): Promise<BenchResults> {
   const cInstructions = instructionsPerByte("the C reference", (path) => ({ binary: reference, args: [path] }), inputs, callgrindOut);
 
   let wasm3Instructions: BenchResults["instructions"]["wasm3Host"];
+  let wasm3NativeInstructions: BenchResults["instructions"]["wasm3HostNativeSha256"];
   if (wasm3HostBuilt(root)) {
     progress("counting the wasm3 host's instructions under callgrind (the slow part)");
     wasm3Instructions = instructionsPerByte("otau-host", (path) => wasm3HashCommand(root, agentPath, path), inputs, callgrindOut);
+    progress("building otau-host with the native SHA-256 import and counting its instructions");
+    const nativeHost = buildNativeHost(root);
+    wasm3NativeInstructions = instructionsPerByte("otau-host (native SHA-256)", (path) => wasm3HashCommand(root, agentPath, path, nativeHost), inputs, callgrindOut);
   } else {
     wasm3Instructions = { notMeasured: `not built (${relative(root, wasm3HostPath(root))} is missing: npm run build:host)` };
+    wasm3NativeInstructions = wasm3Instructions;
   }
 
   return {
@@ -86,6 +91,7 @@ async function measure(scratchDir: string): Promise<BenchResults> {
     },
     instructions: {
       wasm3Host: wasm3Instructions,
+      wasm3HostNativeSha256: wasm3NativeInstructions,
       cReference: cInstructions,
       wasm3OverC: "perByte" in wasm3Instructions ? wasm3Instructions.perByte / cInstructions.perByte : null,
     },
