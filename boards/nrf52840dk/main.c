@@ -144,15 +144,15 @@ static bool agent_boot(otau_agent *agent)
     uint8_t *io = otau_agent_io_buffer(agent, &size);
     uint32_t len = sizeof FIRMWARE_VERSION - 1;
     memcpy(io, FIRMWARE_VERSION, len);
-    if (otau_agent_call(agent, "firmware_version", 1, &len, &result) != OTAU_AGENT_OK ||
+    if (otau_agent_firmware_version(agent, len, &result) != OTAU_AGENT_OK ||
         otau_agent_boot(agent, &result) != OTAU_AGENT_OK)
         return false;
     int32_t state = 0;
     /* The application's health check goes here; this firmware has none, so a trial image is
      * confirmed as soon as it runs. */
-    if (otau_agent_call(agent, "agent_state", 0, NULL, &state) == OTAU_AGENT_OK &&
+    if (otau_agent_state(agent, &state) == OTAU_AGENT_OK &&
         state == AGENT_TRIAL)
-        otau_agent_call(agent, "on_healthy", 0, NULL, &result);
+        otau_agent_on_healthy(agent, &result);
     return true;
 }
 
@@ -178,7 +178,7 @@ int main(void)
         uint32_t now_ms = (uint32_t)now;
         int32_t result = 0;
         /* A trap is logged by the core; the agent starts again from its initial state. */
-        if (otau_agent_call(agent, "on_tick", 1, &now_ms, &result) == OTAU_AGENT_TRAPPED)
+        if (otau_agent_on_tick(agent, now_ms, &result) == OTAU_AGENT_TRAPPED)
             running = agent_boot(agent);
     }
     log_text("board: the agent cannot run; halted");

@@ -38,6 +38,8 @@ extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 
 /* agent_state() (docs/abi.md). */
 enum agent_state { AGENT_IDLE = 0, AGENT_TRIAL = 5 };
+/* on_config's source for a Murano config_otau document (docs/abi.md). */
+#define MURANO_CONFIG_OTAU 0u
 
 static struct semihost_transport transport;
 static bool reset_requested;
@@ -150,7 +152,7 @@ static bool call_ok(otau_agent *agent, int status, int32_t result, const char *w
 static int32_t agent_state(otau_agent *agent)
 {
     int32_t state = -1;
-    otau_agent_call(agent, "agent_state", 0, NULL, &state);
+    otau_agent_state(agent, &state);
     return state;
 }
 
@@ -187,11 +189,11 @@ static otau_agent *agent_boot(void)
     uint32_t len = sizeof FACTORY_VERSION - 1;
     memcpy(io, FACTORY_VERSION, len);
     int32_t result = 0;
-    bool ok = call_ok(agent, otau_agent_call(agent, "firmware_version", 1, &len, &result), result,
+    bool ok = call_ok(agent, otau_agent_firmware_version(agent, len, &result), result,
                       "firmware_version") &&
               call_ok(agent, otau_agent_boot(agent, &result), result, "boot");
     if (ok && agent_state(agent) == AGENT_TRIAL)
-        ok = call_ok(agent, otau_agent_call(agent, "on_healthy", 0, NULL, &result), result,
+        ok = call_ok(agent, otau_agent_on_healthy(agent, &result), result,
                      "on_healthy");
     if (!ok) {
         otau_agent_free(agent);
@@ -283,7 +285,7 @@ static bool pump(otau_agent *agent, uint64_t *transfer_ticks)
             return true;
         } else {
             uint32_t now = (uint32_t)hal_clock_ms(NULL);
-            status = otau_agent_call(agent, "on_tick", 1, &now, &result);
+            status = otau_agent_on_tick(agent, now, &result);
         }
         if (status != OTAU_AGENT_OK) {
             printf("board: the agent failed: %s\n", otau_agent_error(agent));
@@ -304,9 +306,9 @@ static bool deliver_config(otau_agent *agent, const char *path)
                (unsigned long)size);
         return false;
     }
-    uint32_t args[2] = {0 /* Murano config_otau */, (uint32_t)len};
     int32_t result = 0;
-    return call_ok(agent, otau_agent_call(agent, "on_config", 2, args, &result), result, "on_config");
+    return call_ok(agent, otau_agent_on_config(agent, MURANO_CONFIG_OTAU, (uint32_t)len, &result),
+                   result, "on_config");
 }
 
 /* Slot B must hold exactly the image file's bytes, and as many as the record says. */

@@ -80,9 +80,8 @@ int semihost_transport_step(struct semihost_transport *transport, otau_agent *ag
     if (!transport->active) return OTAU_AGENT_OK;
     if (!transport->responded) {
         transport->responded = true;
-        uint32_t args[3] = {(uint32_t)transport->http_status, transport->range_start,
-                            transport->total_length};
-        return otau_agent_call(agent, "on_response", 3, args, &result);
+        return otau_agent_on_response(agent, (uint32_t)transport->http_status,
+                                      transport->range_start, transport->total_length, &result);
     }
     uint32_t size = 0;
     uint8_t *io = otau_agent_io_buffer(agent, &size);
@@ -95,12 +94,12 @@ int semihost_transport_step(struct semihost_transport *transport, otau_agent *ag
     if (got > 0) {
         transport->delivered += (uint32_t)got;
         uint32_t len = (uint32_t)got;
-        return otau_agent_call(agent, "on_data", 1, &len, &result);
+        return otau_agent_on_data(agent, len, &result);
     }
     /* The fetch is over before the agent hears of it: it may start the next one at once. */
     close_fetch(transport);
     uint32_t complete = ok ? 1u : 0u;
-    return otau_agent_call(agent, "on_data_end", 1, &complete, &result);
+    return otau_agent_on_data_end(agent, complete, &result);
 }
 
 int32_t semihost_read_file(const char *path, uint8_t *dst, uint32_t max)
