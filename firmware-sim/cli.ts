@@ -1,7 +1,7 @@
 // otau-sim: the simulator's command line. For now its `demo` hashes one sample image
 // with the same agent.wasm under Node and under the wasm3 host and shows they agree;
 // the cloud and device demo replaces it once the emulators land.
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "./agent/agent-instance.ts";
+import { registerRun } from "./commands/run.ts";
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./commands/usage.ts";
 
 const OTAU_HOST = fileURLToPath(new URL("../build/host/otau-host", import.meta.url));
 
@@ -42,7 +44,18 @@ async function demo(sizeBytes: number): Promise<number> {
   }
 }
 
+// A reader that goes away (`otau-sim run | head`) ends the run quietly, as other tools do.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 const program = new Command("otau-sim").description("firmware-sim: the OTA agent in a simulator");
+// Set before the commands are added: subcommands copy these settings when created.
+// Errors are one line: commander's "(Did you mean …?)" hint joins the message.
+program.exitOverride().configureOutput({
+  outputError: (text, write) => write(`otau-sim: ${text.replace(/^error: /, "").replace(/\n\(Did you mean (.*)\)\n$/, " (did you mean $1)\n")}`),
+});
 program
   .command("demo")
   .description("run the same agent.wasm under Node and under the wasm3 host on a sample image")
@@ -56,7 +69,13 @@ program
     }
     process.exitCode = await demo(size);
   });
-program.parseAsync().catch((error: Error) => {
-  console.error(`otau-sim: ${error.message}`);
-  process.exitCode = 1;
+registerRun(program);
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has printed its one line (or the help); bad usage exits 2.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+    return;
+  }
+  console.error(`otau-sim: ${(error as Error).message}`);
+  process.exitCode = error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
 });

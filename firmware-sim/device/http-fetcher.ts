@@ -12,10 +12,23 @@ export interface HttpFetchRecord {
   status?: number;
 }
 
+/** The agent's I/O buffer size: body bytes go to it in pieces of this size. */
+const DEFAULT_CHUNK_BYTES = 4096;
+/** A partial piece waits no longer than this for the rest (a stalled server's bytes still count). */
+const PARTIAL_CHUNK_WAIT_MS = 20;
+
 export class HttpFetcher implements Fetcher {
   /** Every transfer started, oldest first. */
   readonly requests: HttpFetchRecord[] = [];
   private current: { request: ClientRequest; cancelled: boolean } | undefined;
+
+  /**
+   * `chunkBytes`: the body is handed on in pieces of exactly this size (the last may be
+   * shorter), whatever the TCP segments were, so the agent's flash writes, and a power
+   * cut at flash operation k, do not depend on network timing. Only when the body pauses
+   * is a partial piece handed on early.
+   */
+  constructor(private readonly chunkBytes = DEFAULT_CHUNK_BYTES) {}
 
   start(url: string, offset: number, sink: FetchSink): boolean {
     this.cancel();
@@ -33,9 +46,20 @@ export class HttpFetcher implements Fetcher {
     // A fresh connection per transfer: a dropped one must not poison a pooled socket.
     const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
     let ended = false;
+    let pending = Buffer.alloc(0);
+    let partialTimer: NodeJS.Timeout | undefined;
+    const flushPartial = (): void => {
+      clearTimeout(partialTimer);
+      const partial = pending;
+      pending = Buffer.alloc(0);
+      if (partial.length > 0 && !transfer.cancelled) sink.data(partial);
+    };
     const end = (ok: boolean): void => {
       if (ended || transfer.cancelled) return;
       ended = true;
+      // Bytes that arrived before a drop were received: they count.
+      flushPartial();
+      if (transfer.cancelled) return;
       if (this.current === transfer) this.current = undefined;
       sink.end(ok);
     };
@@ -45,7 +69,14 @@ export class HttpFetcher implements Fetcher {
       const [rangeStart, total] = bodyPosition(res);
       sink.response(record.status, rangeStart, total);
       res.on("data", (chunk: Buffer) => {
-        if (!transfer.cancelled && !ended) sink.data(chunk);
+        pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+        let at = 0;
+        for (; pending.length - at >= this.chunkBytes && !transfer.cancelled && !ended; at += this.chunkBytes) {
+          sink.data(pending.subarray(at, at + this.chunkBytes));
+        }
+        pending = pending.subarray(at);
+        clearTimeout(partialTimer);
+        if (pending.length > 0) partialTimer = setTimeout(() => !ended && flushPartial(), PARTIAL_CHUNK_WAIT_MS);
       });
       // "end" only comes when the body is complete; a dropped connection closes without it.
       res.on("end", () => end(true));

@@ -1,0 +1,221 @@
+// `otau-sim run`: one device, one update over the Murano emulator (HTTP Device API), with
+// the images served by the content server under the faults asked for, and optionally a
+// power cut at one flash operation. runScenario() is the reusable part: other runners
+// (the C host's tests) can play the same scenario and compare the otau_in trail.
+import { basename } from "node:path";
+import type { Command } from "commander";
+import { AgentState, Channel, compileAgent } from "../agent/agent-instance.ts";
+import { slotName } from "../device/bootloader.ts";
+import { makeFirmwareImage } from "../device/firmware-image.ts";
+import { loopbackDevice, waitFor } from "../device/loopback-device.ts";
+import { MuranoHttpLink } from "../device/murano-http-link.ts";
+import type { SimulatedDevice } from "../device/simulated-device.ts";
+import { MuranoEmulator } from "../murano/murano-emulator.ts";
+import { OtauDocumentError, parseOtauIn, validateConfigOtau, type ConfigOtau, type OtauInDocument } from "../murano/otau-documents.ts";
+import { ContentServer } from "../network/content-server.ts";
+import { ANY_PATH } from "../network/fault-book.ts";
+import { FaultSpecError, parseFaultSpec } from "../network/faults.ts";
+import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile, readJsonFile } from "./usage.ts";
+
+export const DEFAULT_INSTALLED_VERSION = "0.0.0";
+const FACTORY_IMAGE_BYTES = 16 * 1024;
+const MIN_SLOT_BYTES = 256 * 1024;
+const DEVICE_IDENTITY = "sim-device";
+
+export interface ScenarioImage {
+  /** Served at /<name>; config URLs whose last path segment is `name` are pointed at it. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface Scenario {
+  config: ConfigOtau;
+  images?: ScenarioImage[];
+  /** Version of the built-in image in slot A at the start. Default 0.0.0. */
+  installed?: string;
+  /** Fault specs queued, in order, for every served image (faults.ts). */
+  faults?: string[];
+  /** Flash operation at which power is lost (a torn write or erase). */
+  powerCutAt?: number;
+  /** Default 60 s. */
+  timeoutMs?: number;
+  onOtauIn?(document: OtauInDocument): void;
+}
+
+export interface ScenarioResult {
+  /** ok: the device ends running the config's version. */
+  result: "ok" | "failed";
+  /** The version of the image running at the end ("none" when nothing boots). */
+  installed: string;
+  slot: "A" | "B" | "none";
+  /** Counted flash operations of the whole run, every boot included. */
+  flashOps: number;
+  otauIn: OtauInDocument[];
+  /** Why the run ended without the update settling (timeout, bricked device). */
+  problem?: string;
+}
+
+/** Statuses that end the agent's work on a config (INSTALL_SUCCESS alone ends a JSON config). */
+const FINAL_FOR_CONFIG = new Set(["INSTALLED_VERSION", "TEST_ERROR", "DOWNLOAD_ERROR", "INSTALL_SUCCESS"]);
+/** After these the device goes back to another version, which it then reports as installed. */
+const LEAVES_CONFIG = new Set(["INSTALL_ERROR", "INSTALL_ABORTED"]);
+
+export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const murano = new MuranoEmulator();
+  const content = new ContentServer();
+  await murano.start();
+  await content.start();
+  const otauIn: OtauInDocument[] = [];
+  let device: SimulatedDevice | undefined;
+  let link: MuranoHttpLink | undefined;
+  try {
+    const images = scenario.images ?? [];
+    for (const image of images) content.serveBytes(`/${image.name}`, image.bytes);
+    for (const spec of scenario.faults ?? []) content.injectFaults(ANY_PATH, spec);
+    const config = pointAtContentServer(scenario.config, images, content);
+    murano.product.addIdentity(DEVICE_IDENTITY);
+    murano.product.cloudWrite(DEVICE_IDENTITY, "config_otau", JSON.stringify(config));
+
+    link = new MuranoHttpLink({ url: murano.urls.http, identity: DEVICE_IDENTITY });
+    const imageBytes = images.reduce((sum, image) => sum + image.bytes.length, 0);
+    device = loopbackDevice({
+      id: DEVICE_IDENTITY,
+      module: await compileAgent(),
+      factoryImage: makeFirmwareImage({ version: scenario.installed ?? DEFAULT_INSTALLED_VERSION, size: FACTORY_IMAGE_BYTES }),
+      slotBytes: Math.max(MIN_SLOT_BYTES, imageBytes),
+      cloud: link,
+    });
+    if (scenario.powerCutAt !== undefined) device.flash.cutAt({ at: scenario.powerCutAt, kind: "torn" });
+    device.on("report", ({ channel, document }: { channel: Channel; document: string }) => {
+      if (channel !== Channel.MuranoOtauIn) return;
+      const parsed = parseOtauIn(document);
+      otauIn.push(parsed);
+      scenario.onOtauIn?.(parsed);
+    });
+    device.powerOn();
+    const timeoutMs = scenario.timeoutMs ?? 60_000;
+    let problem: string | undefined;
+    try {
+      await waitFor(device, (d) => d.condition === "bricked" || d.condition === "faulted" || settled(d, otauIn, config.version), timeoutMs, "the update to end");
+      if (device.fault) problem = `the device stopped: ${device.fault.message}`;
+    } catch {
+      problem = `the update did not end within ${timeoutMs / 1000} s`;
+    }
+    await link.flushed();
+    const installed = device.runningImage?.version ?? "none";
+    return {
+      result: installed === config.version && problem === undefined ? "ok" : "failed",
+      installed,
+      slot: device.condition === "running" ? (slotName(device.boots.at(-1)?.slot ?? 0) as ScenarioResult["slot"]) : "none",
+      flashOps: device.flash.operations,
+      otauIn,
+      problem,
+    };
+  } finally {
+    device?.powerOff();
+    link?.close();
+    await Promise.all([murano.stop(), content.stop()]);
+  }
+}
+
+/** The agent is idle on a running device and its last word on the config was final. */
+function settled(device: SimulatedDevice, otauIn: readonly OtauInDocument[], version: string): boolean {
+  if (device.condition !== "running" || device.agentState() !== AgentState.Idle) return false;
+  const last = otauIn.at(-1);
+  // The first report is the boot's; only what follows answers the config.
+  if (!last || otauIn.length < 2) return false;
+  if (last.version === version) return FINAL_FOR_CONFIG.has(last.status);
+  return last.status === "INSTALLED_VERSION" && otauIn.some((r) => r.version === version && LEAVES_CONFIG.has(r.status));
+}
+
+/** The config with each URL whose last path segment names a served image pointed at the content server. */
+export function pointAtContentServer(config: ConfigOtau, images: readonly ScenarioImage[], content: ContentServer): ConfigOtau {
+  const names = new Set(images.map((image) => image.name));
+  const redirect = (url: unknown): unknown => {
+    if (typeof url !== "string") return url;
+    let segment: string;
+    try {
+      segment = decodeURIComponent(new URL(url).pathname.split("/").at(-1) ?? "");
+    } catch {
+      return url; // not a URL: the agent will say so
+    }
+    return names.has(segment) ? content.url(`/${encodeURIComponent(segment)}`) : url;
+  };
+  const payload = Array.isArray(config.payload) ? config.payload.map(redirect) : config.type === "JSON" ? config.payload : redirect(config.payload);
+  return { ...config, payload };
+}
+
+interface RunOptions {
+  config: string;
+  image: string[];
+  installed: string;
+  fault: string[];
+  powerCut?: string;
+  json?: boolean;
+  timeout: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("one device, one update over the Murano emulator; exit 0 when it ends on the config's version")
+    .requiredOption("--config <file>", "the config_otau document (JSON)")
+    .option("--image <file[,file…]>", "image files served by the content server (repeatable)", collect, [])
+    .option("--installed <version>", "version of the built-in image the device starts from", DEFAULT_INSTALLED_VERSION)
+    .option("--fault <spec>", "content-server fault spec, queued in order (repeatable; see README)", collect, [])
+    .option("--power-cut <k>", "lose power at flash operation k (a torn write), then reboot and carry on")
+    .option("--json", "one JSON object per line: {\"otau_in\": …} per status, then the result")
+    .option("--timeout <seconds>", "give up when the update has not ended after this long", "60")
+    .action(async (options: RunOptions) => {
+      process.exitCode = await runCommand(options);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runCommand(options: RunOptions): Promise<number> {
+  const scenario = scenarioFromOptions(options);
+  const print = options.json
+    ? (document: OtauInDocument) => console.log(JSON.stringify({ otau_in: document }))
+    : (document: OtauInDocument) => console.log(`${document.status.padEnd(17)} ${document.version}  ${document.message ?? ""}`.trimEnd());
+  const outcome = await runScenario({ ...scenario, onOtauIn: print });
+  if (outcome.problem) console.error(`otau-sim run: ${outcome.problem}`);
+  if (options.json) {
+    console.log(JSON.stringify({ result: outcome.result, installed: outcome.installed, slot: outcome.slot, flash_ops: outcome.flashOps }));
+  } else {
+    console.log(`result: ${outcome.result} — running ${outcome.installed} in slot ${outcome.slot} after ${outcome.flashOps} flash operations`);
+  }
+  return outcome.result === "ok" ? 0 : EXIT_FAILED;
+}
+
+function scenarioFromOptions(options: RunOptions): Scenario {
+  let config: ConfigOtau;
+  try {
+    config = validateConfigOtau(readJsonFile("--config", options.config));
+  } catch (error) {
+    if (error instanceof OtauDocumentError) throw new UsageError(`--config ${options.config}: ${error.message}`);
+    throw error;
+  }
+  const files = options.image.flatMap((list) => list.split(",")).filter((file) => file !== "");
+  const images = files.map((file) => ({ name: basename(file), bytes: readInputFile("--image", file) }));
+  const twice = images.find((image, i) => images.findIndex((other) => other.name === image.name) !== i);
+  if (twice) throw new UsageError(`--image names two files called ${twice.name}; URLs are matched by base name`);
+  for (const spec of options.fault) {
+    try {
+      parseFaultSpec(spec);
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
+      throw error;
+    }
+  }
+  return {
+    config,
+    images,
+    installed: checkVersion("--installed", options.installed),
+    faults: options.fault,
+    powerCutAt: options.powerCut === undefined ? undefined : parseWholeNumber("--power-cut", options.powerCut),
+    timeoutMs: parseWholeNumber("--timeout", options.timeout, 1, 3600) * 1000,
+  };
+}

@@ -1,0 +1,126 @@
+// `otau-sim run --json` as a user runs it: the package's bin spawned in its own process,
+// its stdout parsed line by line, its exit code and its one-line errors checked.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeFirmwareImage, sha256Hex } from "../../firmware-sim/device/firmware-image.ts";
+
+const BIN = fileURLToPath(new URL("../../firmware-sim/bin/otau-sim.mjs", import.meta.url));
+const image = makeFirmwareImage({ version: "1.2.0", size: 40_000 });
+let dir: string;
+let configPath: string;
+let imagePath: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "otau-sim-cli-"));
+  imagePath = join(dir, "fw-1.2.0.bin");
+  configPath = join(dir, "config_otau.json");
+  writeFileSync(imagePath, image);
+  // The URL names a host that does not exist: only the rewrite to the content server can fetch it.
+  writeFileSync(configPath, JSON.stringify({
+    version: "1.2.0", name: "fw", type: "FILE", payload: "https://updates.example.invalid/acme/fw-1.2.0.bin",
+    sha256: sha256Hex(image), size: image.length,
+  }));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function otauSim(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+interface JsonRun extends Run {
+  otauIn: Array<{ version: string; status: string; message: string }>;
+  result: { result: string; installed: string; slot: string; flash_ops: number };
+}
+
+async function runJson(...args: string[]): Promise<JsonRun> {
+  const run = await otauSim("run", "--config", configPath, "--image", imagePath, "--json", ...args);
+  const lines = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  const last = lines.pop() as JsonRun["result"];
+  assert.ok(lines.every((line) => Object.keys(line).join() === "otau_in"), "every line but the last is {\"otau_in\": …}");
+  assert.deepEqual(Object.keys(last), ["result", "installed", "slot", "flash_ops"]);
+  return { ...run, otauIn: lines.map((line) => line.otau_in as JsonRun["otauIn"][number]), result: last };
+}
+
+const statuses = (run: JsonRun) => run.otauIn.map((d) => `${d.status} ${d.version}`);
+
+describe("otau-sim run --json", () => {
+  it("updates from the built-in 0.0.0 to the config's version, one otau_in object per line, result ok, exit 0", async () => {
+    const run = await runJson();
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.result.result, "ok");
+    assert.deepEqual([run.result.installed, run.result.slot], ["1.2.0", "B"]);
+    assert.ok(run.result.flash_ops > 0);
+    assert.deepEqual(statuses(run).at(0), "INSTALLED_VERSION 0.0.0");
+    assert.deepEqual(statuses(run).slice(-2), ["INSTALL_SUCCESS 1.2.0", "INSTALLED_VERSION 1.2.0"]);
+  });
+
+  it("a fault on every request ends in DOWNLOAD_ERROR naming it, result failed on 0.0.0 in slot A, exit 1", async () => {
+    const run = await runJson("--fault", "status:404");
+    assert.equal(run.code, 1);
+    assert.deepEqual(run.result, { result: "failed", installed: "0.0.0", slot: "A", flash_ops: run.result.flash_ops });
+    const error = run.otauIn.find((d) => d.status === "DOWNLOAD_ERROR");
+    assert.match(error?.message ?? "", /HTTP 404 for file 1 of 1/);
+  });
+
+  it("repeated --fault specs apply in turn: two dropped connections, then a clean answer, and the download resumes", async () => {
+    const run = await runJson("--fault", "close@10000,times:2", "--fault", "none");
+    assert.equal(run.code, 0, run.stderr);
+    const retries = run.otauIn.filter((d) => /attempt \d of 5 failed/.test(d.message));
+    assert.equal(retries.length, 2);
+    assert.equal(run.result.installed, "1.2.0");
+  });
+
+  it("--power-cut tears a flash operation mid-download; the device reboots, resumes and ends ok with the whole run's flash operations", async () => {
+    const clean = await runJson();
+    const cut = await runJson("--power-cut", "20");
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.equal(cut.result.installed, "1.2.0");
+    assert.equal(statuses(cut).filter((s) => s === "INSTALLED_VERSION 0.0.0").length, 2, "a second boot on the old image");
+    assert.ok(cut.otauIn.some((d) => /resuming file 1 of 1 at byte \d+ after a reset/.test(d.message)));
+    assert.ok(cut.result.flash_ops > clean.result.flash_ops, `${cut.result.flash_ops} flash operations with the cut, ${clean.result.flash_ops} without`);
+  });
+
+  it("--installed naming the config's version ends at once: INSTALLED_VERSION, nothing downloaded, slot A", async () => {
+    const run = await runJson("--installed", "1.2.0");
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(statuses(run), ["INSTALLED_VERSION 1.2.0", "INSTALLED_VERSION 1.2.0"]);
+    assert.deepEqual([run.result.installed, run.result.slot], ["1.2.0", "A"]);
+  });
+});
+
+describe("otau-sim bad arguments", { concurrency: true }, () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ["no --config", ["run"], /^otau-sim: required option '--config <file>' not specified$/],
+    ["a missing config file", ["run", "--config", "nope.json"], /^otau-sim: --config nope\.json: no such file$/],
+    ["a config that is not config_otau", ["run", "--config", "fw-1.2.0.bin"], /^otau-sim: --config fw-1\.2\.0\.bin is not JSON: /],
+    ["a bad fault spec", ["run", "--config", "config_otau.json", "--fault", "flip@x"], /^otau-sim: --fault: bad fault "flip@x" in "flip@x": byte offset must be a non-negative integer, got "x"$/],
+    ["a negative power cut", ["run", "--config", "config_otau.json", "--power-cut", "-1"], /^otau-sim: --power-cut must be a whole number/],
+    ["a missing image", ["run", "--config", "config_otau.json", "--image", "gone.bin"], /^otau-sim: --image gone\.bin: no such file$/],
+    ["an unknown option", ["run", "--config", "config_otau.json", "--fast"], /^otau-sim: unknown option '--fast' \(did you mean --fault\?\)$/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`${what}: one line on stderr naming it, nothing on stdout, exit 2`, async () => {
+      const run = await otauSim(...args);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      const lines = run.stderr.trimEnd().split("\n");
+      assert.equal(lines.length, 1, run.stderr);
+      assert.match(lines[0], message);
+    });
+  }
+});
