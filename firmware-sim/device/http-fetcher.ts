@@ -46,7 +46,7 @@ export class HttpFetcher implements Fetcher {
     // A fresh connection per transfer: a dropped one must not poison a pooled socket.
     const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
     let ended = false;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     let partialTimer: NodeJS.Timeout | undefined;
     const flushPartial = (): void => {
       clearTimeout(partialTimer);
