@@ -109,8 +109,8 @@ bool run_loop_boot_agent(struct run_state *run)
     return true;
 }
 
-/* After a trap: a fresh instance, booted like a device start, asking the cloud again. */
-static bool restart_agent(struct run_state *run)
+/* After a trap: a fresh instance, booted like a device start, asking the cloud again later. */
+static bool restart_agent(struct run_state *run, uint64_t now)
 {
     run->events.restart_needed = false;
     http_fetch_close(&run->fetch);
@@ -121,8 +121,16 @@ static bool restart_agent(struct run_state *run)
         return false;
     }
     if (!run_loop_boot_agent(run)) return false;
-    run->cloud.resync(run->cloud.context);
+    retry_delay_failed(&run->resync_delay, now);
+    run->resync_due = true;
     return true;
+}
+
+static void resync_when_due(struct run_state *run, uint64_t now)
+{
+    if (!run->resync_due || !retry_delay_due(&run->resync_delay, now)) return;
+    run->resync_due = false;
+    run->cloud.resync(run->cloud.context);
 }
 
 static void apply_health_policy(struct run_state *run, uint64_t now)
@@ -175,7 +183,8 @@ enum run_outcome run_loop_run(struct run_state *run)
             next_tick = now + TICK_MS;
         }
         apply_health_policy(run, now);
-        if (run->events.restart_needed && !restart_agent(run)) return RUN_FAILED;
+        if (run->events.restart_needed && !restart_agent(run, now)) return RUN_FAILED;
+        resync_when_due(run, now);
         if (device->reset_requested || run->installed) break;
         run->cloud.service(run->cloud.context, now);
         int timeout = next_tick > now ? (int)(next_tick - now) : 0;

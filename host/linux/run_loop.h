@@ -14,6 +14,7 @@
 #include "device_session.h"
 #include "http_fetch.h"
 #include "report_trace.h"
+#include "retry_delay.h"
 
 struct run_state {
     struct device_session session;
@@ -30,6 +31,10 @@ struct run_state {
      * cloud has answered. */
     uint64_t booted_at_ms;
     bool on_trial;
+    /* After a trap the cloud is asked again only after a doubling delay: a document that
+     * makes the agent trap must not turn into a restart loop against the cloud. */
+    struct retry_delay resync_delay;
+    bool resync_due;
     /* --exit-when-installed: the start of the report that ends the run. */
     char installed_report[160];
     bool installed;

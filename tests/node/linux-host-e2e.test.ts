@@ -3,10 +3,12 @@
 // recovered with a Range request, and an update under valgrind.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KaaEmulator } from '../../firmware-sim/kaa/kaa-emulator.ts';
 import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
 import { ContentServer } from '../../firmware-sim/network/content-server.ts';
@@ -20,6 +22,7 @@ const OLD = '1.0.0';
 const NEW = '1.1.0';
 const RUN_LIMIT_MS = 20_000;
 const VALGRIND_LIMIT_MS = 60_000;
+const TRAPPING_AGENT_WAT = fileURLToPath(new URL('./fixtures/trapping-agent.wat', import.meta.url));
 
 /** A complete update from boot to confirmation, progress reports folded (statusSequence). */
 const UPDATE_SEQUENCE = [
@@ -174,6 +177,24 @@ describe('otau-host run against the emulated clouds', () => {
     const gets = content.requests.filter((r) => r.path === update.path).map((r) => r.range ?? 'whole');
     assert.deepEqual(gets, ['whole', `bytes=${resumedAt}-`]);
     assert.ok(readSlot(update.flash, 'B', update.image.length).equals(update.image), 'slot B holds the image');
+  });
+
+  it('restarts an agent that traps on a config document: it is booted again and the cloud asked again', async () => {
+    const update = muranoUpdate(1024);
+    const agent = join(dir, 'trapping-agent.wasm');
+    execFileSync('wat2wasm', [TRAPPING_AGENT_WAT, '-o', agent]);
+    const host = startHost(['run', '--agent', agent, '--flash', update.flash, '--murano', muranoUrl, '--identity', update.identity]);
+    // Three boots: the first start and two restarts, each after the config made the agent trap.
+    const history = (): number => murano.product.statusHistory(update.identity).length;
+    while (history() < 3) await murano.product.waitForStatus(update.identity, () => true, RUN_LIMIT_MS, { since: history() });
+    host.child.kill('SIGKILL');
+    await hostExit(host, RUN_LIMIT_MS);
+
+    const boots = muranoStatuses(murano.product.statusHistory(update.identity)).slice(0, 3);
+    assert.deepEqual(boots.map((r) => r.message), Array(3).fill('trapping agent booted'));
+    const traps = host.output().match(/agent trapped in on_config/g) ?? [];
+    const restarts = host.output().match(/restarting the agent after a trap/g) ?? [];
+    assert.ok(traps.length >= 2 && restarts.length === traps.length, host.output());
   });
 
   for (const cloud of ['Murano', 'Kaa'] as const) {
