@@ -32,10 +32,10 @@ struct kaa_link {
     bool answered;
 };
 
-static void log_line(struct kaa_link *link, enum otau_log_level level, const char *format,
+static void log_line(struct kaa_link *link, enum otau_log_level level, const char *what,
                      const char *detail)
 {
-    linux_log(link->events->device, level, "kaa: %s%s%s", format, detail ? ": " : "",
+    linux_log(link->events->device, level, "kaa: %s%s%s", what, detail ? ": " : "",
               detail ? detail : "");
 }
 
