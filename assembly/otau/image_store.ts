@@ -58,7 +58,8 @@ export function storeBoot(ownVersion: usize, ownVersionLength: i32): i32 {
   setCloud(installed, cloud);
   setCloud(failedVersion, cloud);
   setVersionLength(failedVersion, 0);
-  let status = bootRecordInitFactory(SIZE_UNKNOWN, ownVersion, <u32>ownVersionLength);
+  const factorySize = setting(Setting.FactoryImageSize);
+  let status = bootRecordInitFactory(factorySize == 0 ? SIZE_UNKNOWN : factorySize, ownVersion, <u32>ownVersionLength);
   if (status != StorageStatus.Ok) return status;
   status = bootRecordLoad();
   if (status != StorageStatus.Ok) return status;

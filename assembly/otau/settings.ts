@@ -18,10 +18,15 @@ export const enum Setting {
   StallTimeoutMs = 6,
   /** Boots a new image gets to call on_healthy() before the bootloader rolls back. */
   TrialBoots = 7,
+  /**
+   * Bytes of the factory image in slot A, measured when the flash has no boot record yet;
+   * 0 = unknown: the whole slot is measured (and the bootloader re-hashes all of it each boot).
+   */
+  FactoryImageSize = 8,
 }
-const SETTING_COUNT = 8;
+const SETTING_COUNT = 9;
 
-const values = memory.data<u32>([0, 0, 0, 5, 1000, 60000, 30000, 3]);
+const values = memory.data<u32>([0, 0, 0, 5, 1000, 60000, 30000, 3, 0]);
 
 export function setting(id: Setting): u32 {
   return load<u32>(values + (<usize>id << 2));

@@ -278,6 +278,7 @@ export function bootRecordInitFactory(imageSize: u32, version: usize, versionLen
   if (slotArea != StorageStatus.Ok) return slotArea;
   const size = imageSize == SIZE_UNKNOWN ? areaSize(Area.SlotA) : imageSize;
   if (size == 0) return StorageStatus.SizeMismatch;
+  if (size > areaSize(Area.SlotA)) return StorageStatus.ImageTooLarge;
   const measured = slotMeasure(Area.SlotA, size, factoryDigest);
   if (measured != StorageStatus.Ok) return measured;
   setSlotImage(Area.SlotA, SlotState.Confirmed, size, factoryDigest, version, versionLength);

@@ -83,7 +83,7 @@ export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, Awa
 /** Device settings (assembly/otau/settings.ts). */
 export enum Setting {
   Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
-  StallTimeoutMs = 6, TrialBoots = 7,
+  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8,
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();

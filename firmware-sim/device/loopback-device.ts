@@ -54,7 +54,8 @@ export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice 
     cloud: options.cloud,
     fetcher: options.fetcher ?? new HttpFetcher(),
     factoryVersion,
-    settings: { ...FAST_SETTINGS, ...options.settings },
+    // The factory record then measures the image, not the whole slot.
+    settings: { ...FAST_SETTINGS, [Setting.FactoryImageSize]: options.factoryImage.length, ...options.settings },
     tickMs: 20,
     confirmAfterMs: 50,
     watchdogMs: 300,

@@ -8,7 +8,7 @@
 static const char *const setting_names[] = {
     [1] = "require-digest", [2] = "allow-downgrade", [3] = "max-attempts",
     [4] = "retry-base-ms",  [5] = "retry-max-ms",    [6] = "stall-timeout-ms",
-    [7] = "trial-boots",
+    [7] = "trial-boots",    [8] = "factory-image-size",
 };
 
 #define SETTING_COUNT (sizeof setting_names / sizeof setting_names[0])
@@ -36,7 +36,7 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
     }
     snprintf(error, error_size,
              "--setting '%s': unknown name (require-digest, allow-downgrade, max-attempts, "
-             "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots)",
+             "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size)",
              text);
     return false;
 }
