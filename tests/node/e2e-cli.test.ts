@@ -103,6 +103,22 @@ describe("otau-sim run --json", () => {
   });
 });
 
+describe("otau-sim demo", () => {
+  it("updates four devices over Murano HTTP, Murano MQTT, Kaa and a lossy link with a power cut, prints plain lines off a terminal and a summary table, exit 0", async () => {
+    const run = await otauSim("demo");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /gw-flaky\s+attempt 1 of 5 failed \(transfer of file 1 of 1 broke off after 40000 of 163840 bytes\)/);
+    assert.match(run.stdout, /gw-flaky\s+power lost torn flash /);
+    const table = run.stdout.slice(run.stdout.indexOf("device  "));
+    for (const [device, transport, boots] of [
+      ["gw-murano-http", "Murano HTTP", 2], ["gw-murano-mqtt", "Murano MQTT", 2], ["gw-kaa", "Kaa 1/KP MQTT", 2], ["gw-flaky", "Murano HTTP, lossy \\+ power cut", 3],
+    ]) {
+      assert.match(table, new RegExp(`^${device}\\s+${transport}\\s+1\\.0\\.0 → 2\\.0\\.0\\s+ok\\s+${boots}\\s+\\d+\\s+\\d+\\.\\d s$`, "m"));
+    }
+    assert.match(run.stdout, /4 devices, all on 2\.0\.0 after \d+\.\d s/);
+  });
+});
+
 describe("otau-sim bad arguments", { concurrency: true }, () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["no --config", ["run"], /^otau-sim: required option '--config <file>' not specified$/],
