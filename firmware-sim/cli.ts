@@ -3,7 +3,9 @@
 // (0 done, 1 the scenario failed, 2 bad arguments or input files).
 import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.ts";
+import { registerPack } from "./commands/pack.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerServe } from "./commands/serve.ts";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./commands/usage.ts";
 
 // A reader that goes away (`otau-sim run | head`) ends the run quietly, as other tools do.
@@ -20,6 +22,8 @@ program.exitOverride().configureOutput({
 });
 registerDemo(program);
 registerRun(program);
+registerServe(program);
+registerPack(program);
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has printed its one line (or the help); bad usage exits 2.

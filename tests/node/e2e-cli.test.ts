@@ -119,6 +119,19 @@ describe("otau-sim demo", () => {
   });
 });
 
+describe("otau-sim pack", () => {
+  it("prints the otau_info tag value that decodes to the config_otau with sha256 and size, and the Kaa software JSON", async () => {
+    const run = await otauSim("pack", "--image", imagePath, "--version", "1.2.0", "--name", "Gateway 1.2", "--url", "https://cdn.example.com/fw-1.2.0.bin");
+    assert.equal(run.code, 0, run.stderr);
+    const config = { version: "1.2.0", name: "Gateway 1.2", type: "FILE", payload: "https://cdn.example.com/fw-1.2.0.bin", sha256: sha256Hex(image), size: image.length };
+    const tag = run.stdout.split("\n").find((line) => line.startsWith("%7B"));
+    assert.deepEqual(JSON.parse(decodeURIComponent(tag ?? "")).config_otau, config);
+    assert.match(run.stdout, /murano content upload package_acme_iot-gateway1_1-2-0 --tags/);
+    const kaaJson = run.stdout.slice(run.stdout.lastIndexOf("):\n") + 3);
+    assert.deepEqual(JSON.parse(kaaJson).specification, { sha256: sha256Hex(image), size: image.length });
+  });
+});
+
 describe("otau-sim bad arguments", { concurrency: true }, () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["no --config", ["run"], /^otau-sim: required option '--config <file>' not specified$/],
