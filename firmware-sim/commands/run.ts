@@ -43,7 +43,7 @@ export interface Scenario {
 }
 
 export interface ScenarioResult {
-  /** ok: the device ends running the config's version. */
+  /** ok: the device ends running the config's version (a JSON config: the application applied it). */
   result: "ok" | "failed";
   /** The version of the image running at the end ("none" when nothing boots). */
   installed: string;
@@ -103,8 +103,12 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     }
     await link.flushed();
     const installed = device.runningImage?.version ?? "none";
+    // A JSON config changes settings, not the image: it succeeds when the application applied it.
+    const reached = config.type === "JSON"
+      ? otauIn.some((r) => r.version === config.version && r.status === "INSTALL_SUCCESS")
+      : installed === config.version;
     return {
-      result: installed === config.version && problem === undefined ? "ok" : "failed",
+      result: reached && problem === undefined ? "ok" : "failed",
       installed,
       slot: device.condition === "running" ? (slotName(device.boots.at(-1)?.slot ?? 0) as ScenarioResult["slot"]) : "none",
       flashOps: device.flash.operations,

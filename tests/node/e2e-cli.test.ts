@@ -103,6 +103,19 @@ describe("otau-sim run --json", () => {
   });
 });
 
+describe("otau-sim run with a JSON config", () => {
+  it("hands the payload to the application, ends on INSTALL_SUCCESS of the config's version with the image unchanged, result ok, exit 0", async () => {
+    const jsonConfig = join(dir, "config_json.json");
+    writeFileSync(jsonConfig, JSON.stringify({ version: "cfg-7", name: "settings", type: "JSON", payload: { interval: 60 } }));
+    const run = await otauSim("run", "--config", jsonConfig, "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    const { flash_ops: _flashOps, ...result } = lines.at(-1);
+    assert.deepEqual(result, { result: "ok", installed: "0.0.0", slot: "A" });
+    assert.ok(lines.some((line) => line.otau_in?.status === "INSTALL_SUCCESS" && line.otau_in.version === "cfg-7"));
+  });
+});
+
 describe("otau-sim demo", () => {
   it("updates four devices over Murano HTTP, Murano MQTT, Kaa and a lossy link with a power cut, prints plain lines off a terminal and a summary table, exit 0", async () => {
     const run = await otauSim("demo");
