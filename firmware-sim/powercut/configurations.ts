@@ -28,8 +28,9 @@ export interface PowerCutConfig {
 export const LAYOUTS: readonly Layout[] = [
   // The Linux host's default geometry: 4 KiB sectors everywhere.
   { name: "4k-sectors", record: [16384, 4096], slotA: [131072, 4096], slotB: [131072, 4096], oldImageSize: 20_000, newImageSize: 50_001, chunkSize: 4096 },
-  // Big erase units: 16 KiB in the boot area, 128 KiB in the slots (the whole image in two sectors).
-  { name: "big-sectors", record: [65536, 16384], slotA: [262144, 131072], slotB: [262144, 131072], oldImageSize: 100_000, newImageSize: 150_003, chunkSize: 4096 },
+  // Big erase units: 16 KiB in the boot area, 128 KiB in the slots (slot A one sector, the
+  // update in two).
+  { name: "big-sectors", record: [65536, 16384], slotA: [131072, 131072], slotB: [262144, 131072], oldImageSize: 100_000, newImageSize: 150_003, chunkSize: 4096 },
   // Tiny sectors (one record copy per 256-byte sector, six journal pages), slots of different
   // sizes, chunks that are not a multiple of any alignment.
   { name: "small-sectors", record: [2048, 256], slotA: [24576, 1024], slotB: [40960, 1024], oldImageSize: 9_000, newImageSize: 33_333, chunkSize: 1000 },

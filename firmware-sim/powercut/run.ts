@@ -85,7 +85,7 @@ const failures = reports.flatMap((r) => r.failures);
 const failureCount = sum((r) => r.failureCount);
 console.log([
   ``,
-  `power-cut suite: ${reports.length} configurations (${fullMatrix().length} in the matrix), ${workers} workers, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  `power-cut suite: ${reports.length} configurations (${fullMatrix().length} in the matrix), ${workers} worker${workers === 1 ? "" : "s"}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
   `  single-cut runs per kind (update + rollback): before ${sum((r) => r.cutPoints.before)}, after ${sum((r) => r.cutPoints.after)}, torn ${sum((r) => r.cutPoints.torn)}`,
   `  random multi-cut runs: ${sum((r) => r.multiCutRuns)} (${sum((r) => r.multiCutsFired)} cuts fired, seed ${options.seed})`,
   `  recovered: ${sum((r) => r.recovered)} of ${sum((r) => r.runs)} runs`,

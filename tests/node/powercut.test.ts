@@ -34,7 +34,9 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const layout = (name: string) => LAYOUTS.find((l) => l.name === name)!;
 
 describe("power cuts at every flash operation", () => {
-  for (const config of [configuration(layout("4k-sectors"), 4, 0xff, "strict"), configuration(layout("small-sectors"), 16, 0x00, "and")]) {
+  // small-sectors resumes inside a sector (chunks of 1000 bytes), where only the strict model
+  // notices a write onto bytes that are not erased.
+  for (const config of [configuration(layout("4k-sectors"), 4, 0xff, "and"), configuration(layout("small-sectors"), 16, 0x00, "strict")]) {
     it(`${config.name}: every cut of an update and a rollback boots a verified image and ends installed or rolled back; C and agent agree on every boot state`, () => {
       const report = runConfiguration(config, module, { multiCutRuns: 6, seed: 7, bootDecide });
       assert.deepEqual(report.failures, []);
