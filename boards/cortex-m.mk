@@ -1,11 +1,12 @@
 # What every Cortex-M board builds the same way: wasm3 in its small configuration, the host
-# core, the Cortex-M run-time, the bootloader's decision, and build/agent.wasm as const data.
+# core, the Cortex-M run-time and text formatter (snprintf/vsnprintf without newlib's stdio),
+# the bootloader's decision, and build/agent.wasm as const data.
 # A board's Makefile sets the variables below and includes this file:
 #
 #   BOARD          folder name; output goes to build/boards/$(BOARD)/
 #   ARCH           -mcpu/-mthumb/-mfloat-abi flags
 #   LINKER_SCRIPT  the board's .ld file
-#   SPECS          newlib specs (nano plus rdimon for semihosting, or nosys)
+#   SPECS          newlib specs: nano (plus nosys where a board still links newlib's stdio)
 #   BOARD_SOURCES  the board's .c files
 #   HEAP_SIZE, STACK_SIZE   bytes, passed to the linker script
 #
@@ -39,7 +40,7 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,-Map=$(OUT)/firmware.map
 
 HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c $(SHA256_SOURCE) \
-  $(ROOT)/host/cortexm/cortexm_runtime.c \
+  $(ROOT)/host/cortexm/cortexm_runtime.c $(ROOT)/host/cortexm/cortexm_format.c \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
     boot_status.c boot_flash_hal.c)
 WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)

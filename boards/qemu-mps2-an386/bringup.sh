@@ -1,10 +1,15 @@
 #!/bin/sh
 # Bring-up of the QEMU mps2-an386 board: builds the firmware twice (the agent hashing in
 # AssemblyScript, the portable default; and with the native SHA-256 import), runs the flash
-# driver's self-test, the wasm3 smoke test and a full update under QEMU with each, then prints
-# the report: sizes, RAM high-water, instructions per byte. Exit status 0 only when all pass.
+# driver's self-test, the wasm3 smoke test and a full update under QEMU with each, checks that
+# an agent that traps is restarted (a third build, with tests/node/fixtures/trapping-agent.wat),
+# then prints the report: sizes, RAM high-water, instructions per byte. Exit status 0 only
+# when all pass.
 #
 #   boards/qemu-mps2-an386/bringup.sh          (needs build/agent.wasm: npm run build:agent)
+#
+# The update's files stay in build/boards/qemu-mps2-an386/run/ (config_otau.json, the image,
+# factory-1.0.0.bin, the console logs): tests/node/qemu-parity.test.ts replays them in Node.
 #
 # Instruction counts come from SysTick under `-icount shift=0`, where one tick of the 25 MHz
 # clock is exactly 40 instructions: deterministic, identical run to run.
@@ -14,6 +19,8 @@ BOARD_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT_DIR=$(cd "$BOARD_DIR/../.." && pwd)
 OUT="$ROOT_DIR/build/boards/qemu-mps2-an386"
 NATIVE_OUT="$OUT-native"
+TRAPPING_OUT="$OUT-trapping"
+TRAPPING_AGENT="$ROOT_DIR/build/boards/trapping-agent.wasm"
 RUN="$OUT/run"
 IMAGE_BYTES=65536
 NEW_VERSION=1.1.0
@@ -25,8 +32,8 @@ fail() {
 }
 
 [ -f "$ROOT_DIR/build/agent.wasm" ] || fail "build/agent.wasm is missing: run npm run build:agent first"
-for tool in arm-none-eabi-gcc qemu-system-arm python3; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"
+for tool in arm-none-eabi-gcc qemu-system-arm python3 wat2wasm; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm wabt)"
 done
 
 build() { # build <output dir> <make arguments...>
@@ -40,6 +47,8 @@ build() { # build <output dir> <make arguments...>
 }
 build "$OUT"
 build "$NATIVE_OUT" NATIVE_SHA256=1
+wat2wasm "$ROOT_DIR/tests/node/fixtures/trapping-agent.wat" -o "$TRAPPING_AGENT"
+build "$TRAPPING_OUT" OUT="$TRAPPING_OUT" AGENT_WASM="$TRAPPING_AGENT"
 
 # run_firmware <firmware.elf> <log> <mode> [args]: semihosting paths are relative to $RUN.
 run_firmware() {
@@ -59,6 +68,8 @@ run_firmware() {
 
 rm -rf "$RUN"
 mkdir -p "$RUN"
+# Slot A at power-on holds the factory firmware: this firmware's own flash image (text, data).
+arm-none-eabi-objcopy -O binary -j .text -j .ARM.exidx -j .data "$OUT/firmware.elf" "$RUN/factory-1.0.0.bin"
 python3 - "$RUN" "$IMAGE_BYTES" "$NEW_VERSION" <<'PY'
 import hashlib, json, random, sys
 run, size, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -94,7 +105,7 @@ check_installed() { # check_installed <log>
   esac
 }
 
-update_args="update config_otau.json image-$NEW_VERSION.bin"
+update_args="update config_otau.json image-$NEW_VERSION.bin factory-1.0.0.bin"
 check "flash driver self-test" "$OUT/firmware.elf" selftest.log selftest
 check "wasm3 smoke test (agent SHA-256 of known vectors)" "$OUT/firmware.elf" smoke.log smoke
 check "update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" "$OUT/firmware.elf" update.log $update_args
@@ -102,6 +113,18 @@ check_installed update.log
 check "wasm3 smoke test with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" smoke-native.log smoke
 check "update with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" update-native.log $update_args
 check_installed update-native.log
+# An agent that traps on every config: started again each time, until the board gives up.
+if run_firmware "$TRAPPING_OUT/firmware.elf" trapping.log $update_args; then
+  echo "bringup: the trapping agent's update ended with exit 0" >&2
+  result=1
+elif [ "$(grep -c '^board: restarting the agent after a trap$' "$RUN/trapping.log")" -eq 3 ] &&
+  [ "$(grep -c '"message":"trapping agent booted"' "$RUN/trapping.log")" -eq 4 ]; then
+  echo "bringup: an agent trapping on the config is restarted and booted again: ok"
+else
+  echo "bringup: the trapping agent was not restarted 3 times and booted 4 times; console:" >&2
+  sed 's/^/  | /' "$RUN/trapping.log" >&2
+  result=1
+fi
 
 # ---- Report.
 measure() { # measure <log> <name>: the value of the last "measure <name> <value>" line, or ?
@@ -157,12 +180,12 @@ awk '
     part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
            file ~ /\/wasm3\// ? "wasm3" : \
            file ~ /\/host\/core\// ? "host core" : \
-           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack)" : \
+           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack, formatting)" : \
            file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
-           file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano, rdimon)"
+           file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano)"
     bytes[part] += hex(size)
   }
-  END { for (part in bytes) printf "  %-40s %7d\n", part, bytes[part] }
+  END { for (part in bytes) printf "  %-44s %7d\n", part, bytes[part] }
 ' "$OUT/firmware.map" | sort -k1,1
 echo "  with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
 echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
@@ -174,6 +197,6 @@ echo "  update transfer ($image_bytes bytes: receive, write, read back, hash, ve
 echo "    agent hashing in AssemblyScript (portable default)  $transfer  ($(ratio "$transfer" "$native_copy") the native reference)"
 echo "    agent with the native SHA-256 import              $transfer_native  ($(ratio "$transfer_native" "$native_copy") the native reference)"
 echo "    native C hash-and-copy of the same bytes (boot_sha256.c + memcpy, the reference)  $native_copy"
-echo "  whole update per image byte (two boots with agent compile, factory record over slot A, bootloader checks): AssemblyScript $whole, native import $whole_native"
+echo "  whole update per image byte (two boots with agent compile, factory record over the $(measure update.log factory_image_bytes)-byte factory image, bootloader checks): AssemblyScript $whole, native import $whole_native"
 echo "agent start-up (load, compile up front, _start): $(measure update.log agent_start_instructions) instructions"
 exit $result

@@ -5,17 +5,17 @@
  */
 #include "ram_flash_selftest.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "flash_layout.h"
 #include "ram_flash.h"
+#include "semihost.h"
 
 static unsigned failures;
 
 static void check(int passed, const char *what)
 {
-    printf("flash self-test: %s: %s\n", passed ? "ok" : "FAILED", what);
+    console_printf("flash self-test: %s: %s\n", passed ? "ok" : "FAILED", what);
     if (!passed) failures++;
 }
 

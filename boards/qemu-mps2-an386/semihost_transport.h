@@ -11,21 +11,22 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "otau_agent.h"
 
 #define SEMIHOST_NAME_MAX 64
 
 struct semihost_transport {
-    FILE *file;
+    int32_t file; /* semihosting handle, -1 when none is open */
     bool active;
     bool responded;
     int32_t http_status;
     uint32_t range_start;
     uint32_t total_length;
-    uint32_t delivered; /* body bytes handed to the agent by this fetch */
 };
+
+/* Before the first fetch: nothing open, nothing to deliver. */
+void semihost_transport_init(struct semihost_transport *transport);
 
 /* The HAL's transport hooks; `context` is a struct semihost_transport. */
 int32_t semihost_fetch_start(void *context, const char *url, size_t url_len, uint32_t range_start);
@@ -40,8 +41,5 @@ int semihost_transport_step(struct semihost_transport *transport, otau_agent *ag
 
 /* Reads a whole host file of at most `max` bytes into `dst`; returns its length or -1. */
 int32_t semihost_read_file(const char *path, uint8_t *dst, uint32_t max);
-/* The arguments QEMU passes (-semihosting-config ...,arg=...), split at spaces in place into
- * at most `max` words; returns the count. */
-int semihost_arguments(char *buffer, uint32_t size, char **argv, int max);
 
 #endif

@@ -4,13 +4,12 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "board.h"
 #include "cortexm_runtime.h"
+#include "semihost.h"
 
 extern int main(void);
-extern void initialise_monitor_handles(void); /* newlib rdimon: opens the semihosting console */
 extern uint32_t __stack_top[];
 
 /* ---- SysTick, counting down from 2^24 - 1 at the 25 MHz CPU clock; wraps are counted in
@@ -45,23 +44,24 @@ static void systick_start(void)
     SYST_CSR = SYST_CSR_ENABLE_TICKINT_CPUCLK;
 }
 
-/* ---- Reset and faults. */
+/* ---- Reset and faults. QEMU's exit status is the firmware's (board.h). */
 static void fault_handler(void)
 {
-    _exit(BOARD_EXIT_FAULT);
+    semihost_exit(BOARD_EXIT_FAULT);
+}
+
+/* wasm3 calls abort() on an internal error; newlib's would pull in signals and stdio. */
+void abort(void)
+{
+    semihost_exit(BOARD_EXIT_FAULT);
 }
 
 void reset_handler(void)
 {
     cortexm_runtime_init();
-    initialise_monitor_handles();
     systick_start();
-    exit(main());
+    semihost_exit(main());
 }
-
-/* newlib's exit() runs _fini; nothing here needs it. */
-void _init(void) {}
-void _fini(void) {}
 
 typedef void (*vector)(void);
 
