@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds every board's firmware (boards/*/Makefile) and runs the QEMU board's bring-up: flash
-# self-test, wasm3 smoke test and a full update under QEMU. Needs build/agent.wasm.
+# self-test, wasm3 smoke test, a full update and an agent restarted after traps under QEMU.
+# Needs build/agent.wasm.
 set -eu
 
 ROOT_DIR=$(cd "$(dirname "$0")/.." && pwd)
