@@ -57,15 +57,20 @@ export function storeBoot(ownVersion: usize, ownVersionLength: i32): i32 {
   const cloud = <Cloud>setting(Setting.Cloud);
   setCloud(installed, cloud);
   setCloud(failedVersion, cloud);
-  setVersionLength(failedVersion, 0);
   const factorySize = setting(Setting.FactoryImageSize);
   let status = bootRecordInitFactory(factorySize == 0 ? SIZE_UNKNOWN : factorySize, ownVersion, <u32>ownVersionLength);
   if (status != StorageStatus.Ok) return status;
-  status = bootRecordLoad();
+  return loadSlots();
+}
+
+/** Reads from the boot record which slot runs, which one an update may use and what is installed. */
+function loadSlots(): i32 {
+  const status = bootRecordLoad();
   if (status != StorageStatus.Ok) return status;
   runningSlot = bootRecordTrialBooted() ? bootRecordTrialSlot() : bootRecordActiveSlot();
   writableSlot = bootRecordWritableSlot();
   copyVersion(installed, bootRecordActiveSlot());
+  setVersionLength(failedVersion, 0);
   const other = runningSlot == Area.SlotA ? Area.SlotB : Area.SlotA;
   if (bootRecordSlotState(other) == SlotState.Failed) copyVersion(failedVersion, other);
   return StorageStatus.Ok;
@@ -179,8 +184,11 @@ export function markTrial(req: usize, digest: usize): i32 {
   );
 }
 
+/** Confirms the running trial image: it becomes the installed one and the old slot is free for the next update. */
 export function confirmTrial(): i32 {
-  return bootRecordConfirm();
+  const status = bootRecordConfirm();
+  if (status != StorageStatus.Ok) return status;
+  return loadSlots();
 }
 
 // ---- Resume after a reset

@@ -86,3 +86,18 @@ test("a torn write in the middle of the download loses power, and the device boo
   assert.equal(device.runningImage?.version, "2.0.0");
   assert.ok(fetcher.requests.some((r) => r.offset > 0), `the download resumed from a verified length (${JSON.stringify(fetcher.requests)})`);
 });
+
+test("the same config delivered again after the trial image confirmed itself answers INSTALLED_VERSION and starts nothing", async () => {
+  const image = makeFirmwareImage({ version: "2.0.0", size: 50_000 });
+  const { device, cloud, config, fetcher, clock, runUntil } = await rig(image);
+  device.powerOn();
+  cloud.publish(ConfigSource.MuranoConfigOtau, config);
+  runUntil(finished(device, "2.0.0"));
+  const before = device.otauIn().length;
+  const requests = fetcher.requests.length;
+  cloud.publish(ConfigSource.MuranoConfigOtau, config);
+  // Five more seconds of device time: long enough for a wrongly started update to show itself.
+  runUntil(() => false, clock.now() + 5_000);
+  assert.deepEqual(device.otauIn().slice(before).map((r) => [r.status, r.version]), [["INSTALLED_VERSION", "2.0.0"]]);
+  assert.equal(fetcher.requests.length, requests, "nothing downloaded");
+});
