@@ -78,6 +78,7 @@ export class SimulatedDevice extends EventEmitter {
   private life = 0;
   private readonly timers = new Set<() => void>();
   private resetRequested = false;
+  private inCall = false;
   private readonly epochMs: number;
 
   constructor(options: DeviceOptions) {
@@ -88,9 +89,12 @@ export class SimulatedDevice extends EventEmitter {
     this.epochMs = options.clock.now();
   }
 
-  /** The running agent's state, or undefined while the device is off. */
+  /**
+   * The running agent's state; undefined while the device is off or an agent call is under way
+   * (a "report" listener must not mistake the state before boot() for the state after it).
+   */
   agentState(): AgentState | undefined {
-    return this.agent?.state();
+    return this.inCall ? undefined : this.agent?.state();
   }
 
   /** The header of the image running now. */
@@ -192,12 +196,15 @@ export class SimulatedDevice extends EventEmitter {
   /** Runs one agent call of life `life`; a power loss, trap or reset inside it ends that life. */
   private call(life: number, action: (agent: AgentInstance) => void): void {
     if (life !== this.life || !this.agent) return;
+    this.inCall = true;
     try {
       action(this.agent);
     } catch (error) {
+      this.inCall = false;
       this.failed(life, error);
       return;
     }
+    this.inCall = false;
     if (this.resetRequested && life === this.life) this.reboot();
   }
 
