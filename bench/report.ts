@@ -1,5 +1,6 @@
 // What one bench run measured: printed as a table and written to bench/results.json.
 import { writeFileSync } from "node:fs";
+import type { BoardReport } from "./board-report.ts";
 import type { InstructionsPerByte } from "./callgrind.ts";
 import type { Throughput } from "./throughput.ts";
 
@@ -29,6 +30,8 @@ export interface BenchResults {
     wasm3OverC: number | null;
   };
   agentWasmBytes: number;
+  /** The QEMU Cortex-M4 board's bring-up report (bench/board-report.ts). */
+  qemuBoard: BoardReport | NotMeasured;
 }
 
 const MIB = 1024 * 1024;
@@ -60,6 +63,8 @@ export function formatTable(results: BenchResults): string {
     row("wasm3 / C reference", instructions.wasm3OverC === null ? "     n/a" : `${instructions.wasm3OverC.toFixed(2).padStart(8)}x`),
     "",
     row("build/agent.wasm (release)", `${String(results.agentWasmBytes).padStart(8)} bytes`),
+    "",
+    ..."lines" in results.qemuBoard ? results.qemuBoard.lines : [`QEMU board: not measured (${results.qemuBoard.notMeasured})`],
   ].join("\n");
 }
 

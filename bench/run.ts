@@ -1,6 +1,6 @@
 // `npm run bench`: SHA-256 of the agent under V8, node:crypto and a plain C reference on
 // the same 64 MiB; instructions per byte of the wasm3 host and the C reference under
-// callgrind; the release agent.wasm size. Prints a table, writes bench/results.json,
+// callgrind; the release agent.wasm size; the QEMU board's footprint and per-byte cost. Prints a table, writes bench/results.json,
 // and fails (exit 1) if any digest differs from node:crypto's.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentInstance } from "../firmware-sim/agent/agent-instance.ts";
 import { BenchFailure } from "./bench-failure.ts";
+import { qemuBoardReport } from "./board-report.ts";
 import { buildReference, checkReference, hashPattern } from "./c-reference.ts";
 import { instructionsPerByte, type PatternFile } from "./callgrind.ts";
 import { benchPattern } from "./pattern.ts";
@@ -77,6 +78,9 @@ async function measure(scratchDir: string): Promise<BenchResults> {
     wasm3NativeInstructions = wasm3Instructions;
   }
 
+  progress("running the QEMU board's bring-up for its footprint and instructions per byte");
+  const board = qemuBoardReport(root);
+
   return {
     timestamp: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, os: `${platform()} ${release()}`, node: process.version },
@@ -96,6 +100,7 @@ async function measure(scratchDir: string): Promise<BenchResults> {
       wasm3OverC: "perByte" in wasm3Instructions ? wasm3Instructions.perByte / cInstructions.perByte : null,
     },
     agentWasmBytes: statSync(agentPath).size,
+    qemuBoard: board,
   };
 }
 
