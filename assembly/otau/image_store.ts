@@ -9,7 +9,8 @@ import {
 import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign, flashRead } from "../storage/areas";
 import {
   NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
-  bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotState, bootRecordSlotVersion, bootRecordSlotVersionLength,
+  bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotDigest, bootRecordSlotState, bootRecordSlotVersion,
+  bootRecordSlotVersionLength,
   bootRecordTrialBooted, bootRecordTrialSlot, bootRecordWritableSlot, bootRecordTrialAttempts,
 } from "../storage/boot_record";
 import {
@@ -35,6 +36,8 @@ const installed = memory.data(<i32>VERSION_BLOCK_SIZE, 8);
 const failedVersion = memory.data(<i32>VERSION_BLOCK_SIZE, 8);
 let writableSlot: i32 = Area.SlotB;
 let runningSlot: i32 = Area.SlotA;
+/** The slot whose image failed its trial (NO_SLOT: none), until an update reuses it. */
+let failedSlot: i32 = NO_SLOT;
 
 const hashContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const identity = memory.data(32);
@@ -72,13 +75,32 @@ function loadSlots(): i32 {
   copyVersion(installed, bootRecordActiveSlot());
   setVersionLength(failedVersion, 0);
   const other = runningSlot == Area.SlotA ? Area.SlotB : Area.SlotA;
-  if (bootRecordSlotState(other) == SlotState.Failed) copyVersion(failedVersion, other);
+  failedSlot = bootRecordSlotState(other) == SlotState.Failed ? other : NO_SLOT;
+  if (failedSlot != NO_SLOT) copyVersion(failedVersion, failedSlot);
   return StorageStatus.Ok;
 }
 
 export function bootOutcome(): BootOutcome {
   if (bootRecordTrialBooted()) return BootOutcome.OnTrial;
-  return versionLength(failedVersion) > 0 ? BootOutcome.RolledBack : BootOutcome.Normal;
+  return failedSlot != NO_SLOT && !rollbackReported() ? BootOutcome.RolledBack : BootOutcome.Normal;
+}
+
+/**
+ * The journal entry that says a rollback has been reported: this file index (real ones are
+ * below MAX_FILES) with the failed image's recorded digest as the fingerprint. The failed
+ * slot stays Failed until the next update reuses it, so without this mark every boot until
+ * then would report the rollback again.
+ */
+const ROLLBACK_REPORTED: u32 = 0xffffffff;
+
+function rollbackReported(): bool {
+  return journalLoad() == StorageStatus.Ok && journalFileIndex() == ROLLBACK_REPORTED &&
+    journalMatches(bootRecordSlotDigest(failedSlot));
+}
+
+/** After the rollback's reports: later boots report only the installed version. */
+export function noteRollbackReported(): i32 {
+  return journalRecord(bootRecordSlotDigest(failedSlot), ROLLBACK_REPORTED, 0, 0);
 }
 
 /** The confirmed version as a request header (cloud and version), for reports. */

@@ -9,7 +9,7 @@ import { reportStatus } from "./report";
 import { Setting, setting } from "./settings";
 import { Status } from "./status";
 import {
-  BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, storeBoot,
+  BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, noteRollbackReported, storeBoot,
   storageErrorText, trialAttemptsLeft,
 } from "./image_store";
 import { versionLength, versionPtr } from "../manifest/update_request";
@@ -47,6 +47,9 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     say("; rolled back to ");
     sayBytes(versionPtr(installed), versionLength(installed));
     reportStatus(failed, Status.InstallError);
+    // Marked once reported: a power cut before the mark repeats the report, never loses it.
+    const marked = noteRollbackReported();
+    if (marked != 0) logText(LogLevel.Warn, "cannot note the rollback as reported: ", storageErrorText(marked));
   }
   messageClear();
   reportStatus(installed, Status.InstalledVersion);

@@ -67,6 +67,19 @@ test("a trial never confirmed is rolled back: INSTALL_ERROR for the new version,
   assert.equal(current.fetches.length, 1, "a different version may start");
 });
 
+test("a rollback is reported once: the boots after it report only INSTALLED_VERSION of the old version", async () => {
+  const device = await installed(image(20_000), [[Setting.TrialBoots, 1]]);
+  const trial = (await device.reboot()).device;
+  const { slot, device: back } = await trial.reboot();
+  assert.equal(slot, 1);
+  assert.deepEqual(back.statuses.map((s) => s.status), ["INSTALL_ERROR", "INSTALLED_VERSION"]);
+  const { slot: again, device: later } = await back.reboot();
+  assert.equal(again, 1);
+  assert.deepEqual(later.statuses, [{ version: "1.0.0", status: "INSTALLED_VERSION", message: "" }]);
+  later.config(MURANO, fileConfig(image(20_000)));
+  assert.equal(later.last().status, "TEST_ERROR", "the failed version is still refused after the mark");
+});
+
 test("on a rolled-back Kaa device the failed version is answered with statusCode 500", async () => {
   const device = await installed(image(1000), [[Setting.TrialBoots, 1], [Setting.Cloud, 1]]);
   const trial = (await device.reboot()).device;
