@@ -51,6 +51,12 @@ static int check_options(struct run_state *run, const struct host_options *optio
         *cloud = CLOUD_MURANO;
         if (!run_options->murano_url || !run_options->identity)
             return usage_error("Murano needs --murano <url> and --identity <id>");
+        /* Caught here: a bad URL at run time only shows as activation retries, never an exit. */
+        const char *url = run_options->murano_url;
+        if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+            snprintf(error, sizeof error, "--murano must be an http:// or https:// URL, not '%s'", url);
+            return usage_error(error);
+        }
         if (run_options->poll_timeout_ms > MURANO_MAX_POLL_TIMEOUT_MS)
             return usage_error("--poll-timeout-ms is at most 300000 (Murano's limit)");
     } else if (strcmp(run_options->cloud, "kaa") == 0) {

@@ -57,6 +57,7 @@ expect_usage_error "run without --flash is a usage error" run --agent "$AGENT" $
 expect_usage_error "run with an unknown cloud is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud aws
 expect_usage_error "run for Murano without --identity is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --murano http://127.0.0.1:9
 expect_usage_error "run for Kaa without --kaa-token is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud kaa --kaa-mqtt mqtt://127.0.0.1:9 --kaa-app app
+expect_usage_error "run with a Murano URL that is not http(s) is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --murano 127.0.0.1:9 --identity gw
 expect_usage_error "run with a broker URL that is not mqtt:// is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" --cloud kaa --kaa-mqtt http://127.0.0.1:9 --kaa-app app --kaa-token t
 expect_usage_error "an unknown log level is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --log loud
 expect_usage_error "an unknown agent setting is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting turbo=1
