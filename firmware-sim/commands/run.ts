@@ -102,7 +102,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       problem = `the update did not end within ${timeoutMs / 1000} s`;
     }
     await link.flushed();
-    const installed = device.runningImage?.version ?? "none";
+    const installed = device.runningImage?.version ?? servedImageVersion(device, scenario.config, images) ?? "none";
     // A JSON config changes settings, not the image: it succeeds when the application applied it.
     const reached = config.type === "JSON"
       ? otauIn.some((r) => r.version === config.version && r.status === "INSTALL_SUCCESS")
@@ -132,18 +132,38 @@ function settled(device: SimulatedDevice, otauIn: readonly OtauInDocument[], ver
   return last.status === "INSTALLED_VERSION" && otauIn.some((r) => r.version === version && LEAVES_CONFIG.has(r.status));
 }
 
+/**
+ * For a running image without the simulator's header (a user's own file): the config's version
+ * when the booted slot holds the config's files, as served, back to back.
+ */
+function servedImageVersion(device: SimulatedDevice, config: ConfigOtau, images: readonly ScenarioImage[]): string | undefined {
+  const boot = device.boots.at(-1);
+  if (device.condition !== "running" || !boot || config.type === "JSON") return undefined;
+  const urls = Array.isArray(config.payload) ? config.payload : [config.payload];
+  const files = urls.map((url) => images.find((image) => image.name === lastSegment(url)));
+  if (files.length === 0 || files.some((file) => file === undefined)) return undefined;
+  const expected = Buffer.concat(files.map((file) => file!.bytes));
+  const slot = device.flash.bytes(boot.slot);
+  return expected.equals(slot.subarray(0, expected.length)) ? config.version : undefined;
+}
+
+/** The decoded last path segment of a URL; undefined for what is not a URL. */
+function lastSegment(url: unknown): string | undefined {
+  if (typeof url !== "string") return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").at(-1) ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The config with each URL whose last path segment names a served image pointed at the content server. */
 export function pointAtContentServer(config: ConfigOtau, images: readonly ScenarioImage[], content: ContentServer): ConfigOtau {
   const names = new Set(images.map((image) => image.name));
   const redirect = (url: unknown): unknown => {
-    if (typeof url !== "string") return url;
-    let segment: string;
-    try {
-      segment = decodeURIComponent(new URL(url).pathname.split("/").at(-1) ?? "");
-    } catch {
-      return url; // not a URL: the agent will say so
-    }
-    return names.has(segment) ? content.url(`/${encodeURIComponent(segment)}`) : url;
+    const segment = lastSegment(url);
+    // Not a URL, or not a served file: the agent fetches it as given (or says what is wrong).
+    return segment !== undefined && names.has(segment) ? content.url(`/${encodeURIComponent(segment)}`) : url;
   };
   const payload = Array.isArray(config.payload) ? config.payload.map(redirect) : config.type === "JSON" ? config.payload : redirect(config.payload);
   return { ...config, payload };

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,6 +101,21 @@ describe("otau-sim run --json", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(statuses(run), ["INSTALLED_VERSION 1.2.0", "INSTALLED_VERSION 1.2.0"]);
     assert.deepEqual([run.result.installed, run.result.slot], ["1.2.0", "A"]);
+  });
+
+  it("an image the simulator did not make (no version header) ends ok once its slot holds exactly the served file", async () => {
+    const ownImage = randomBytes(9_000);
+    const ownPath = join(dir, "own.bin");
+    const ownConfig = join(dir, "config_own.json");
+    writeFileSync(ownPath, ownImage);
+    writeFileSync(ownConfig, JSON.stringify({
+      version: "3.0.0", name: "own", type: "FILE", payload: "https://updates.example.invalid/own.bin",
+      sha256: sha256Hex(ownImage), size: ownImage.length,
+    }));
+    const run = await otauSim("run", "--config", ownConfig, "--image", ownPath, "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const { flash_ops: _flashOps, ...result } = JSON.parse(run.stdout.trimEnd().split("\n").at(-1)!);
+    assert.deepEqual(result, { result: "ok", installed: "3.0.0", slot: "B" });
   });
 });
 
