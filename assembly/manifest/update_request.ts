@@ -63,7 +63,6 @@ export function versionPtr(req: usize): usize { return req + VERSION; }
 export function versionLength(req: usize): i32 { return load<i32>(req + VERSION_LENGTH); }
 export function setVersionLength(req: usize, len: i32): void { store<i32>(req + VERSION_LENGTH, len); }
 export function namePtr(req: usize): usize { return req + NAME; }
-export function nameLength(req: usize): i32 { return load<i32>(req + NAME_LENGTH); }
 export function setNameLength(req: usize, len: i32): void { store<i32>(req + NAME_LENGTH, len); }
 
 export function sameVersion(a: usize, b: usize): bool {

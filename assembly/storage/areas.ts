@@ -15,14 +15,13 @@ export const AREA_COUNT: i32 = 3;
 /** Largest write alignment supported (e.g. 32-byte flash words); sizes the writers' buffers. */
 export const MAX_WRITE_ALIGN: u32 = 32;
 
-// Per area: size, sector size, write alignment, erased value (the flash_info layout), then a
-// "checked" flag. Cached so that hot paths do not ask the host again.
-const GEOMETRY_STRIDE: usize = 20;
+// Per area: size, sector size, write alignment, erased value (the flash_info layout).
+// Cached so that hot paths do not ask the host again.
+const GEOMETRY_STRIDE: usize = 16;
 const SIZE: usize = 0;
 const SECTOR: usize = 4;
 const ALIGN: usize = 8;
 const ERASED: usize = 12;
-const CHECKED: usize = 16;
 const geometry = memory.data(<i32>GEOMETRY_STRIDE * AREA_COUNT, 4);
 
 let lastCode: i32 = 0;
@@ -56,7 +55,6 @@ export function otherSlot(slot: i32): i32 {
 export function areaLoad(area: i32): StorageStatus {
   if (area < 0 || area >= AREA_COUNT) return StorageStatus.FlashNoSuchArea;
   const at = geometry + <usize>area * GEOMETRY_STRIDE;
-  store<u32>(at + CHECKED, 0);
   const status = flashStatus(flash_info(area, at));
   if (status != StorageStatus.Ok) return status;
   const size = load<u32>(at + SIZE);
@@ -67,13 +65,7 @@ export function areaLoad(area: i32): StorageStatus {
   if (sector == 0 || sector % align != 0) return StorageStatus.SectorSizeInvalid;
   if (size == 0 || size % sector != 0) return StorageStatus.AreaSizeInvalid;
   if (erased != 0xff && erased != 0x00) return StorageStatus.ErasedValueInvalid;
-  store<u32>(at + CHECKED, 1);
   return StorageStatus.Ok;
-}
-
-/** True once areaLoad has accepted the area's geometry. */
-export function areaChecked(area: i32): bool {
-  return load<u32>(geometry + <usize>area * GEOMETRY_STRIDE + CHECKED) == 1;
 }
 
 export function areaSize(area: i32): u32 {

@@ -151,18 +151,8 @@ export function slotWriterFinish(): StorageStatus {
   return StorageStatus.Ok;
 }
 
-/** Forgets the image being written (no flash operation). */
-export function slotWriterAbort(): void {
-  state.open = 0;
-}
-
 export function slotWriterIsOpen(): bool {
   return state.open != 0;
-}
-
-/** The slot being written (1 or 2). */
-export function slotWriterSlot(): i32 {
-  return state.area;
 }
 
 /** Bytes of the image accepted so far: where the download continues. */
