@@ -1,7 +1,7 @@
 // `otau-sim run`: one device, one update over the Murano emulator (HTTP Device API), with
 // the images served by the content server under the faults asked for, and optionally a
-// power cut at one flash operation. runScenario() is the reusable part: other runners
-// (the C host's tests) can play the same scenario and compare the otau_in trail.
+// power cut at one flash operation. runScenario() is the same run as a function, for
+// scripts that want the otau_in trail and the result without parsing output.
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { AgentState, Channel, compileAgent } from "../agent/agent-instance.ts";
