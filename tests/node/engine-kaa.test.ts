@@ -73,7 +73,7 @@ test("an error reply (statusCode >= 400) is logged with its reason and neither r
   assert.equal(device.agent.state(), 0);
 });
 
-test("{} means up to date: nothing is downloaded or reported", async () => {
+test("{} means up to date: nothing is downloaded and nothing reported beyond the boot's status and applied", async () => {
   const device = await kaaDevice();
   device.config(KAA, "{}");
   assert.equal(device.statuses.length, 1);
