@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages the build and the tests need, when they are missing:
+# cmake (the C host), libcurl and libmosquitto (otau-host run), valgrind (host tests),
+# wabt (test modules from .wat), binaryen, mosquitto, the ARM toolchain and QEMU (boards).
+# Uses sudo when not root; does nothing when everything is installed.
+set -eu
+
+PACKAGES="cmake valgrind wabt binaryen libcurl4-openssl-dev libmosquitto-dev mosquitto gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+missing=""
+for package in $PACKAGES; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
+if [ -z "$missing" ]; then
+  echo "install-system-packages: all present"
+  exit 0
+fi
+echo "install-system-packages: installing$missing"
+$SUDO apt-get update -qq
+# $missing is a list of package names: split on purpose.
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
