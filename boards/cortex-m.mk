@@ -31,9 +31,11 @@ SIZE := arm-none-eabi-size
 # terse errors, a short compile stack, small code pages.
 WASM3_CONFIG := -Dd_m3HasFloat=0 -Dd_m3VerboseErrorMessages=0 -Dd_m3MaxFunctionStackHeight=128 \
   -Dd_m3CodePageAlignSize=1024 -Dd_m3MaxConstantTableSize=32
+# -MMD -MP: each object's .d file lists the headers it included, so that a change to any of
+# them (the board's, host/'s or wasm3's) rebuilds it.
 CFLAGS := $(ARCH) -Os -g -std=gnu11 -ffunction-sections -fdata-sections $(WASM3_CONFIG) \
   -I. -I$(ROOT)/host/include -I$(ROOT)/host/core -I$(ROOT)/host/cortexm -I$(ROOT)/host/boot \
-  -isystem $(WASM3_DIR)
+  -isystem $(WASM3_DIR) -MMD -MP
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes
 LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) \
   -Wl,--defsym=HEAP_SIZE=$(HEAP_SIZE) -Wl,--defsym=STACK_SIZE=$(STACK_SIZE) \
@@ -56,16 +58,17 @@ $(OUT)/firmware.elf: $(OBJECTS) $(LINKER_SCRIPT) Makefile $(ROOT)/boards/cortex-
 	$(CC) $(LDFLAGS) -o $@ $(OBJECTS)
 	$(SIZE) $@
 
-$(OUT)/board/%.o: %.c $(wildcard *.h) Makefile
+# Objects also depend on this file and the board's Makefile: the flags are set there.
+$(OUT)/board/%.o: %.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARNINGS) -c $< -o $@
 
-$(OUT)/host/%.o: $(ROOT)/host/%.c Makefile
+$(OUT)/host/%.o: $(ROOT)/host/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARNINGS) -c $< -o $@
 
 # Third-party code, built as is: its warnings cannot fail the build.
-$(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile
+$(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -w -c $< -o $@
 
@@ -76,6 +79,8 @@ $(OUT)/agent_wasm.S: $(AGENT_WASM) Makefile
 
 $(OUT)/agent_wasm.o: $(OUT)/agent_wasm.S
 	$(CC) $(ARCH) -c $< -o $@
+
+-include $(OBJECTS:.o=.d)
 
 clean:
 	rm -rf $(OUT)
