@@ -2,11 +2,11 @@
 // writable slot file by file, progress that survives a reset, the trial boot and its
 // confirmation. Built on storage/ (slot writer, boot record, journal); every function
 // returns 0 or a negative StorageStatus.
-import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../crypto/sha256";
+import { SHA256_CONTEXT_SIZE } from "../crypto/sha256";
 import {
   Cloud, VERSION_BLOCK_SIZE, VERSION_CAPACITY, fingerprint, setCloud, setVersionLength, versionLength, versionPtr,
 } from "../manifest/update_request";
-import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign, flashRead } from "../storage/areas";
+import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "../storage/areas";
 import {
   NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
   bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotDigest, bootRecordSlotState, bootRecordSlotVersion,
@@ -17,8 +17,8 @@ import {
   journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalStage, journalVerifiedLength,
 } from "../storage/journal";
 import {
-  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterFinish, slotWriterOffset,
-  slotWriterWrite,
+  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterFinish,
+  slotWriterOffset, slotWriterWrite,
 } from "../storage/slot_writer";
 import { StorageStatus, storageStatusName } from "../storage/status";
 import { Setting, setting } from "./settings";
@@ -41,7 +41,6 @@ let failedSlot: i32 = NO_SLOT;
 
 const hashContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const identity = memory.data(32);
-const chunk = memory.data(256, 8);
 let journalSavedAt: u32 = 0;
 /** How often progress is saved: a journal entry per this many durable bytes. */
 const JOURNAL_STEP: u32 = 16 * 1024;
@@ -150,7 +149,7 @@ export function imageLength(): u32 {
  * to the start of a sector; the caller compares imageLength() with what it asked for.
  */
 export function imageRewind(fileStart: u32): i32 {
-  return slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, fileStart);
+  return slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, fileStart, fileStart);
 }
 
 /** Saves progress every JOURNAL_STEP durable bytes (a journal entry, not an erase). */
@@ -168,28 +167,16 @@ export function fileSpan(length: u64): u64 {
 }
 
 /**
- * Ends file data at `fileStart + length`: pads to the write alignment, then hashes the file
- * as read back from flash into `digest`. The next file starts at imageLength(): when
+ * Ends file data at `fileStart + length` and writes the file's SHA-256, as read back from
+ * flash while it was written, to `digest`. The next file starts at imageLength(): when
  * `moreFiles`, the next sector boundary, so that a later file can be written again (after a
  * bad digest, or a server ignoring Range) without erasing the end of the one before it.
  */
 export function imageEndFile(fileStart: u32, length: u32, digest: usize, moreFiles: bool): i32 {
-  const finished = slotWriterFinish();
-  if (finished != StorageStatus.Ok) return finished;
-  const end = moreFiles
+  const next = moreFiles
     ? fileStart + <u32>min<u64>(fileSpan(length), <u64>(areaSize(writableSlot) - fileStart))
     : alignUp(fileStart + length, areaWriteAlign(writableSlot));
-  const reopened = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, end);
-  if (reopened != StorageStatus.Ok) return reopened;
-  sha256Init(hashContext);
-  for (let at: u32 = 0; at < length; at += 256) {
-    const n = min<u32>(256, length - at);
-    const read = flashRead(writableSlot, fileStart + at, chunk, n);
-    if (read != StorageStatus.Ok) return read;
-    sha256Update(hashContext, chunk, n);
-  }
-  sha256Final(hashContext, digest);
-  return StorageStatus.Ok;
+  return slotWriterEndFile(next, digest);
 }
 
 /** Seals the image; `digest` receives the SHA-256 of the whole slot image. */
@@ -227,7 +214,7 @@ export function resumeFileStart(): u32 { return journalStage(); }
 /** Re-reads and re-hashes what the slot already holds; fails when it is before the file's start. */
 export function imageResume(req: usize): i32 {
   fingerprint(req, identity, hashContext);
-  const status = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, journalVerifiedLength());
+  const status = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, journalVerifiedLength(), journalStage());
   if (status != StorageStatus.Ok) return status;
   journalSavedAt = slotWriterDurableLength();
   return slotWriterOffset() < journalStage() ? StorageStatus.ResumeBeyondSize : StorageStatus.Ok;

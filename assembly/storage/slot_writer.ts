@@ -4,11 +4,13 @@
 // - Buffers at most one write-alignment unit; everything else is programmed straight
 //   from the caller's memory. The tail is padded with the area's erased value.
 // - Reads back every byte it programmed, checks it, and hashes the READ-BACK bytes, so
-//   the digest is the digest of what the bootloader will find, not of what arrived.
+//   the digest is the digest of what the bootloader will find, not of what arrived. A
+//   second hash covers the current file alone (an image may be several files, each with
+//   its own digest), so no file is read from flash twice.
 // - A call that fails leaves the writer exactly as it was (its state is one static
 //   block, saved on entry and put back on failure) and returns a status naming why.
-// - Resume: begin(..., resumeFrom) re-reads [0, resume point) to rebuild the hash, so a
-//   download can continue with an HTTP Range request from `slotWriterOffset()`.
+// - Resume: begin(..., resumeFrom, fileStart) re-reads [0, resume point) to rebuild both
+//   hashes, so a download can continue with an HTTP Range request from `slotWriterOffset()`.
 import {
   SHA256_CONTEXT_SIZE, SHA256_DIGEST_SIZE, sha256Final, sha256Init, sha256Update,
 } from "../crypto/sha256";
@@ -42,12 +44,14 @@ export const SIZE_UNKNOWN: u32 = 0xffffffff;
 const STATE_SIZE: usize = (offsetof<WriterState>() + 7) & ~7;
 const PENDING: usize = STATE_SIZE;
 const HASH: usize = PENDING + <usize>MAX_WRITE_ALIGN;
-const BLOCK_SIZE: usize = HASH + SHA256_CONTEXT_SIZE;
+const FILE_HASH: usize = HASH + SHA256_CONTEXT_SIZE;
+const BLOCK_SIZE: usize = FILE_HASH + SHA256_CONTEXT_SIZE;
 const block = memory.data(<i32>BLOCK_SIZE, 8);
 const saved = memory.data(<i32>BLOCK_SIZE, 8);
 const state = changetype<WriterState>(block);
 const pending = block + PENDING;
 const hash = block + HASH;
+const fileHash = block + FILE_HASH;
 
 const expectedDigest = memory.data(<i32>SHA256_DIGEST_SIZE);
 const digest = memory.data(<i32>SHA256_DIGEST_SIZE);
@@ -66,9 +70,13 @@ let programmedEnd: u32 = 0;
  * `resumeFrom` is 0 for a fresh image, or a length from the progress journal: the writer
  * resumes at that point rounded down to the write alignment, or at the start of its
  * sector when the rest of that sector is not erased (a write cut short left bytes there).
+ * `fileStart` is where the current file began (0 for the first file, and for an image of
+ * one file): its hash is rebuilt over [fileStart, resume point).
  * Flash is only read here; the resume point is then `slotWriterOffset()`.
  */
-export function slotWriterBegin(slot: i32, expectedSize: u32, expectedDigestPtr: usize, resumeFrom: u32): StorageStatus {
+export function slotWriterBegin(
+  slot: i32, expectedSize: u32, expectedDigestPtr: usize, resumeFrom: u32, fileStart: u32 = 0,
+): StorageStatus {
   state.open = 0;
   if (!isSlot(slot)) return StorageStatus.NotASlot;
   const geometry = areaLoad(slot);
@@ -91,11 +99,16 @@ export function slotWriterBegin(slot: i32, expectedSize: u32, expectedDigestPtr:
   }
 
   sha256Init(hash);
+  sha256Init(fileHash);
   for (let at: u32 = 0; at < resume; at += READ_BACK_SIZE) {
     const n = min(READ_BACK_SIZE, resume - at);
     const status = flashRead(slot, at, readBack, n);
     if (status != StorageStatus.Ok) return status;
     sha256Update(hash, readBack, n);
+    if (at + n > fileStart) {
+      const skip = fileStart > at ? fileStart - at : 0;
+      sha256Update(fileHash, readBack + skip, n - skip);
+    }
   }
 
   state.area = slot;
@@ -109,6 +122,49 @@ export function slotWriterBegin(slot: i32, expectedSize: u32, expectedDigestPtr:
   state.pendingLen = 0;
   state.open = 1;
   programmedEnd = resume;
+  return StorageStatus.Ok;
+}
+
+/**
+ * Ends the current file and starts the next one at `nextStart` (at or past the file's end
+ * rounded up to the write alignment, in the same sector or the next boundary): programs the
+ * file's tail padded with the erased value, writes the file's SHA-256 (of its own bytes, as
+ * read back) to `fileDigestOut`, and carries the image hash over the gap up to `nextStart`,
+ * read from flash. On failure the writer is as it was before the call.
+ */
+export function slotWriterEndFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
+  if (state.open == 0) return StorageStatus.WrongState;
+  const align = areaWriteAlign(state.area);
+  const fileEnd = (state.written + align - 1) & ~(align - 1);
+  if (nextStart < fileEnd || nextStart > state.erasedUpTo || nextStart > state.limit) return StorageStatus.SizeExceeded;
+  memory.copy(saved, block, BLOCK_SIZE);
+  const status = endFile(nextStart, fileDigestOut);
+  if (status != StorageStatus.Ok) memory.copy(block, saved, BLOCK_SIZE);
+  return status;
+}
+
+function endFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
+  if (state.pendingLen > 0) {
+    const align = areaWriteAlign(state.area);
+    const tail = state.pendingLen;
+    memory.fill(pending + tail, areaErasedValue(state.area), align - tail);
+    // The padding is part of the image (the next file follows it), not of the file.
+    const status = program(pending, align, tail, align);
+    if (status != StorageStatus.Ok) return status;
+    state.pendingLen = 0;
+  }
+  // Still erased (this writer erased the sector and programmed nothing there): hash what is read.
+  for (let at = state.flushed; at < nextStart; at += READ_BACK_SIZE) {
+    const n = min(READ_BACK_SIZE, nextStart - at);
+    const status = flashRead(state.area, at, readBack, n);
+    if (status != StorageStatus.Ok) return status;
+    sha256Update(hash, readBack, n);
+  }
+  // Nothing can fail from here on, so a failed call never touches `fileDigestOut`.
+  sha256Final(fileHash, fileDigestOut);
+  sha256Init(fileHash);
+  state.written = nextStart;
+  state.flushed = nextStart;
   return StorageStatus.Ok;
 }
 
@@ -136,7 +192,7 @@ export function slotWriterFinish(): StorageStatus {
     const align = areaWriteAlign(state.area);
     const tail = state.pendingLen;
     memory.fill(pending + tail, areaErasedValue(state.area), align - tail);
-    const status = program(pending, align, tail);
+    const status = program(pending, align, tail, tail);
     if (status != StorageStatus.Ok) {
       memory.copy(block, saved, BLOCK_SIZE);
       return status;
@@ -184,13 +240,13 @@ function append(ptr: usize, len: u32): StorageStatus {
     ptr += take;
     len -= take;
     if (state.pendingLen < align) return StorageStatus.Ok;
-    const status = program(pending, align, align);
+    const status = program(pending, align, align, align);
     if (status != StorageStatus.Ok) return status;
     state.pendingLen = 0;
   }
   const whole = len & ~(align - 1);
   if (whole > 0) {
-    const status = program(ptr, whole, whole);
+    const status = program(ptr, whole, whole, whole);
     if (status != StorageStatus.Ok) return status;
     state.written += whole;
     ptr += whole;
@@ -205,9 +261,10 @@ function append(ptr: usize, len: u32): StorageStatus {
 /**
  * Programs `len` bytes (a multiple of the alignment) from `src` at the flushed offset,
  * erasing sectors ahead of need, then reads them back, checks them against `src`, and
- * hashes the first `imageBytes` of what was read (the rest is tail padding).
+ * hashes what was read: the first `fileBytes` into the file's hash, the first `imageBytes`
+ * into the image's (the rest is tail padding).
  */
-function program(src: usize, len: u32, imageBytes: u32): StorageStatus {
+function program(src: usize, len: u32, fileBytes: u32, imageBytes: u32): StorageStatus {
   const area = state.area;
   const at = state.flushed;
   const sector = areaSectorSize(area);
@@ -235,6 +292,7 @@ function program(src: usize, len: u32, imageBytes: u32): StorageStatus {
     if (read != StorageStatus.Ok) return read;
     if (memory.compare(readBack, src + done, n) != 0) return StorageStatus.ReadBackMismatch;
     if (done < imageBytes) sha256Update(hash, readBack, min(n, imageBytes - done));
+    if (done < fileBytes) sha256Update(fileHash, readBack, min(n, fileBytes - done));
   }
   state.flushed = at + len;
   return StorageStatus.Ok;

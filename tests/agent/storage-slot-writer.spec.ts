@@ -1,7 +1,7 @@
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
 import { Area, alignUp } from "../../assembly/storage/areas";
 import {
-  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterExpectedSize,
+  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterExpectedSize,
   slotWriterFinish, slotWriterIsOpen, slotWriterOffset, slotWriterWrite,
 } from "../../assembly/storage/slot_writer";
 import { StorageStatus } from "../../assembly/storage/status";
@@ -15,6 +15,8 @@ const other = memory.data(<i32>IMAGE_MAX, 8);
 const hashContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const expected = memory.data(32);
 const wrongDigest = memory.data(32);
+const fileDigest = memory.data(32);
+const slotBytes = memory.data(<i32>IMAGE_MAX, 8);
 
 function digestOf(ptr: usize, len: u32, out: usize): void {
   sha256Init(hashContext);
@@ -262,5 +264,77 @@ describe("slot writer: resume", () => {
         expect<bool>(slotHoldsImage(Area.SlotA, size, 8, 0xff)).toBe(true);
       }
     }
+  });
+});
+
+/** The SHA-256 of the slot's first `len` bytes as flash holds them, into `out`. */
+function slotDigest(slot: i32, len: u32, out: usize): void {
+  for (let i: u32 = 0; i < len; i++) store<u8>(slotBytes + i, flashPeek(slot, i));
+  digestOf(slotBytes, len, out);
+}
+
+describe("slot writer: images of several files", () => {
+  it("gives each file the digest of its own bytes and the image the digest of the slot, gap included, reading nothing twice", () => {
+    flashSetup(16384, 4096, 8192, 1024, 8, 0xff, 0);
+    const first: u32 = 1500;
+    const second: u32 = 2001;
+    fillPattern(image, first, 1);
+    fillPattern(image + 2048, second, 2);
+    expect<i32>(slotWriterBegin(Area.SlotB, SIZE_UNKNOWN, 0, 0)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(0, first, 333)).toBe(StorageStatus.Ok);
+    // The next file starts on the next sector boundary.
+    expect<i32>(slotWriterEndFile(2048, fileDigest)).toBe(StorageStatus.Ok);
+    digestOf(image, first, expected);
+    expect<i32>(memory.compare(fileDigest, expected, 32)).toBe(0, "file 1: its own bytes, no padding");
+    expect<u32>(slotWriterOffset()).toBe(2048);
+    expect<i32>(writeRange(2048, 2048 + second, 500)).toBe(StorageStatus.Ok);
+    expect<i32>(slotWriterEndFile(alignUp(2048 + second, 8), fileDigest)).toBe(StorageStatus.Ok);
+    digestOf(image + 2048, second, expected);
+    expect<i32>(memory.compare(fileDigest, expected, 32)).toBe(0, "file 2: its own bytes");
+    expect<i32>(slotWriterFinish()).toBe(StorageStatus.Ok);
+    slotDigest(Area.SlotB, alignUp(2048 + second, 8), expected);
+    expect<i32>(memory.compare(slotWriterDigest(), expected, 32)).toBe(0, "the image: the slot's bytes as the bootloader reads them");
+  });
+
+  it("resuming inside a later file rebuilds that file's digest from its start", () => {
+    flashSetup(16384, 4096, 8192, 1024, 4, 0x00, 0);
+    fillPattern(image, 1024, 3);
+    fillPattern(image + 1024, 3000, 4);
+    expect<i32>(slotWriterBegin(Area.SlotB, SIZE_UNKNOWN, 0, 0)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(0, 1024, 1024)).toBe(StorageStatus.Ok);
+    expect<i32>(slotWriterEndFile(1024, fileDigest)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(1024, 2500, 700)).toBe(StorageStatus.Ok);
+    // Reset: a new writer resumes file 2 (which began at 1024) from its durable length.
+    expect<i32>(slotWriterBegin(Area.SlotB, SIZE_UNKNOWN, 0, slotWriterDurableLength(), 1024)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(slotWriterOffset(), 4024, 900)).toBe(StorageStatus.Ok);
+    expect<i32>(slotWriterEndFile(4024, fileDigest)).toBe(StorageStatus.Ok);
+    digestOf(image + 1024, 3000, expected);
+    expect<i32>(memory.compare(fileDigest, expected, 32)).toBe(0);
+  });
+
+  it("a failed tail write leaves the file open and its digest unwritten; the retry succeeds", () => {
+    flashSetup(16384, 4096, 8192, 256, 16, 0xff, 0);
+    fillPattern(image, 37, 5);
+    memory.fill(fileDigest, 0xaa, 32);
+    expect<i32>(slotWriterBegin(Area.SlotB, SIZE_UNKNOWN, 0, 0)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(0, 37, 37)).toBe(StorageStatus.Ok);
+    flashFailAt(0, -5);
+    expect<i32>(slotWriterEndFile(256, fileDigest)).toBe(StorageStatus.FlashDeviceError);
+    expect<u32>(slotWriterOffset()).toBe(37);
+    expect<u8>(load<u8>(fileDigest)).toBe(0xaa, "no digest from a failed call");
+    expect<i32>(slotWriterEndFile(256, fileDigest)).toBe(StorageStatus.Ok);
+    digestOf(image, 37, expected);
+    expect<i32>(memory.compare(fileDigest, expected, 32)).toBe(0);
+    expect<u32>(slotWriterOffset()).toBe(256);
+  });
+
+  it("refuses a next file start inside the file or past the erased sectors", () => {
+    flashSetup(16384, 4096, 8192, 1024, 8, 0xff, 0);
+    fillPattern(image, 100, 6);
+    expect<i32>(slotWriterBegin(Area.SlotB, SIZE_UNKNOWN, 0, 0)).toBe(StorageStatus.Ok);
+    expect<i32>(writeRange(0, 100, 100)).toBe(StorageStatus.Ok);
+    expect<i32>(slotWriterEndFile(96, fileDigest)).toBe(StorageStatus.SizeExceeded);
+    expect<i32>(slotWriterEndFile(2048, fileDigest)).toBe(StorageStatus.SizeExceeded);
+    expect<u32>(slotWriterOffset()).toBe(100);
   });
 });
