@@ -6,7 +6,6 @@
 #ifndef OTAU_LINUX_BOOTLOADER_H
 #define OTAU_LINUX_BOOTLOADER_H
 
-#include "file_flash.h"
 #include "linux_hal.h"
 
 /* Returns 0, or the negative boot_status that kept the decision from running or writing. */
