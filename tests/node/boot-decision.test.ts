@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import {
   type BootRecord, SlotState, encodeRecord, placeRecordCopy, readBootRecord, recordLayout, sha256, slotMatches,
 } from "../../firmware-sim/flash/boot-record.ts";
-import { type AreaGeometry, type ErasedValue, NorFlash } from "../../firmware-sim/flash/nor-flash.ts";
+import { type AreaGeometry, type ErasedValue, NorFlash, seededRandom } from "../../firmware-sim/flash/nor-flash.ts";
 import { runBootloader } from "../../firmware-sim/device/bootloader.ts";
 import { areaArguments, compileBootDecide } from "../../firmware-sim/powercut/c-boot-decide.ts";
 
@@ -43,15 +43,10 @@ function cDecide(flash: NorFlash): { slot: number; line: string; image: Uint8Arr
   return { slot, line, image: new Uint8Array(readFileSync(file)) };
 }
 
+/** firmware-sim's seeded generator, as numbers in [0, 1). */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(seed);
+  return () => next() / 2 ** 32;
 }
 
 interface Geometry { record: [number, number]; slot: [number, number]; align: number; erased: ErasedValue }
