@@ -155,6 +155,17 @@ static bool request_start(struct murano_request *request, const char *path, char
     return ok;
 }
 
+/* "name=value" with the value URL-encoded, for a form body; NULL when out of memory. */
+static char *form_field(const char *name, const char *value, size_t len)
+{
+    char *escaped = curl_easy_escape(NULL, value, (int)len);
+    size_t form_len = escaped ? strlen(name) + 1 + strlen(escaped) + 1 : 0;
+    char *form = escaped ? malloc(form_len) : NULL;
+    if (form) snprintf(form, form_len, "%s=%s", name, escaped);
+    curl_free(escaped);
+    return form;
+}
+
 /* Why a request failed, for the log: libcurl's reason, or the status and the start of the body. */
 static void describe_failure(const struct murano_request *request, CURLcode result, long status,
                              char *detail, size_t size)
@@ -226,11 +237,8 @@ static void activation_done(struct curl_transfer *transfer, CURLcode result)
 
 static void start_activation(struct murano_link *link)
 {
-    char *identity = curl_easy_escape(NULL, link->settings.identity, 0);
-    size_t form_len = identity ? strlen(identity) + 4 : 0;
-    char *form = identity ? malloc(form_len) : NULL;
-    if (form) snprintf(form, form_len, "id=%s", identity);
-    curl_free(identity);
+    const char *identity = link->settings.identity;
+    char *form = form_field("id", identity, strlen(identity));
     if (!form) {
         retry_delay_failed(&link->activation.retry, link->now_ms);
         return;
@@ -344,11 +352,7 @@ static void start_write(struct murano_link *link)
 {
     size_t len = 0;
     const char *document = report_queue_peek(&link->reports, &len);
-    char *escaped = curl_easy_escape(NULL, document, (int)len);
-    size_t form_len = escaped ? strlen(escaped) + sizeof "otau_in=" : 0;
-    char *form = escaped ? malloc(form_len) : NULL;
-    if (form) snprintf(form, form_len, "otau_in=%s", escaped);
-    curl_free(escaped);
+    char *form = form_field("otau_in", document, len);
     if (!form) {
         retry_delay_failed(&link->write.retry, link->now_ms);
         return;
