@@ -1,6 +1,7 @@
 # What every Cortex-M board builds the same way: wasm3 in its small configuration, the host
 # core, the Cortex-M run-time and text formatter (snprintf/vsnprintf without newlib's stdio),
-# the bootloader's decision, and build/agent.wasm as const data.
+# the NOR rules of a memory-mapped flash part, the bootloader's decision, and
+# build/agent.wasm as const data.
 # A board's Makefile sets the variables below and includes this file:
 #
 #   BOARD          folder name; output goes to build/boards/$(BOARD)/
@@ -42,7 +43,7 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,-Map=$(OUT)/firmware.map
 
 HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c $(SHA256_SOURCE) \
-  $(ROOT)/host/cortexm/cortexm_runtime.c $(ROOT)/host/cortexm/cortexm_format.c \
+  $(addprefix $(ROOT)/host/cortexm/,cortexm_runtime.c cortexm_format.c mapped_nor.c) \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
     boot_status.c boot_flash_hal.c)
 WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)

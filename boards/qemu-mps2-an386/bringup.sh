@@ -180,12 +180,12 @@ awk '
     part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
            file ~ /\/wasm3\// ? "wasm3" : \
            file ~ /\/host\/core\// ? "host core" : \
-           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack, formatting)" : \
+           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack, text, NOR rules)" : \
            file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
            file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano)"
     bytes[part] += hex(size)
   }
-  END { for (part in bytes) printf "  %-44s %7d\n", part, bytes[part] }
+  END { for (part in bytes) printf "  %-48s %7d\n", part, bytes[part] }
 ' "$OUT/firmware.map" | sort -k1,1
 echo "  with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
 echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
