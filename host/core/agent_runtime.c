@@ -138,10 +138,6 @@ static int call_function(struct otau_agent *agent, IM3Function function, const c
     if (!function)
         return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "the agent has no export %s",
                           export_name);
-    if (!signature_fits(function, argc))
-        return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT,
-                          "export %s does not take %u i32 arguments and return at most one i32",
-                          export_name, (unsigned)argc);
 
     const void *arg_pointers[MAX_EXPORT_ARGS];
     for (uint32_t i = 0; i < argc; i++) arg_pointers[i] = &args[i];
@@ -161,10 +157,13 @@ static int call_function(struct otau_agent *agent, IM3Function function, const c
     return OTAU_AGENT_OK;
 }
 
-static int call_export(struct otau_agent *agent, enum agent_export which, uint32_t argc,
-                       const uint32_t *args, int32_t *result)
+/* A known export takes export_specs' argument count: find_exports checked its signature once,
+ * when the instance was loaded, so the calls on the event path do not check it again. */
+static int call_export(struct otau_agent *agent, enum agent_export which, const uint32_t *args,
+                       int32_t *result)
 {
-    return call_function(agent, agent->exports[which], export_specs[which].name, argc, args, result);
+    const struct export_spec *spec = &export_specs[which];
+    return call_function(agent, agent->exports[which], spec->name, spec->argc, args, result);
 }
 
 /* Looks up every known export; a missing one stays NULL (calls to it report NO_SUCH_EXPORT),
@@ -192,8 +191,8 @@ static int locate_io_buffer(struct otau_agent *agent)
         return OTAU_AGENT_OK;
     int32_t offset = 0;
     int32_t size = 0;
-    int status = call_export(agent, AGENT_EXPORT_IO_BUFFER, 0, NULL, &offset);
-    if (status == OTAU_AGENT_OK) status = call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, 0, NULL, &size);
+    int status = call_export(agent, AGENT_EXPORT_IO_BUFFER, NULL, &offset);
+    if (status == OTAU_AGENT_OK) status = call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, NULL, &size);
     if (status != OTAU_AGENT_OK) return status;
     if ((uint64_t)(uint32_t)offset + (uint32_t)size > agent->memory_size)
         return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
@@ -243,7 +242,7 @@ static int instantiate(struct otau_agent *agent)
     if (status != OTAU_AGENT_OK) return status;
 
     if (agent->exports[AGENT_EXPORT_START]) {
-        status = call_export(agent, AGENT_EXPORT_START, 0, NULL, NULL);
+        status = call_export(agent, AGENT_EXPORT_START, NULL, NULL);
         if (status != OTAU_AGENT_OK) return status;
     }
     return locate_io_buffer(agent);
@@ -276,74 +275,78 @@ int otau_agent_call(otau_agent *agent, const char *export_name, uint32_t argc,
     IM3Function function = NULL;
     if (agent->runtime && m3_FindFunction(&function, agent->runtime, export_name))
         function = NULL;
+    if (function && !signature_fits(function, argc))
+        return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT,
+                          "export %s does not take %u i32 arguments and return at most one i32",
+                          export_name, (unsigned)argc);
     return call_function(agent, function, export_name, argc, args, result);
 }
 
 int otau_agent_boot(otau_agent *agent, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_BOOT, 0, NULL, result);
+    return call_export(agent, AGENT_EXPORT_BOOT, NULL, result);
 }
 
 int otau_agent_sha256_init(otau_agent *agent, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_SHA256_INIT, 0, NULL, result);
+    return call_export(agent, AGENT_EXPORT_SHA256_INIT, NULL, result);
 }
 
 int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_SHA256_UPDATE, 1, &len, result);
+    return call_export(agent, AGENT_EXPORT_SHA256_UPDATE, &len, result);
 }
 
 int otau_agent_sha256_final(otau_agent *agent, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_SHA256_FINAL, 0, NULL, result);
+    return call_export(agent, AGENT_EXPORT_SHA256_FINAL, NULL, result);
 }
 
 int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_FIRMWARE_VERSION, 1, &len, result);
+    return call_export(agent, AGENT_EXPORT_FIRMWARE_VERSION, &len, result);
 }
 
 int otau_agent_configure(otau_agent *agent, uint32_t setting, uint32_t value, int32_t *result)
 {
     const uint32_t args[2] = {setting, value};
-    return call_export(agent, AGENT_EXPORT_CONFIGURE, 2, args, result);
+    return call_export(agent, AGENT_EXPORT_CONFIGURE, args, result);
 }
 
 int otau_agent_on_config(otau_agent *agent, uint32_t source, uint32_t len, int32_t *result)
 {
     const uint32_t args[2] = {source, len};
-    return call_export(agent, AGENT_EXPORT_ON_CONFIG, 2, args, result);
+    return call_export(agent, AGENT_EXPORT_ON_CONFIG, args, result);
 }
 
 int otau_agent_on_response(otau_agent *agent, uint32_t http_status, uint32_t range_start,
                            uint32_t total_length, int32_t *result)
 {
     const uint32_t args[3] = {http_status, range_start, total_length};
-    return call_export(agent, AGENT_EXPORT_ON_RESPONSE, 3, args, result);
+    return call_export(agent, AGENT_EXPORT_ON_RESPONSE, args, result);
 }
 
 int otau_agent_on_data(otau_agent *agent, uint32_t len, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_ON_DATA, 1, &len, result);
+    return call_export(agent, AGENT_EXPORT_ON_DATA, &len, result);
 }
 
 int otau_agent_on_data_end(otau_agent *agent, uint32_t ok, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_ON_DATA_END, 1, &ok, result);
+    return call_export(agent, AGENT_EXPORT_ON_DATA_END, &ok, result);
 }
 
 int otau_agent_on_tick(otau_agent *agent, uint32_t now_ms, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_ON_TICK, 1, &now_ms, result);
+    return call_export(agent, AGENT_EXPORT_ON_TICK, &now_ms, result);
 }
 
 int otau_agent_on_healthy(otau_agent *agent, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_ON_HEALTHY, 0, NULL, result);
+    return call_export(agent, AGENT_EXPORT_ON_HEALTHY, NULL, result);
 }
 
 int otau_agent_state(otau_agent *agent, int32_t *result)
 {
-    return call_export(agent, AGENT_EXPORT_AGENT_STATE, 0, NULL, result);
+    return call_export(agent, AGENT_EXPORT_AGENT_STATE, NULL, result);
 }
