@@ -9,18 +9,29 @@ const chunk = memory.data(<i32>CHUNK, 8);
 const context = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const measured = memory.data(<i32>SHA256_DIGEST_SIZE);
 
+/**
+ * Adds the bytes [from, to) of `area`, as flash holds them, to the hash at `context`, and to
+ * the one at `also` when it is not 0 (one read for two hashes).
+ */
+export function hashFlash(area: i32, from: u32, to: u32, context: usize, also: usize = 0): StorageStatus {
+  for (let at = from; at < to; at += CHUNK) {
+    const n = min(CHUNK, to - at);
+    const status = flashRead(area, at, chunk, n);
+    if (status != StorageStatus.Ok) return status;
+    sha256Update(context, chunk, n);
+    if (also != 0) sha256Update(also, chunk, n);
+  }
+  return StorageStatus.Ok;
+}
+
 /** Hashes [0, size) of a slot into `out` (32 bytes). */
 export function slotMeasure(slot: i32, size: u32, out: usize): StorageStatus {
   const geometry = areaLoad(slot);
   if (geometry != StorageStatus.Ok) return geometry;
   if (size > areaSize(slot)) return StorageStatus.ImageTooLarge;
   sha256Init(context);
-  for (let at: u32 = 0; at < size; at += CHUNK) {
-    const n = min(CHUNK, size - at);
-    const status = flashRead(slot, at, chunk, n);
-    if (status != StorageStatus.Ok) return status;
-    sha256Update(context, chunk, n);
-  }
+  const status = hashFlash(slot, 0, size, context);
+  if (status != StorageStatus.Ok) return status;
   sha256Final(context, out);
   return StorageStatus.Ok;
 }

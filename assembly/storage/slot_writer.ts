@@ -18,6 +18,7 @@ import {
   MAX_WRITE_ALIGN, areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign,
   flashCheckErased, flashErase, flashRead, flashWrite, isSlot,
 } from "./areas";
+import { hashFlash } from "./image_check";
 import { StorageStatus } from "./status";
 
 /** Pass as `expectedSize` when the size is not known in advance (bounded by the slot). */
@@ -100,16 +101,10 @@ export function slotWriterBegin(
 
   sha256Init(hash);
   sha256Init(fileHash);
-  for (let at: u32 = 0; at < resume; at += READ_BACK_SIZE) {
-    const n = min(READ_BACK_SIZE, resume - at);
-    const status = flashRead(slot, at, readBack, n);
-    if (status != StorageStatus.Ok) return status;
-    sha256Update(hash, readBack, n);
-    if (at + n > fileStart) {
-      const skip = fileStart > at ? fileStart - at : 0;
-      sha256Update(fileHash, readBack + skip, n - skip);
-    }
-  }
+  const fileFrom = min(fileStart, resume);
+  let rebuilt = hashFlash(slot, 0, fileFrom, hash);
+  if (rebuilt == StorageStatus.Ok) rebuilt = hashFlash(slot, fileFrom, resume, hash, fileHash);
+  if (rebuilt != StorageStatus.Ok) return rebuilt;
 
   state.area = slot;
   state.expectedSize = expectedSize;
@@ -154,12 +149,8 @@ function endFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
     state.pendingLen = 0;
   }
   // Still erased (this writer erased the sector and programmed nothing there): hash what is read.
-  for (let at = state.flushed; at < nextStart; at += READ_BACK_SIZE) {
-    const n = min(READ_BACK_SIZE, nextStart - at);
-    const status = flashRead(state.area, at, readBack, n);
-    if (status != StorageStatus.Ok) return status;
-    sha256Update(hash, readBack, n);
-  }
+  const gap = hashFlash(state.area, state.flushed, nextStart, hash);
+  if (gap != StorageStatus.Ok) return gap;
   // Nothing can fail from here on, so a failed call never touches `fileDigestOut`.
   sha256Final(fileHash, fileDigestOut);
   sha256Init(fileHash);
