@@ -102,9 +102,6 @@ static bool store_value(struct host_options *options, const struct option_spec *
     case VALUE_U32:
         if (!parse_u32(text, &number)) break;
         *(uint32_t *)field = number;
-        /* The two slots always have the same size: an image fits either. */
-        if (spec->field == offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_SLOT_A]))
-            options->flash_geometry.area_size[OTAU_AREA_SLOT_B] = number;
         return true;
     case VALUE_BYTE:
         if (!parse_u32(text, &number) || number > 0xFF) break;
@@ -172,6 +169,9 @@ bool host_options_parse(struct host_options *options, int argc, char **argv, uns
         }
         if (!store_value(options, spec, text, error, error_size)) return false;
     }
+    /* --slot-size sets slot A; slot B always has the same size, so that an image fits either. */
+    uint32_t *area_size = options->flash_geometry.area_size;
+    area_size[OTAU_AREA_SLOT_B] = area_size[OTAU_AREA_SLOT_A];
     if ((groups & HOST_OPTIONS_AGENT) && !options->agent_path) {
         snprintf(error, error_size, "missing --agent <agent.wasm>");
         return false;
