@@ -6,9 +6,27 @@ import type { NorFlash } from "../flash/nor-flash.ts";
 
 export enum BootSlot { None = 0, A = 1, B = 2 }
 
-/** The slot to start (None: nothing verifies) or a negative storage status. Power loss throws out of it. */
+/** A host effect the bootloader must never call: it sees only the flash. */
+function forbidden(effect: string): () => never {
+  return () => {
+    throw new Error(`the bootloader called the host effect ${effect}`);
+  };
+}
+
+const EFFECTS_FORBIDDEN = {
+  report: forbidden("report"),
+  fetch: forbidden("fetch"),
+  fetchCancel: forbidden("fetch_cancel"),
+  applyJson: forbidden("apply_json"),
+  reset: forbidden("reset"),
+};
+
+/**
+ * The slot to start (None: nothing verifies) or a negative storage status. Power loss throws
+ * out of it, and so does any host effect the decision calls (report, fetch, reset ...).
+ */
 export function runBootloader(module: WebAssembly.Module, flash: NorFlash): number {
-  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory) });
+  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), ...EFFECTS_FORBIDDEN });
   return bootloader.bootloaderDecide();
 }
 

@@ -1,12 +1,12 @@
 // A device for the engine's golden traces: build/agent.wasm over firmware-sim's strict NOR
 // flash, with every host effect recorded (statuses, Kaa applied documents, fetches,
 // cancels, apply_json calls, resets). Rebooting is a fresh instance over the same flash,
-// after the emulated bootloader (the agent's bootloader_decide export) has run.
+// after firmware-sim's emulated bootloader (the agent's bootloader_decide export) has run.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import {
-  AgentInstance, Channel, ConfigSource, DEFAULT_AGENT_PATH, Setting,
+  AgentInstance, Channel, ConfigSource, Setting, compileAgent,
 } from "../../../firmware-sim/agent/agent-instance.ts";
+import { runBootloader } from "../../../firmware-sim/device/bootloader.ts";
 import { NorFlash } from "../../../firmware-sim/flash/nor-flash.ts";
 
 export { Channel, ConfigSource, Setting };
@@ -82,7 +82,7 @@ export class Device {
 
   /** The device restarts: the bootloader decides over flash, then the agent boots again. */
   async reboot(options: DeviceOptions = this.options): Promise<{ slot: number; device: Device }> {
-    const slot = bootloaderDecide(this.flash);
+    const slot = runBootloader(await compileAgent(), this.flash);
     return { slot, device: await Device.start(this.flash, options) };
   }
 
@@ -113,36 +113,6 @@ export class Device {
     if (!status) throw new Error("no status reported yet");
     return status;
   }
-}
-
-let bootloaderModule: WebAssembly.Module | undefined;
-
-/** Host effects the bootloader's decision must never call. */
-const EFFECTS = new Set(["fatal", "report", "fetch", "fetch_cancel", "apply_json", "reset"]);
-
-/**
- * The emulated bootloader: a fresh agent instance over `flash` runs bootloader_decide. It
- * gets flash and log; an effect call throws; any other import (an optional host
- * capability) answers -1, "not offered", so the agent uses its own code.
- */
-export function bootloaderDecide(flash: NorFlash): number {
-  bootloaderModule ??= new WebAssembly.Module(readFileSync(DEFAULT_AGENT_PATH));
-  let memory: WebAssembly.Memory | undefined;
-  const provided: Record<string, unknown> = { ...flash.imports(() => memory!), log: () => undefined };
-  const env: Record<string, unknown> = {};
-  for (const { module, name } of WebAssembly.Module.imports(bootloaderModule)) {
-    if (module !== "env") continue;
-    env[name] = provided[name] ?? (EFFECTS.has(name)
-      ? () => {
-        throw new Error(`the bootloader called the host effect ${name}`);
-      }
-      : () => -1);
-  }
-  const instance = new WebAssembly.Instance(bootloaderModule, { env: env as WebAssembly.ModuleImports });
-  const exports = instance.exports as { memory: WebAssembly.Memory; _start(): void; bootloader_decide(): number };
-  memory = exports.memory;
-  exports._start();
-  return exports.bootloader_decide();
 }
 
 export function sha256Hex(data: Uint8Array): string {
