@@ -7,23 +7,25 @@
 
 static int other_slot(int slot) { return slot == BOOT_AREA_SLOT_A ? BOOT_AREA_SLOT_B : BOOT_AREA_SLOT_A; }
 
-/* 1 when the slot's first `size` bytes hash to `digest`; 0 when not, or when the image is
- * empty or larger than the slot; or a negative status. */
-static int image_matches(const struct boot_flash *flash, int slot, uint32_t size, const uint8_t *digest)
+/* 1 when the slot holds the image the record describes (its first `size` bytes hash to the
+ * record's digest); 0 when not, or when that image is empty or larger than the slot; or a
+ * negative status. */
+static int image_matches(const struct boot_flash *flash, const struct boot_record *record, int slot)
 {
     static uint8_t chunk[256];
     struct boot_sha256 hash;
     uint8_t measured[BOOT_SHA256_DIGEST_SIZE];
+    uint32_t size = boot_record_slot_size(record, slot);
     if (size == 0 || size > flash->areas[slot].size) return 0;
     boot_sha256_init(&hash);
     for (uint32_t at = 0; at < size; at += sizeof chunk) {
         uint32_t n = size - at < sizeof chunk ? size - at : (uint32_t)sizeof chunk;
-        int code = flash->read(flash->context, slot, at, chunk, n);
-        if (code != 0) return code <= -1 && code >= -5 ? code : BOOT_FLASH_UNKNOWN_ERROR;
+        int status = boot_flash_status(flash->read(flash->context, slot, at, chunk, n));
+        if (status != BOOT_OK) return status;
         boot_sha256_update(&hash, chunk, n);
     }
     boot_sha256_final(&hash, measured);
-    return memcmp(measured, digest, sizeof measured) == 0 ? 1 : 0;
+    return memcmp(measured, boot_record_slot_digest(record, slot), sizeof measured) == 0 ? 1 : 0;
 }
 
 static int decided(struct boot_decision *decision, int slot, enum boot_rule rule)
@@ -54,7 +56,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
     if (trial != BOOT_NO_SLOT) {
         int attempts = boot_record_attempts(record);
         if (attempts > 0 && boot_record_slot_state(record, trial) == BOOT_SLOT_TRIAL) {
-            int matches = image_matches(flash, trial, boot_record_slot_size(record, trial), boot_record_slot_digest(record, trial));
+            int matches = image_matches(flash, record, trial);
             if (matches < 0) return matches;
             if (matches == 1) {
                 boot_record_set_trial(record, trial, attempts - 1, true);
@@ -70,13 +72,13 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
 
     int active = boot_record_active(record);
     if (boot_record_slot_state(record, active) == BOOT_SLOT_CONFIRMED) {
-        int matches = image_matches(flash, active, boot_record_slot_size(record, active), boot_record_slot_digest(record, active));
+        int matches = image_matches(flash, record, active);
         if (matches < 0) return matches;
         if (matches == 1) return decided(decision, active, BOOT_RULE_ACTIVE);
     }
     int other = other_slot(active);
     if (boot_record_slot_state(record, other) == BOOT_SLOT_CONFIRMED) {
-        int matches = image_matches(flash, other, boot_record_slot_size(record, other), boot_record_slot_digest(record, other));
+        int matches = image_matches(flash, record, other);
         if (matches < 0) return matches;
         if (matches == 1) {
             boot_record_set_slot_state(record, active, BOOT_SLOT_FAILED);

@@ -40,13 +40,6 @@ static void put32(uint8_t *p, uint32_t v)
 
 static bool is_slot(int area) { return area == BOOT_AREA_SLOT_A || area == BOOT_AREA_SLOT_B; }
 
-static int flash_status(int code)
-{
-    if (code == 0) return BOOT_OK;
-    if (code <= -1 && code >= -5) return code;
-    return BOOT_FLASH_UNKNOWN_ERROR;
-}
-
 int boot_area_check(const struct boot_flash *flash, int area)
 {
     if (area < 0 || area >= BOOT_AREA_COUNT) return BOOT_FLASH_NO_SUCH_AREA;
@@ -119,7 +112,7 @@ static bool copy_is_valid(const struct boot_flash *flash, const uint8_t *copy)
 static int read_copy(const struct boot_flash *flash, int copy, uint8_t *buffer)
 {
     uint32_t span = write_span(flash, BOOT_RECORD_BYTES) + write_span(flash, BOOT_RECORD_MARKER_BYTES);
-    int status = flash_status(flash->read(flash->context, BOOT_AREA_RECORD, (uint32_t)copy * boot_record_copy_span(flash), buffer, span));
+    int status = boot_flash_status(flash->read(flash->context, BOOT_AREA_RECORD, (uint32_t)copy * boot_record_copy_span(flash), buffer, span));
     if (status != BOOT_OK) return status;
     return copy_is_valid(flash, buffer) ? 1 : 0;
 }
@@ -184,13 +177,13 @@ int boot_record_store(const struct boot_flash *flash, struct boot_record *record
 
     uint32_t span = boot_record_copy_span(flash);
     uint32_t base = (uint32_t)target * span;
-    status = flash_status(flash->erase(flash->context, BOOT_AREA_RECORD, base, span));
+    status = boot_flash_status(flash->erase(flash->context, BOOT_AREA_RECORD, base, span));
     if (status != BOOT_OK) return status;
-    status = flash_status(flash->write(flash->context, BOOT_AREA_RECORD, base, bytes, payload));
+    status = boot_flash_status(flash->write(flash->context, BOOT_AREA_RECORD, base, bytes, payload));
     if (status != BOOT_OK) return status;
-    status = flash_status(flash->write(flash->context, BOOT_AREA_RECORD, base + payload, bytes + payload, marker));
+    status = boot_flash_status(flash->write(flash->context, BOOT_AREA_RECORD, base + payload, bytes + payload, marker));
     if (status != BOOT_OK) return status;
-    status = flash_status(flash->read(flash->context, BOOT_AREA_RECORD, base, readback, payload + marker));
+    status = boot_flash_status(flash->read(flash->context, BOOT_AREA_RECORD, base, readback, payload + marker));
     if (status != BOOT_OK) return status;
     if (memcmp(readback, bytes, payload + marker) != 0) return BOOT_READ_BACK_MISMATCH;
     record->copy = target;

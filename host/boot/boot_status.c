@@ -20,3 +20,10 @@ const char *boot_status_name(int status)
     }
     return "unknown status";
 }
+
+int boot_flash_status(int code)
+{
+    if (code == 0) return BOOT_OK;
+    if (code <= BOOT_FLASH_NO_SUCH_AREA && code >= BOOT_FLASH_DEVICE_ERROR) return code;
+    return BOOT_FLASH_UNKNOWN_ERROR;
+}

@@ -21,5 +21,8 @@ enum boot_status {
 };
 
 const char *boot_status_name(int status);
+/* A boot_flash function's result as a status: BOOT_OK, its own code (-1 to -5), or
+ * BOOT_FLASH_UNKNOWN_ERROR for any other. */
+int boot_flash_status(int code);
 
 #endif
