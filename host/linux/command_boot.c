@@ -22,13 +22,8 @@ int command_boot(int argc, char **argv)
     if (status != HOST_EXIT_OK) return status;
 
     int32_t result = 0;
-    if (otau_agent_boot(session.agent, &result) != OTAU_AGENT_OK) {
-        host_error("boot failed: %s", otau_agent_error(session.agent));
+    if (!device_session_call_ok(&session, "boot", otau_agent_boot(session.agent, &result), result))
         status = HOST_EXIT_FAILED;
-    } else if (result != 0) {
-        host_error("boot returned %d", (int)result);
-        status = HOST_EXIT_FAILED;
-    }
     device_session_close(&session);
     return status;
 }

@@ -9,25 +9,11 @@
 
 #define SHA256_DIGEST_BYTES 32
 
-/* Calls one sha256 export and turns any failure into a message. */
-static bool agent_step(struct device_session *session, const char *what, int status,
-                       int32_t result)
-{
-    if (status != OTAU_AGENT_OK) {
-        host_error("%s failed: %s", what, otau_agent_error(session->agent));
-        return false;
-    }
-    if (result != 0) {
-        host_error("%s returned %d", what, (int)result);
-        return false;
-    }
-    return true;
-}
-
 static int hash_file(struct device_session *session, FILE *input, const char *path)
 {
     int32_t result = 0;
-    if (!agent_step(session, "sha256_init", otau_agent_sha256_init(session->agent, &result), result))
+    if (!device_session_call_ok(session, "sha256_init",
+                                otau_agent_sha256_init(session->agent, &result), result))
         return HOST_EXIT_FAILED;
     for (;;) {
         uint32_t capacity = 0;
@@ -43,12 +29,13 @@ static int hash_file(struct device_session *session, FILE *input, const char *pa
             return HOST_EXIT_USAGE;
         }
         if (got == 0) break;
-        if (!agent_step(session, "sha256_update",
-                        otau_agent_sha256_update(session->agent, (uint32_t)got, &result), result))
+        if (!device_session_call_ok(session, "sha256_update",
+                                    otau_agent_sha256_update(session->agent, (uint32_t)got, &result),
+                                    result))
             return HOST_EXIT_FAILED;
     }
-    if (!agent_step(session, "sha256_final", otau_agent_sha256_final(session->agent, &result),
-                    result))
+    if (!device_session_call_ok(session, "sha256_final",
+                                otau_agent_sha256_final(session->agent, &result), result))
         return HOST_EXIT_FAILED;
 
     uint32_t capacity = 0;

@@ -92,3 +92,17 @@ void device_session_close(struct device_session *session)
     free(session->wasm);
     memset(session, 0, sizeof *session);
 }
+
+bool device_session_call_ok(struct device_session *session, const char *what, int status,
+                            int32_t result)
+{
+    if (status != OTAU_AGENT_OK) {
+        host_error("%s failed: %s", what, otau_agent_error(session->agent));
+        return false;
+    }
+    if (result != 0) {
+        host_error("%s returned %d", what, (int)result);
+        return false;
+    }
+    return true;
+}

@@ -3,6 +3,7 @@
 #ifndef OTAU_DEVICE_SESSION_H
 #define OTAU_DEVICE_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,5 +35,10 @@ void host_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int device_session_open(struct device_session *session, const struct host_options *options,
                         bool with_flash, FILE *log_stream);
 void device_session_close(struct device_session *session);
+
+/* Checks one export call of a command: true when it ran and returned 0, else false after
+ * printing why ("<what> failed: ..." or "<what> returned <n>") on stderr. */
+bool device_session_call_ok(struct device_session *session, const char *what, int status,
+                            int32_t result);
 
 #endif /* OTAU_DEVICE_SESSION_H */
