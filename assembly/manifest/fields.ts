@@ -4,8 +4,8 @@
 import { decodeString, firstElement, nextElement, parseU32, valueEnd, valueType, JsonType } from "../json/reader";
 import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
 import {
-  DIGEST_SIZE, MAX_FILES, NAME_CAPACITY, VERSION_CAPACITY, addFile, fileCount, fileDigest, markDigestKnown,
-  namePtr, setFileSize, setNameLength, setVersionLength, urlPoolNext, urlPoolRoom, versionPtr,
+  DIGEST_SIZE, MAX_FILES, VERSION_CAPACITY, addFile, fileCount, fileDigest, markDigestKnown, setFileSize,
+  setVersionLength, urlPoolNext, urlPoolRoom, versionPtr,
 } from "./update_request";
 
 /** Starts an error message: `field "name" <rule>`. */
@@ -36,13 +36,6 @@ export function readVersion(req: usize, at: usize, end: usize, field: string): b
   }
   setVersionLength(req, len);
   return true;
-}
-
-/** Names are for people: one longer than the buffer is cut, not refused. */
-export function readName(req: usize, at: usize, end: usize): void {
-  let len = decodeString(at, end, namePtr(req), NAME_CAPACITY);
-  if (len < 0) len = 0;
-  setNameLength(req, len);
 }
 
 /** Adds one file whose URL is the JSON string at `at`. */

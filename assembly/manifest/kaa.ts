@@ -6,9 +6,7 @@ import { JsonType, decodeString, parseU32 } from "../json/reader";
 import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
-import {
-  Cloud, UpdateKind, clearRequest, fileCount, markSigned, namePtr, setKind, setNameLength, versionLength, versionPtr,
-} from "./update_request";
+import { Cloud, UpdateKind, clearRequest, fileCount, markSigned, setKind } from "./update_request";
 
 const RESPONSE_FIELDS: StaticArray<Field> = [
   new Field("configId", false, JsonType.String),
@@ -83,9 +81,6 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
     say(configIdAt == 0 ? "cmx_ota response has \"config\" but no \"configId\"" : "cmx_ota response has \"configId\" but no \"config\"");
     return DocumentResult.Invalid;
   }
-  // Kaa software has no display name: the version names it.
-  memory.copy(namePtr(req), versionPtr(req), versionLength(req));
-  setNameLength(req, versionLength(req));
   return readSpecification(req, configAt, end);
 }
 

@@ -6,7 +6,7 @@ import { JsonType, stringEquals, valueEnd, valueType } from "../json/reader";
 import { percentDecode } from "../json/percent";
 import { messageClear, say } from "../otau/message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
-import { fieldError, readName, readPerFile, readUrls, readVersion, sayToken } from "./fields";
+import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import { Cloud, UpdateKind, clearRequest, markSigned, setKind } from "./update_request";
 
 const STRING = JsonType.String;
@@ -83,7 +83,6 @@ function readConfigObject(req: usize, objectAt: usize, end: usize, what: string)
     schemaProblem(what, error, CONFIG_FIELDS);
     return DocumentResult.Invalid;
   }
-  readName(req, found(configFound, NAME), end);
 
   const typeAt = found(configFound, TYPE);
   const payloadAt = found(configFound, PAYLOAD);

@@ -10,7 +10,6 @@ export const enum Cloud { Murano = 0, Kaa = 1 }
 export const enum UpdateKind { File = 0, Json = 1, UrlList = 2 }
 
 export const VERSION_CAPACITY: i32 = 64;
-export const NAME_CAPACITY: i32 = 64;
 export const MAX_FILES: i32 = 8;
 export const URL_POOL_CAPACITY: i32 = 2048;
 export const DIGEST_SIZE: i32 = 32;
@@ -21,11 +20,9 @@ const KIND: usize = 1; // u8
 const FILE_COUNT: usize = 2; // u8
 const SIGNED: usize = 3; // u8
 const VERSION_LENGTH: usize = 4; // i32
-const NAME_LENGTH: usize = 8; // i32
-const URL_POOL_USED: usize = 12; // i32
-const VERSION: usize = 16;
-const NAME: usize = VERSION + VERSION_CAPACITY;
-const FILES: usize = NAME + NAME_CAPACITY;
+const URL_POOL_USED: usize = 8; // i32
+const VERSION: usize = 12;
+const FILES: usize = VERSION + VERSION_CAPACITY;
 // Per file: URL offset in the pool, URL length, expected size, flags, expected digest.
 const FILE_URL_START: usize = 0;
 const FILE_URL_LENGTH: usize = 4;
@@ -62,8 +59,6 @@ export function markSigned(req: usize): void { store<u8>(req + SIGNED, 1); }
 export function versionPtr(req: usize): usize { return req + VERSION; }
 export function versionLength(req: usize): i32 { return load<i32>(req + VERSION_LENGTH); }
 export function setVersionLength(req: usize, len: i32): void { store<i32>(req + VERSION_LENGTH, len); }
-export function namePtr(req: usize): usize { return req + NAME; }
-export function setNameLength(req: usize, len: i32): void { store<i32>(req + NAME_LENGTH, len); }
 
 export function sameVersion(a: usize, b: usize): bool {
   const len = versionLength(a);
