@@ -49,6 +49,13 @@ export interface DeviceBoot {
   onTrial: boolean;
 }
 
+/** A Murano otau_in document as the agent reported it. */
+export interface OtauInStatus {
+  status: string;
+  version: string;
+  message?: string;
+}
+
 export type DeviceCondition = "running" | "off" | "bricked" | "faulted";
 
 /**
@@ -80,6 +87,7 @@ export class SimulatedDevice extends EventEmitter {
   private resetRequested = false;
   private inCall = false;
   private readonly epochMs: number;
+  private readonly otauInStatuses: OtauInStatus[] = [];
 
   constructor(options: DeviceOptions) {
     super();
@@ -102,9 +110,9 @@ export class SimulatedDevice extends EventEmitter {
     return this.running;
   }
 
-  /** Murano otau_in documents reported so far, parsed. */
-  otauIn(): Array<{ status: string; version: string; message?: string }> {
-    return this.reports.filter((r) => r.channel === Channel.MuranoOtauIn).map((r) => JSON.parse(r.document));
+  /** Murano otau_in documents reported so far, parsed as they came; like `reports`, the list grows. */
+  otauIn(): readonly OtauInStatus[] {
+    return this.otauInStatuses;
   }
 
   powerOn(): void {
@@ -173,6 +181,7 @@ export class SimulatedDevice extends EventEmitter {
         if (!current()) return;
         const report = { channel, document, boot: this.powerOns };
         this.reports.push(report);
+        if (channel === Channel.MuranoOtauIn) this.otauInStatuses.push(JSON.parse(document));
         cloud.report(channel, document);
         this.changed("report", report);
       },

@@ -3,7 +3,7 @@
 // power cut wherever a plan says. Checked at every boot and at the end, independently of
 // the agent: the TypeScript reading of the boot record, SHA-256 of the slot's bytes, and a
 // byte comparison with the two images that exist.
-import { Channel, ConfigSource, Setting } from "../agent/agent-instance.ts";
+import { ConfigSource, Setting } from "../agent/agent-instance.ts";
 import { ManualClock } from "../clock.ts";
 import { type BootRecord, readBootRecord, SlotState, slotMatches } from "../flash/boot-record.ts";
 import { type FlashOperation, NorFlash, type PowerCut, PowerLoss } from "../flash/nor-flash.ts";
@@ -117,7 +117,7 @@ export function runUpdate(options: RunOptions): RunOutcome {
 
   const problems: string[] = [];
   const cuts: string[] = [];
-  const statuses: Array<{ status: string; version: string }> = [];
+  const statuses = device.otauIn();
   let trialBoots = 0;
   let lastCutPowerOn = 0;
   const armNext = (): void => {
@@ -135,9 +135,6 @@ export function runUpdate(options: RunOptions): RunOutcome {
     cuts.push(`${loss.message} in power-on ${device.powerOns}`);
     lastCutPowerOn = device.powerOns;
     armNext();
-  });
-  device.on("report", ({ channel, document }: { channel: Channel; document: string }) => {
-    if (channel === Channel.MuranoOtauIn) statuses.push(JSON.parse(document));
   });
   const reported = (status: string, version: string): boolean => statuses.some((s) => s.status === status && s.version === version);
   const installed = (): boolean => reported("INSTALLED_VERSION", NEW_VERSION);
