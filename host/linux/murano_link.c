@@ -178,6 +178,18 @@ static void describe_failure(const struct murano_request *request, CURLcode resu
         snprintf(detail, size, "HTTP %ld %.100s", status, request->body.data ? request->body.data : "");
 }
 
+/* A request that failed: logs why, frees it, and lets it start again after a doubling delay. */
+static void request_failed(struct murano_request *request, const char *what, CURLcode result,
+                           long status)
+{
+    struct murano_link *link = request->link;
+    char detail[160];
+    describe_failure(request, result, status, detail, sizeof detail);
+    log_line(link, OTAU_LOG_WARN, what, detail);
+    request_release(request);
+    retry_delay_failed(&request->retry, link->now_ms);
+}
+
 /* ---- activation: identity → CIK, kept in a file so that later starts reuse it */
 
 static bool read_cik(struct murano_link *link, char *error, size_t error_size)
@@ -228,11 +240,7 @@ static void activation_done(struct curl_transfer *transfer, CURLcode result)
         request_release(request);
         return;
     }
-    char detail[160];
-    describe_failure(request, result, status, detail, sizeof detail);
-    log_line(link, OTAU_LOG_WARN, "activation failed", detail);
-    request_release(request);
-    retry_delay_failed(&request->retry, link->now_ms);
+    request_failed(request, "activation failed", result, status);
 }
 
 static void start_activation(struct murano_link *link)
@@ -297,11 +305,7 @@ static void poll_done(struct curl_transfer *transfer, CURLcode result)
             retry_delay_failed(&request->retry, link->now_ms);
         return; /* service() polls again */
     }
-    char detail[160];
-    describe_failure(request, result, status, detail, sizeof detail);
-    log_line(link, OTAU_LOG_WARN, "config_otau poll failed", detail);
-    request_release(request);
-    retry_delay_failed(&request->retry, link->now_ms);
+    request_failed(request, "config_otau poll failed", result, status);
 }
 
 static void start_poll(struct murano_link *link)
@@ -334,18 +338,18 @@ static void write_done(struct curl_transfer *transfer, CURLcode result)
     long status = curl_transfer_status(transfer);
     /* A document the API refuses as such (400, 413) would block every later one: drop it. */
     bool refused = result == CURLE_OK && (status == 400 || status == 413);
-    char detail[160];
-    describe_failure(request, result, status, detail, sizeof detail);
+    if (refused) {
+        char detail[160];
+        describe_failure(request, result, status, detail, sizeof detail);
+        log_line(link, OTAU_LOG_ERROR, "otau_in document refused, dropped", detail);
+    }
     if ((result == CURLE_OK && status >= 200 && status < 300) || refused) {
-        if (refused) log_line(link, OTAU_LOG_ERROR, "otau_in document refused, dropped", detail);
         retry_delay_reset(&request->retry);
         report_queue_pop(&link->reports);
         request_release(request);
         return;
     }
-    log_line(link, OTAU_LOG_WARN, "otau_in write failed, will retry", detail);
-    request_release(request);
-    retry_delay_failed(&request->retry, link->now_ms);
+    request_failed(request, "otau_in write failed, will retry", result, status);
 }
 
 static void start_write(struct murano_link *link)
