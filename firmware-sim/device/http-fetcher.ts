@@ -68,15 +68,25 @@ export class HttpFetcher implements Fetcher {
       record.status = res.statusCode ?? 0;
       const [rangeStart, total] = bodyPosition(res);
       sink.response(record.status, rangeStart, total);
-      res.on("data", (chunk: Buffer) => {
-        pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
-        let at = 0;
-        for (; pending.length - at >= this.chunkBytes && !transfer.cancelled && !ended; at += this.chunkBytes) {
-          sink.data(pending.subarray(at, at + this.chunkBytes));
-        }
-        pending = pending.subarray(at);
+      const waitForRest = (): void => {
         clearTimeout(partialTimer);
         if (pending.length > 0) partialTimer = setTimeout(() => !ended && flushPartial(), PARTIAL_CHUNK_WAIT_MS);
+      };
+      res.on("data", (chunk: Buffer) => {
+        if (transfer.cancelled || ended) return;
+        let at = 0;
+        if (pending.length > 0) {
+          // Top up the held piece with only the bytes it lacks; whole pieces after it go on uncopied.
+          at = Math.min(this.chunkBytes - pending.length, chunk.length);
+          pending = Buffer.concat([pending, chunk.subarray(0, at)]);
+          if (pending.length < this.chunkBytes) return waitForRest();
+          sink.data(pending);
+        }
+        for (; chunk.length - at >= this.chunkBytes && !transfer.cancelled && !ended; at += this.chunkBytes) {
+          sink.data(chunk.subarray(at, at + this.chunkBytes));
+        }
+        pending = chunk.subarray(at);
+        waitForRest();
       });
       // "end" only comes when the body is complete; a dropped connection closes without it.
       res.on("end", () => end(true));
