@@ -2,14 +2,14 @@
 // flash, with every host effect recorded (statuses, Kaa applied documents, fetches,
 // cancels, apply_json calls, resets). Rebooting is a fresh instance over the same flash,
 // after firmware-sim's emulated bootloader (the agent's bootloader_decide export) has run.
-import { createHash } from "node:crypto";
 import {
   AgentInstance, Channel, ConfigSource, Setting, compileAgent,
 } from "../../../firmware-sim/agent/agent-instance.ts";
 import { runBootloader } from "../../../firmware-sim/device/bootloader.ts";
+import { sha256Hex } from "../../../firmware-sim/device/firmware-image.ts";
 import { NorFlash } from "../../../firmware-sim/flash/nor-flash.ts";
 
-export { Channel, ConfigSource, Setting };
+export { Channel, ConfigSource, Setting, sha256Hex };
 
 export const SECTOR = 4096;
 /** Boot record 8 sectors, two slots of 64 sectors (256 KiB). */
@@ -113,10 +113,6 @@ export class Device {
     if (!status) throw new Error("no status reported yet");
     return status;
   }
-}
-
-export function sha256Hex(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /** A deterministic image: the same bytes every run. */
