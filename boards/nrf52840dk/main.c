@@ -120,7 +120,6 @@ static void log_text(const char *text)
 /* The bootloader: picks the slot and stores its record update before anything else runs. */
 static void bootloader(void)
 {
-    static const char *const slot_names[] = {"none", "A", "B"};
     static struct boot_decision decision;
     struct boot_flash flash;
     char line[80];
@@ -130,7 +129,7 @@ static void bootloader(void)
     if (status != BOOT_OK)
         snprintf(line, sizeof line, "bootloader: %s", boot_status_name(status));
     else
-        snprintf(line, sizeof line, "bootloader: slot %s (%s)", slot_names[decision.slot],
+        snprintf(line, sizeof line, "bootloader: slot %s (%s)", boot_slot_name(decision.slot),
                  boot_rule_name(decision.rule));
     log_text(line);
 }

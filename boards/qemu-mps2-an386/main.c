@@ -120,7 +120,6 @@ static const struct otau_hal hal = {
 /* The decision of the bootloader that runs at every reset; `apply` stores its record update. */
 static int bootloader(struct boot_decision *decision, bool apply)
 {
-    static const char *const slot_names[] = {"none", "A", "B"};
     struct boot_flash flash;
     int status = boot_flash_from_hal(&flash, &hal);
     if (status == BOOT_OK) status = boot_decide(&flash, decision);
@@ -129,7 +128,7 @@ static int bootloader(struct boot_decision *decision, bool apply)
         console_printf("bootloader: %s\n", boot_status_name(status));
         return status;
     }
-    console_printf("bootloader: slot %s (%s)\n", slot_names[decision->slot], boot_rule_name(decision->rule));
+    console_printf("bootloader: slot %s (%s)\n", boot_slot_name(decision->slot), boot_rule_name(decision->rule));
     return BOOT_OK;
 }
 

@@ -26,8 +26,6 @@
 #include "boot_status.h"
 
 static const char *const area_names[BOOT_AREA_COUNT] = { "record area", "slot A area", "slot B area" };
-static const char *const slot_names[] = { "none", "A", "B" };
-
 struct memory_flash {
     uint8_t *image;
     uint32_t offset[BOOT_AREA_COUNT];
@@ -141,7 +139,7 @@ static int decide(const struct boot_flash *flash, int apply, const char **failed
         if (status != BOOT_OK) return *failed_step = "record update failed", status;
         record = "written";
     }
-    printf("slot=%s rule=%s trial-failed=%s record=%s", slot_names[decision.slot], boot_rule_name(decision.rule),
+    printf("slot=%s rule=%s trial-failed=%s record=%s", boot_slot_name(decision.slot), boot_rule_name(decision.rule),
            decision.trial_failed ? "yes" : "no", record);
     if (decision.writes_record && apply) printf(" sequence=%u", (unsigned)decision.record.sequence);
     return BOOT_OK;

@@ -107,3 +107,8 @@ const char *boot_rule_name(enum boot_rule rule)
     }
     return "unknown";
 }
+
+const char *boot_slot_name(int slot)
+{
+    return slot == 1 ? "A" : slot == 2 ? "B" : "none";
+}

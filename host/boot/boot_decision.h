@@ -34,5 +34,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision);
 int boot_decision_apply(const struct boot_flash *flash, struct boot_decision *decision);
 
 const char *boot_rule_name(enum boot_rule rule);
+/* "A", "B", or "none" for a decision that found nothing bootable. */
+const char *boot_slot_name(int slot);
 
 #endif

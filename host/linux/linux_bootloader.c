@@ -19,8 +19,7 @@ int linux_bootloader_run(struct linux_device *device)
         linux_log(device, OTAU_LOG_ERROR, "bootloader: %s", boot_status_name(status));
         return status;
     }
-    static const char *const slot_names[] = {"none", "A", "B"};
-    linux_log(device, OTAU_LOG_INFO, "bootloader: slot %s (%s%s)", slot_names[decision.slot],
+    linux_log(device, OTAU_LOG_INFO, "bootloader: slot %s (%s%s)", boot_slot_name(decision.slot),
               boot_rule_name(decision.rule), decision.trial_failed ? ", trial failed" : "");
     return 0;
 }
