@@ -178,7 +178,7 @@ export class AgentInstance {
     const io = this.ioBuffer();
     for (let at = 0; at < data.length; at += io.length) {
       const chunk = data.subarray(at, at + io.length);
-      this.ioBuffer().set(chunk);
+      io.set(chunk);
       check("on_data", this.exports.on_data(chunk.length));
     }
   }
