@@ -1,12 +1,12 @@
 // `otau-sim pack`: what an OEM runs to publish a firmware image — the digest and size, the
 // otau_info tag value for a Murano package_* content item, the config_otau document it
-// carries, and the Kaa software definition for the same image.
+// carries, and the Kaa software definition for the same image. `--json` prints them as one
+// object; `--publish <console URL>` uploads the image into a running `otau-sim serve`.
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { sha256Hex } from "../device/firmware-image.ts";
 import { isSemver } from "../kaa/semver.ts";
-import { encodeOtauInfo, type OtauPackageInfo } from "../murano/otau-documents.ts";
-import { UsageError, checkVersion, readInputFile } from "./usage.ts";
+import { describeRelease, ReleaseError, type Release } from "../publishing/release.ts";
+import { EXIT_FAILED, UsageError, checkVersion, readInputFile } from "./usage.ts";
 
 interface PackOptions {
   image: string;
@@ -16,12 +16,14 @@ interface PackOptions {
   vendor: string;
   product: string;
   author: string;
+  json?: boolean;
+  publish?: string;
 }
 
 export function registerPack(program: Command): void {
   program
     .command("pack")
-    .description("print the otau_info tag value, the config_otau document and the Kaa software JSON for an image")
+    .description("print the otau_info tag value, the config_otau document and the Kaa software JSON for an image, or publish it into a running serve")
     .requiredOption("--image <file>", "the firmware image")
     .requiredOption("--version <version>", "its version (Kaa needs a semantic version)")
     .requiredOption("--name <name>", "human-readable name")
@@ -29,37 +31,74 @@ export function registerPack(program: Command): void {
     .option("--vendor <vendor>", "otau_info vendor", "Acme")
     .option("--product <product>", "otau_info product", "IoT Gateway1")
     .option("--author <author>", "otau_info author", "otau-sim pack")
-    .action((options: PackOptions) => pack(options));
+    .option("--json", "print one JSON object instead of prose")
+    .option("--publish <console-url>", "upload the image to a running otau-sim serve (its console URL); serve's content server hosts it")
+    .action(async (options: PackOptions) => {
+      if (options.publish !== undefined) process.exitCode = await publish(options);
+      else pack(options);
+    });
 }
 
 function pack(options: PackOptions): void {
   const bytes = readInputFile("--image", options.image);
   const version = checkVersion("--version", options.version);
-  if (options.name.trim() === "") throw new UsageError("--name must not be empty");
   const url = options.url ?? `https://updates.example.com/${encodeURIComponent(basename(options.image))}`;
-  if (!/^https?:\/\/[^/]/i.test(url)) throw new UsageError(`--url must be an http:// or https:// URL, got "${url}"`);
-  const digest = sha256Hex(bytes);
-  const config = { version, name: options.name, type: "FILE" as const, payload: url, sha256: digest, size: bytes.length };
-  const info: OtauPackageInfo = { author: options.author, vendor: options.vendor, product: options.product, config_otau: config };
-  const packageId = `package_${[options.vendor, options.product, version].map(slug).join("_")}`;
-  const software = {
-    version,
-    upgradableFrom: [],
-    rolloutStrategy: "general",
-    specification: { sha256: digest, size: bytes.length },
-    metadata: { name: options.name },
-  };
-  console.log(`image ${options.image}: ${bytes.length} bytes, sha256 ${digest}\n`);
-  console.log(`otau_info tag value (murano content upload ${packageId} --tags otau_info=<value>):`);
-  console.log(`${encodeOtauInfo(info)}\n`);
-  console.log("config_otau (what applying the package writes to the device):");
-  console.log(`${JSON.stringify(config, null, 2)}\n`);
-  console.log("Kaa software (POST /api/v1/applications/<app>/software, then PUT …/software/<version>/file with the image; fill in upgradableFrom):");
-  console.log(JSON.stringify(software, null, 2));
+  let release: Release;
+  try {
+    release = describeRelease({ image: bytes, version, name: options.name, url, vendor: options.vendor, product: options.product, author: options.author });
+  } catch (error) {
+    if (error instanceof ReleaseError) throw new UsageError(`otau-sim pack: ${error.message}`);
+    throw error;
+  }
+  if (options.json) {
+    console.log(JSON.stringify({
+      image: options.image, size: release.size, sha256: release.sha256, packageId: release.packageId,
+      otau_info: release.otauInfoTag, config_otau: release.config, kaa_software: release.kaaSoftware,
+    }));
+  } else {
+    console.log(`image ${options.image}: ${release.size} bytes, sha256 ${release.sha256}\n`);
+    console.log(`otau_info tag value (murano content upload ${release.packageId} --tags otau_info=<value>):`);
+    console.log(`${release.otauInfoTag}\n`);
+    console.log("config_otau (what applying the package writes to the device):");
+    console.log(`${JSON.stringify(release.config, null, 2)}\n`);
+    console.log("Kaa software (POST /api/v1/applications/<app>/software, then PUT …/software/<version>/file with the image; fill in upgradableFrom):");
+    console.log(JSON.stringify(release.kaaSoftware, null, 2));
+  }
   if (!isSemver(version)) console.error(`otau-sim pack: note: "${version}" is not a semantic version; Kaa will refuse it`);
 }
 
-/** As in the Murano CLI's example package_acme_iotgw1_prod_1-0-1: lower case, "-" for anything else. */
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+/** POSTs the image to serve's operator API; prints what serve published. */
+async function publish(options: PackOptions): Promise<number> {
+  const bytes = readInputFile("--image", options.image);
+  checkVersion("--version", options.version);
+  let endpoint: URL;
+  try {
+    endpoint = new URL("api/packages", options.publish!.endsWith("/") ? options.publish : `${options.publish}/`);
+  } catch {
+    throw new UsageError(`--publish must be the console URL otau-sim serve printed, got "${options.publish}"`);
+  }
+  for (const [key, value] of Object.entries({ version: options.version, name: options.name, vendor: options.vendor, product: options.product, author: options.author })) {
+    endpoint.searchParams.set(key, value);
+  }
+  let response: Response;
+  try {
+    response = await fetch(endpoint, { method: "POST", body: new Uint8Array(bytes), headers: { "Content-Type": "application/octet-stream" } });
+  } catch (error) {
+    throw new UsageError(`--publish ${options.publish}: cannot reach serve (${(error as Error).cause ?? (error as Error).message})`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    console.error(`otau-sim pack: serve refused the package (HTTP ${response.status}): ${errorText(text)}`);
+    return EXIT_FAILED;
+  }
+  console.log(options.json ? text : `published ${JSON.parse(text).id} (${options.version}) to ${options.publish}`);
+  return 0;
+}
+
+function errorText(body: string): string {
+  try {
+    return String(JSON.parse(body).error);
+  } catch {
+    return body;
+  }
 }

@@ -24,8 +24,8 @@ export class KaaHttpApi {
     this.rest = new KaaRestApi(platform);
   }
 
-  async start(): Promise<string> {
-    return this.http.start();
+  async start(port = 0): Promise<string> {
+    return this.http.start(port);
   }
 
   stop(): Promise<void> {

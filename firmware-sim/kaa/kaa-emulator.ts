@@ -25,11 +25,12 @@ export class KaaEmulator {
     this.kp1 = new KaaKp1Mqtt(this.platform);
   }
 
-  async start(): Promise<KaaUrls> {
+  /** Starts both servers, on the given loopback ports (0 or absent: free ones). */
+  async start(ports: { http?: number; mqtt?: number } = {}): Promise<KaaUrls> {
     if (this.started) throw new Error('the Kaa emulator is already started');
-    const http = await this.http.start();
+    const http = await this.http.start(ports.http);
     try {
-      this.started = { http, mqtt: await this.kp1.start() };
+      this.started = { http, mqtt: await this.kp1.start(ports.mqtt) };
     } catch (error) {
       await this.http.stop();
       throw error;

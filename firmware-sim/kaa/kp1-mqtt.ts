@@ -29,7 +29,7 @@ export class KaaKp1Mqtt {
 
   constructor(private readonly platform: KaaPlatform) {}
 
-  async start(): Promise<string> {
+  async start(port = 0): Promise<string> {
     if (this.listener) throw new Error('the Kaa 1/KP broker is already started');
     const listener = await MqttListener.start({
       authorizePublish: (_client, packet, done) => {
@@ -48,7 +48,7 @@ export class KaaKp1Mqtt {
         done(null, literal ? subscription : null);
       },
       authorizeForward: (_client, packet) => (isServerTopic(packet.topic) ? packet : null),
-    });
+    }, port);
     this.listener = listener;
     this.unsubscribe = this.platform.onPush((push) => {
       this.publish(`kp1/${push.application}/${OTA_EXTENSION}/${push.token}/config/json/status`, push.reply);

@@ -124,18 +124,18 @@ export class KaaPlatform {
 
   // --- tenants and applications --------------------------------------------------------
 
-  /** Creates a tenant and returns a bearer token for its REST API. */
-  addTenant(tenantId: string): string {
+  /** Creates a tenant and returns a bearer token for its REST API (`token`, or a random one). */
+  addTenant(tenantId: string, token?: string): string {
     if (tenantId === '' || tenantId.includes('/')) throw new Error(`tenant id "${tenantId}" must be non-empty without "/"`);
     if (this.tenants.has(tenantId)) throw new KaaError(409, `tenant "${tenantId}" already exists`);
     this.tenants.set(tenantId, new Set());
-    return this.issueToken(tenantId);
+    return this.issueToken(tenantId, token);
   }
 
   /** Another bearer token for a tenant (each tenant is its own issuer). */
-  issueToken(tenantId: string): string {
+  issueToken(tenantId: string, token = randomBytes(24).toString('base64url')): string {
     if (!this.tenants.has(tenantId)) throw new Error(`no tenant "${tenantId}"`);
-    const token = randomBytes(24).toString('base64url');
+    if (token === '' || this.bearerTokens.has(token)) throw new Error('a bearer token must be non-empty and not issued before');
     this.bearerTokens.set(token, tenantId);
     return token;
   }
@@ -163,6 +163,10 @@ export class KaaPlatform {
       byToken: new Map(),
     });
     apps.add(name);
+  }
+
+  consentRequired(tenantId: string, application: string): boolean {
+    return this.application(tenantId, application).consentRequired;
   }
 
   setConsentRequired(tenantId: string, application: string, required: boolean): void {
@@ -280,6 +284,10 @@ export class KaaPlatform {
     this.endpoint(app, endpointId).consents.delete(version);
   }
 
+  endpointIds(tenantId: string, application: string): string[] {
+    return [...this.application(tenantId, application).endpoints.keys()];
+  }
+
   endpointSnapshot(tenantId: string, application: string, endpointId: string): EndpointSnapshot {
     const e = this.endpoint(this.application(tenantId, application), endpointId);
     return {
@@ -350,6 +358,12 @@ export class KaaPlatform {
     else endpoint.rejected.add(report.configId);
     for (const listener of [...this.appliedListeners]) listener();
     this.reevaluate();
+  }
+
+  /** Calls `listener` after every applied report; returns the unsubscribe. */
+  onApplied(listener: () => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
   }
 
   onPush(listener: (push: ConfigPush) => void): () => void {

@@ -24,8 +24,8 @@ export class MuranoHttpDeviceApi {
 
   constructor(private readonly product: MuranoProduct) {}
 
-  async start(): Promise<string> {
-    return this.http.start();
+  async start(port = 0): Promise<string> {
+    return this.http.start(port);
   }
 
   stop(): Promise<void> {
@@ -195,6 +195,7 @@ export class MuranoHttpDeviceApi {
     }
     const identity = this.product.identityOfToken(token);
     if (identity === undefined) fail(res, 401, 'X-Exosite-CIK is not the token of an activated device');
+    else this.product.noteContact(identity, 'HTTP');
     return identity;
   }
 

@@ -25,7 +25,7 @@ export class MuranoMqttDeviceApi {
 
   constructor(private readonly product: MuranoProduct) {}
 
-  async start(): Promise<string> {
+  async start(port = 0): Promise<string> {
     if (this.listener) throw new Error('the Murano MQTT API is already started');
     this.listener = await MqttListener.start({
       authenticate: (client, _username, password, done) => {
@@ -37,6 +37,7 @@ export class MuranoMqttDeviceApi {
           return;
         }
         this.identityOf.set(client, identity);
+        this.product.noteContact(identity, 'MQTT');
         done(null, true);
       },
       authorizePublish: (client, packet, done) => {
@@ -55,7 +56,7 @@ export class MuranoMqttDeviceApi {
       },
       // Device publishes are consumed above; only direct cloud writes reach clients.
       authorizeForward: (_client, packet) => (isCloudWriteTopic(packet.topic) ? packet : null),
-    });
+    }, port);
     const broker = this.listener.broker;
     broker.on('clientReady', (client) => {
       const identity = this.identityOf.get(client);

@@ -25,11 +25,12 @@ export class MuranoEmulator {
     this.mqtt = new MuranoMqttDeviceApi(this.product);
   }
 
-  async start(): Promise<MuranoUrls> {
+  /** Starts both servers, on the given loopback ports (0 or absent: free ones). */
+  async start(ports: { http?: number; mqtt?: number } = {}): Promise<MuranoUrls> {
     if (this.started) throw new Error('the Murano emulator is already started');
-    const http = await this.http.start();
+    const http = await this.http.start(ports.http);
     try {
-      this.started = { http, mqtt: await this.mqtt.start() };
+      this.started = { http, mqtt: await this.mqtt.start(ports.mqtt) };
     } catch (error) {
       await this.http.stop();
       throw error;

@@ -33,6 +33,8 @@ export interface CloudWrite {
 }
 
 /** One otau_in report as received; `document` is absent when the value did not parse. */
+export type DeviceTransport = 'HTTP' | 'MQTT';
+
 export interface OtauInEntry {
   at: number;
   raw: string;
@@ -83,6 +85,7 @@ interface DeviceRecord {
   ackedRevision: Map<string, number>;
   acknowledgements: Acknowledgement[];
   otauIn: OtauInEntry[];
+  lastTransport?: DeviceTransport;
 }
 
 export interface MuranoProductOptions {
@@ -132,6 +135,20 @@ export class MuranoProduct {
     device.token = randomBytes(20).toString('hex');
     this.byToken.set(device.token, device);
     return device.token;
+  }
+
+  /** Every identity of the product's device list, in the order they were added. */
+  identities(): string[] {
+    return [...this.devices.keys()];
+  }
+
+  /** Which Device API the device last used (the operator console shows it). */
+  noteContact(identity: string, transport: DeviceTransport): void {
+    this.device(identity).lastTransport = transport;
+  }
+
+  lastTransport(identity: string): DeviceTransport | undefined {
+    return this.device(identity).lastTransport;
   }
 
   identityOfToken(token: string): string | undefined {
@@ -205,6 +222,12 @@ export class MuranoProduct {
     return [...device.resources.entries()]
       .filter(([alias]) => this.resourceWriter(alias) === 'cloud' && !this.isAcknowledged(identity, alias))
       .map(([alias, value]) => ({ identity, alias, value }));
+  }
+
+  /** Calls `listener` with every otau_in value a device writes; returns the unsubscribe. */
+  onOtauIn(listener: (identity: string, entry: OtauInEntry) => void): () => void {
+    this.otauInListeners.add(listener);
+    return () => this.otauInListeners.delete(listener);
   }
 
   onCloudWrite(listener: (write: CloudWrite) => void): () => void {

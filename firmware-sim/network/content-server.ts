@@ -41,8 +41,8 @@ export class ContentServer {
   });
 
   /** Starts listening on a free loopback port; returns the base URL (no trailing slash). */
-  async start(): Promise<string> {
-    return this.http.start();
+  async start(port = 0): Promise<string> {
+    return this.http.start(port);
   }
 
   stop(): Promise<void> {

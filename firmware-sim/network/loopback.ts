@@ -3,11 +3,11 @@ import type { Server as NetServer, Socket } from 'node:net';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 
-/** Listens on a free loopback port and returns it. */
-export function listenOnLoopback(server: NetServer | HttpServer): Promise<number> {
+/** Listens on a loopback port (0: a free one) and returns it. */
+export function listenOnLoopback(server: NetServer | HttpServer, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, LOOPBACK_HOST, () => {
+    server.listen(port, LOOPBACK_HOST, () => {
       server.off('error', reject);
       const address = server.address();
       if (address === null || typeof address === 'string') {
@@ -80,12 +80,13 @@ export class LoopbackHttpServer {
     private readonly handle: (req: IncomingMessage, res: ServerResponse) => void,
   ) {}
 
-  async start(): Promise<string> {
+  /** Listens on `port` of the loopback interface (0: a free one) and returns the base URL. */
+  async start(port = 0): Promise<string> {
     if (this.server) throw new Error(`${this.name} is already started`);
     this.stopping = new AbortController();
     const server = createServer(this.handle);
     this.sockets = trackSockets(server);
-    this.port = await listenOnLoopback(server);
+    this.port = await listenOnLoopback(server, port);
     this.server = server;
     return this.url;
   }

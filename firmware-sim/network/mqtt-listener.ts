@@ -11,7 +11,7 @@ export class MqttListener {
     readonly port: number,
   ) {}
 
-  static async start(options: AedesOptions): Promise<MqttListener> {
+  static async start(options: AedesOptions, port = 0): Promise<MqttListener> {
     // The $SYS heartbeat is noise for emulated clouds; push it far out.
     const broker = await Aedes.createBroker({ heartbeatInterval: 3_600_000, ...options });
     const server = createServer((socket) => {
@@ -20,8 +20,8 @@ export class MqttListener {
       broker.handle(socket);
     });
     const sockets = trackSockets(server);
-    const port = await listenOnLoopback(server);
-    return new MqttListener(broker, server, sockets, port);
+    const listening = await listenOnLoopback(server, port);
+    return new MqttListener(broker, server, sockets, listening);
   }
 
   get url(): string {
