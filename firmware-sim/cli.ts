@@ -3,6 +3,7 @@
 // (0 done, 1 the scenario failed, 2 bad arguments or input files).
 import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.ts";
+import { registerImage } from "./commands/image.ts";
 import { registerPack } from "./commands/pack.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -24,6 +25,7 @@ registerDemo(program);
 registerRun(program);
 registerServe(program);
 registerPack(program);
+registerImage(program);
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has printed its one line (or the help); bad usage exits 2.

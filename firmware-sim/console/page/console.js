@@ -96,6 +96,8 @@ function Devices({ devices, packages }) {
     event.preventDefault();
     setError("");
     setNote("");
+    if (!chosenPackage) return setError("no package to apply: publish one first");
+    if (selected.size === 0) return setError("select at least one device to apply the package to");
     try {
       const answer = await post("/api/apply", JSON.stringify({ devices: [...selected], packageId: chosenPackage }));
       setNote(`applied to ${answer.applied.join(", ")}`);
@@ -117,7 +119,7 @@ function Devices({ devices, packages }) {
               <td data-testid="installed">${d.installedVersion ?? "unknown"}</td>
               <td><span class=${`status-${(d.lastStatus ?? "").split(" ")[0]}`}>${d.lastStatus ?? "—"}</span> ${d.lastVersion ?? ""}<br /><small>${d.lastMessage ?? ""}</small></td>
               <td>${d.progress !== undefined ? html`<progress max="100" value=${d.progress}></progress> ${d.progress}%` : ""}</td>
-              <td><details><summary>${d.history.length} reports</summary>
+              <td><details><summary>${d.history.length} ${d.history.length === 1 ? "report" : "reports"}</summary>
                 <ol>${d.history.map((entry) => html`<li><code>${new Date(entry.at).toISOString().slice(11, 23)}</code> ${entry.status} ${entry.version ?? ""} ${entry.message}</li>`)}</ol>
               </details></td>
             </tr>`)}
