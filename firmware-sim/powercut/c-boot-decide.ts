@@ -1,5 +1,6 @@
-// The C bootloader's boot decision (host/boot), compiled natively into its boot-decide CLI
-// and run over flash images: one image per call, or thousands in one process (--batch).
+// The C bootloader's boot decision (host/boot), compiled natively with its boot-decide CLI
+// (host/linux/boot_decide_main.c) and run over flash images: one image per call, or
+// thousands in one process (--batch).
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,11 +8,13 @@ import { fileURLToPath } from "node:url";
 import type { AreaGeometry } from "../flash/nor-flash.ts";
 
 const BOOT_DIR = fileURLToPath(new URL("../../host/boot/", import.meta.url));
-const SOURCES = ["boot_crc32.c", "boot_decision.c", "boot_record.c", "boot_sha256.c", "boot_status.c", "boot_decide_main.c"];
+const BOOT_SOURCES = ["boot_crc32.c", "boot_decision.c", "boot_record.c", "boot_sha256.c", "boot_status.c"];
+const CLI_SOURCE = fileURLToPath(new URL("../../host/linux/boot_decide_main.c", import.meta.url));
 
 /** Compiles boot-decide to `output` with the system C compiler (warnings are errors). */
 export function compileBootDecide(output: string): void {
-  execFileSync("cc", ["-O2", "-Wall", "-Wextra", "-Werror", ...SOURCES.map((file) => join(BOOT_DIR, file)), "-o", output]);
+  const sources = [...BOOT_SOURCES.map((file) => join(BOOT_DIR, file)), CLI_SOURCE];
+  execFileSync("cc", ["-O2", "-Wall", "-Wextra", "-Werror", `-I${BOOT_DIR}`, ...sources, "-o", output]);
 }
 
 /** boot-decide's area arguments (offset:size:sector:align:erased) for areas laid out back to back. */

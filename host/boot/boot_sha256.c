@@ -1,4 +1,4 @@
-/* SHA-256 written from FIPS 180-4; checked against its vectors in test_boot_decision.c. */
+/* SHA-256 written from FIPS 180-4; checked against its vectors in tests/host/test_boot_decision.c. */
 #include "boot_sha256.h"
 
 #include <string.h>
