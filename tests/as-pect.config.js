@@ -1,6 +1,8 @@
 // as-pect runs the agent's specs compiled with the project's asconfig.json options
 // (stub runtime) through tests/as-pect.asconfig.json, with 16 pages instead of one: the
-// spec framework itself allocates on the never-freeing heap.
+// spec framework itself allocates on the never-freeing heap. json-as (the oracle of
+// json-oracle.spec.ts, with its transform) is built into the specs only, never into the agent;
+// JSON_CACHE_SIZE=128 keeps its string cache from reserving 1 MiB at start.
 import { engineHostImports } from "./agent/engine-host.js";
 import { sha256NativeImports } from "./agent/sha256-native.js";
 import { storageFlashImports } from "./agent/storage-flash.js";

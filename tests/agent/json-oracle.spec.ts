@@ -237,6 +237,6 @@ describe("json-as as an oracle for our JSON reader", () => {
     expect(disagreement).toBe("");
     // The generator writes only valid JSON: the validator must accept every document.
     expect(compared).toBe(GENERATED_DOCUMENTS);
-    log<string>("json-oracle: " + compared.toString() + " generated documents read alike by our reader and json-as; heap at " + heap.alloc(1).toString());
+    log<string>("json-oracle: " + compared.toString() + " generated documents read alike by our reader and json-as (stub heap top at " + heap.alloc(1).toString() + " of " + (memory.size() << 16).toString() + " bytes)");
   });
 });
