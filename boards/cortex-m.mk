@@ -28,7 +28,7 @@ WASM3_DIR := $(ROOT)/third_party/wasm3
 
 CC := arm-none-eabi-gcc
 SIZE := arm-none-eabi-size
-# wasm3's small configuration (../shared/TOOLCHAIN.md): no float ops (the agent has none),
+# wasm3's small configuration (docs/toolchain.md "wasm3 v0.5.0"): no float ops (the agent has none),
 # terse errors, a short compile stack, small code pages.
 WASM3_CONFIG := -Dd_m3HasFloat=0 -Dd_m3VerboseErrorMessages=0 -Dd_m3MaxFunctionStackHeight=128 \
   -Dd_m3CodePageAlignSize=1024 -Dd_m3MaxConstantTableSize=32

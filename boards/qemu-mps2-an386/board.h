@@ -13,7 +13,7 @@ enum board_exit {
 };
 
 /* SysTick ticks at the 25 MHz CPU clock since reset. Under `qemu -icount shift=0` one tick
- * is 40 instructions exactly (TOOLCHAIN.md). */
+ * is 40 instructions exactly (docs/toolchain.md "QEMU"). */
 #define BOARD_TICKS_PER_MS 25000u
 #define BOARD_INSTRUCTIONS_PER_TICK 40u
 uint64_t board_ticks(void);

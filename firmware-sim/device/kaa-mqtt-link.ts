@@ -1,5 +1,5 @@
-// A device's link to Kaa's OTA Orchestrator over 1/KP on MQTT (PROTOCOLS.md §2), extension
-// instance cmx_ota. At every connection it asks for its configuration with observe on,
+// A device's link to Kaa's OTA Orchestrator over 1/KP on MQTT (docs/protocols.md "2. Kaa"),
+// extension instance cmx_ota. At every connection it asks for its configuration with observe on,
 // naming as configId the version the agent reported at boot (installed, or on trial); the
 // reply and later pushes go to the agent. The agent's `applied` documents are published as
 // they come; its status documents (otau_in form) stay on the device, as its own log.

@@ -1,5 +1,5 @@
-// A device's link to Murano over the HTTP Device API (PROTOCOLS.md §1): activate once, then
-// at every boot long-poll `config_otau` (Request-Timeout, If-Modified-Since) and hand each
+// A device's link to Murano over the HTTP Device API (docs/protocols.md "1. Murano"): activate
+// once, then at every boot long-poll `config_otau` (Request-Timeout, If-Modified-Since) and hand each
 // value to the agent; the agent's otau_in documents are written back one at a time, in order.
 import { Channel, ConfigSource } from "../agent/agent-instance.ts";
 import { MuranoActivation } from "./murano-activation.ts";

@@ -1,4 +1,4 @@
-// A device's link to Murano over the MQTT Device API (PROTOCOLS.md §1): the token from an
+// A device's link to Murano over the MQTT Device API (docs/protocols.md "1. Murano"): the token from an
 // HTTP activation is the password; cloud writes of config_otau arrive on
 // `$resource/config_otau/<timestamp>` and go to the agent; otau_in goes to `$resource/otau_in`.
 //

@@ -14,7 +14,7 @@ interface Kp1Request {
 }
 
 /**
- * 1/KP over MQTT for the `cmx_ota` extension (PROTOCOLS.md §2), on its own aedes broker:
+ * 1/KP over MQTT for the `cmx_ota` extension (docs/protocols.md "2. Kaa"), on its own aedes broker:
  *   kp1/{app}/cmx_ota/{token}/config/json[/{reqId}]   {"configId"?, "observe"?}
  *   kp1/{app}/cmx_ota/{token}/applied/json[/{reqId}]  {"configId", "statusCode"?, "reasonPhrase"?}
  * Replies go to `<request topic>/status` or `/error` when a request id is given; pushes for

@@ -15,7 +15,7 @@ interface Route {
 
 /**
  * The OTAO REST API (bearer token per tenant). Listing follows the documented path; create,
- * update, delete, file upload and consent paths are CHOICES (PROTOCOLS.md §2).
+ * update, delete, file upload and consent paths are our choices (docs/protocols.md "REST").
  */
 export class KaaRestApi {
   private readonly routes: Route[];

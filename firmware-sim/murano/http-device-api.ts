@@ -12,8 +12,9 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ALIAS_PATH = '/onep:v1/stack/alias';
 
 /**
- * The Murano HTTP Device API on loopback (PROTOCOLS.md §1): activation, resource writes and
- * reads, long-polling, product content download with ranges, and the server timestamp.
+ * The Murano HTTP Device API on loopback (docs/protocols.md "Transport: the HTTP Device API"):
+ * activation, resource writes and reads, long-polling, product content download with ranges,
+ * and the server timestamp.
  */
 export class MuranoHttpDeviceApi {
   /** Fault rules for content downloads, keyed by content id. */

@@ -1,6 +1,6 @@
 /**
- * The ExoSense OTAU documents (PROTOCOLS.md §1): the `otau_info` tag of a package_* content
- * item, the `config_otau` it carries, and the `otau_in` status the device writes back.
+ * The ExoSense OTAU documents (docs/protocols.md "1. Murano"): the `otau_info` tag of a
+ * package_* content item, the `config_otau` it carries, and the `otau_in` status the device writes back.
  */
 
 export const OTAU_STATUSES = [

@@ -15,7 +15,7 @@ import {
 /** Who may write a resource: the cloud (config_*) or the device (reports). */
 export type ResourceWriter = 'cloud' | 'device';
 
-/** The two resources ExoSense OTAU needs (PROTOCOLS.md §1). */
+/** The two resources ExoSense OTAU needs (docs/protocols.md "1. Murano"). */
 export const OTAU_RESOURCES: Readonly<Record<string, ResourceWriter>> = { config_otau: 'cloud', otau_in: 'device' };
 
 export interface ResourceValue {

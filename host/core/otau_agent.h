@@ -19,7 +19,8 @@ extern "C" {
 
 #define OTAU_AGENT_DEFAULT_MEMORY_LIMIT (48u * 1024u)
 #define OTAU_AGENT_DEFAULT_STACK_SIZE (8u * 1024u)
-/* wasm3 v0.5.0 misses value-stack overflows at tiny stack sizes (TOOLCHAIN.md). */
+/* wasm3 v0.5.0 misses value-stack overflows at tiny stack sizes
+ * (docs/toolchain.md "wasm3 v0.5.0"). */
 #define OTAU_AGENT_MIN_STACK_SIZE 1024u
 
 struct otau_agent_config {

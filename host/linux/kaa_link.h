@@ -1,4 +1,4 @@
-/* Kaa 1/KP over MQTT for the cmx_ota extension (PROTOCOLS.md §2) as a cloud_link, on
+/* Kaa 1/KP over MQTT for the cmx_ota extension (docs/protocols.md "2. Kaa") as a cloud_link, on
  * libmosquitto driven from the event loop (no thread):
  *   publish  kp1/{app}/cmx_ota/{token}/config/json/{id}   {"observe":true}
  *   receive  …/config/json/{id}/status|error and pushes on …/config/json/status → on_config(2)

@@ -1,7 +1,7 @@
-/* The Murano HTTP Device API (PROTOCOLS.md §1) as a cloud_link: activation by identity (the
- * token, CIK, is kept in a file so restarts reuse it), a long-poll of `config_otau` whose
- * answers go to on_config(source 0), and `otau_in` writes of the agent's channel-0 reports,
- * one at a time and in order. */
+/* The Murano HTTP Device API (docs/protocols.md "Transport: the HTTP Device API") as a
+ * cloud_link: activation by identity (the token, CIK, is kept in a file so restarts reuse it),
+ * a long-poll of `config_otau` whose answers go to on_config(source 0), and `otau_in` writes
+ * of the agent's channel-0 reports, one at a time and in order. */
 #ifndef OTAU_MURANO_LINK_H
 #define OTAU_MURANO_LINK_H
 

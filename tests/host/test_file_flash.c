@@ -1,4 +1,4 @@
-/* The file-backed flash refuses what NOR flash refuses (CRAFT.md 9: a strict fake flash). */
+/* The file-backed flash refuses what NOR flash refuses (a fake flash as strict as the part it stands for). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>

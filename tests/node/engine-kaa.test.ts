@@ -1,5 +1,5 @@
 // Kaa cmx_ota responses through the whole agent, and the `applied` documents it answers
-// with (PROTOCOLS.md §2: `{"configId"}` on success, plus statusCode ≥ 400 and
+// with (docs/protocols.md "2. Kaa": `{"configId"}` on success, plus statusCode ≥ 400 and
 // reasonPhrase to reject). Statuses in otau_in form go to the local channel 2.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
