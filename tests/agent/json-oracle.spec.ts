@@ -110,6 +110,13 @@ function compare(name: string, ptr: usize, length: usize, maxDepth: i32): i32 {
   return 1;
 }
 
+/** compare() on document `i` of a generated table: bytes back to back, u32 offsets. */
+function compareStored(name: string, bytes: usize, offsets: usize, i: i32, maxDepth: i32): i32 {
+  const start = load<u32>(offsets + (<usize>i << 2));
+  const length = load<u32>(offsets + (<usize>(i + 1) << 2)) - start;
+  return compare(name, bytes + <usize>start, length, maxDepth);
+}
+
 // ---- Generated documents: random valid JSON, built byte by byte into `generated`.
 
 const GENERATED_DOCUMENTS = 300;
@@ -206,9 +213,7 @@ describe("json-as as an oracle for our JSON reader", () => {
     for (let i = 0; i < SUITE_CASES; i++) {
       if (load<u8>(SUITE_EXPECTED + <usize>i) != <u8>JsonError.None) continue;
       valid++;
-      const start = load<u32>(SUITE_OFFSETS + (<usize>i << 2));
-      const length = load<u32>(SUITE_OFFSETS + (<usize>(i + 1) << 2)) - start;
-      compared += compare(unchecked(SUITE_NAMES[i]), SUITE_BYTES + <usize>start, length, SUITE_MAX_DEPTH);
+      compared += compareStored(unchecked(SUITE_NAMES[i]), SUITE_BYTES, SUITE_OFFSETS, i, SUITE_MAX_DEPTH);
     }
     expect(disagreement).toBe("");
     expect(compared).toBe(valid);
@@ -218,9 +223,7 @@ describe("json-as as an oracle for our JSON reader", () => {
   it("reads every JSON document written in the tests as json-as does", () => {
     let compared = 0;
     for (let i = 0; i < TEST_DOCUMENTS; i++) {
-      const start = load<u32>(TEST_DOCUMENT_OFFSETS + (<usize>i << 2));
-      const length = load<u32>(TEST_DOCUMENT_OFFSETS + (<usize>(i + 1) << 2)) - start;
-      compared += compare("test document " + i.toString(), TEST_DOCUMENT_BYTES + <usize>start, length, 16);
+      compared += compareStored("test document " + i.toString(), TEST_DOCUMENT_BYTES, TEST_DOCUMENT_OFFSETS, i, 16);
     }
     expect(disagreement).toBe("");
     // Every one is valid JSON without lone surrogates (the generator checked): the validator must accept it.
