@@ -11,7 +11,7 @@ import { Cloud, UpdateKind, clearRequest, markSigned, setKind } from "./update_r
 
 const STRING = JsonType.String;
 
-// config_otau: required fields of the schema, then the integrity extension (PROTOCOLS.md §3).
+// config_otau: required fields of the schema, then our integrity extension (docs/protocols.md "1. Murano").
 const CONFIG_FIELDS: StaticArray<Field> = [
   new Field("version", true, STRING),
   new Field("name", true, STRING),
