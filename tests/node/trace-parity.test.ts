@@ -78,6 +78,16 @@ function assertSameRun(node: RunOutcome, host: RunOutcome): void {
   assert.ok(host.bootRecord.equals(node.bootRecord), 'boot record area: the same bytes on both flashes');
 }
 
+/**
+ * The trail up to the first report of NEW installed: otau-host stops there (--exit-when-installed),
+ * while the Node device runs on and may answer its boot-time read of the same config once more
+ * (INSTALLED_VERSION again), depending on whether that read lands before or after confirmation.
+ */
+function throughInstalled(statuses: readonly StatusReport[]): StatusReport[] {
+  const installed = statuses.findIndex((r) => r.status === 'INSTALLED_VERSION' && r.version === NEW);
+  return installed < 0 ? [...statuses] : statuses.slice(0, installed + 1);
+}
+
 /** The trail of a complete update: boot, config, download, trial, confirmation. */
 function assertCompleteUpdate(statuses: readonly StatusReport[], slotB: Buffer): void {
   assert.deepEqual(statusSequence(statuses), [
@@ -155,7 +165,7 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
     const device = await nodeDevice('parity-node', link, SETTINGS);
     await waitFor(device, (d) => runsConfirmed(NEW)(d) && d.otauIn().at(-1)?.status === 'INSTALLED_VERSION', RUN_LIMIT_MS, `${NEW} confirmed`);
     await link.flushed();
-    const node: RunOutcome = { statuses: muranoStatuses(murano.product.statusHistory('parity-node')), ...flashAreas(nodeFlash(device)) };
+    const node: RunOutcome = { statuses: throughInstalled(muranoStatuses(murano.product.statusHistory('parity-node'))), ...flashAreas(nodeFlash(device)) };
 
     const hostFiles = await hostRun('murano', ['--murano', murano.urls.http, '--identity', 'parity-host']);
     const host: RunOutcome = { statuses: muranoStatuses(murano.product.statusHistory('parity-host')), ...flashAreas(hostFiles.flash) };
@@ -178,7 +188,7 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
     const device = await nodeDevice('parity-kaa-node', link, { ...SETTINGS, [Setting.Cloud]: 1 });
     await waitFor(device, (d) => runsConfirmed(NEW)(d) && link.statuses.at(-1)?.status === 'INSTALLED_VERSION', RUN_LIMIT_MS, `${NEW} confirmed`);
     const nodeReports = (channel: Channel) => device.reports.filter((r) => r.channel === channel).map((r) => r.document);
-    const node: RunOutcome = { statuses: nodeReports(Channel.KaaStatus).map((d) => JSON.parse(d) as StatusReport), ...flashAreas(nodeFlash(device)) };
+    const node: RunOutcome = { statuses: throughInstalled(nodeReports(Channel.KaaStatus).map((d) => JSON.parse(d) as StatusReport)), ...flashAreas(nodeFlash(device)) };
 
     const hostFiles = await hostRun('kaa', ['--cloud', 'kaa', '--kaa-mqtt', kaa.urls.mqtt, '--kaa-app', 'parity', '--kaa-token', hostToken]);
     const trace = readHostTrace(hostFiles.trace);
