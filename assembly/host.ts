@@ -1,13 +1,7 @@
 // Every effect the agent asks of its host. This file is the whole import side of
 // the ABI (docs/abi.md): integers and pointers into the agent's own memory only.
-
-/** Log levels passed to `log`. */
-export const enum LogLevel {
-  Error = 0,
-  Warn = 1,
-  Info = 2,
-  Debug = 3,
-}
+// The numbers they take (levels, channels, operations) are in abi.ts.
+import { LogLevel } from "./abi";
 
 /** Write `len` bytes of UTF-8 text at `ptr` to the device log. */
 @external("env", "log")
@@ -77,17 +71,7 @@ export declare function flash_erase(area: i32, offset: u32, len: u32): i32;
 
 // ---- Reports, transport and device effects (docs/abi.md "Updates").
 
-/** Channels of `report`. */
-export const enum Channel {
-  /** Murano: an otau_in document to write to the `otau_in` resource. */
-  MuranoOtauIn = 0,
-  /** Kaa: an `applied` document to publish on `kp1/<app>/cmx_ota/<token>/applied/json`. */
-  KaaApplied = 1,
-  /** Kaa: a status in otau_in form, for the device's own log or UI (Kaa has no progress resource). */
-  KaaStatus = 2,
-}
-
-/** Deliver `len` bytes of a UTF-8 JSON document on `channel`. */
+/** Deliver `len` bytes of a UTF-8 JSON document on `channel` (abi.ts Channel). */
 @external("env", "report")
 export declare function report(channel: i32, ptr: usize, len: usize): void;
 
@@ -112,18 +96,6 @@ export declare function apply_json(ptr: usize, len: usize): i32;
 export declare function reset(): void;
 
 // ---- Optional accelerators (docs/abi.md "Accelerators").
-
-/** Operations of `sha256_native`. */
-export const enum Sha256Native {
-  /** 0 when the host hashes natively, negative when it does not. */
-  Probe = 0,
-  /** Start a hash in the context at `ctx`. */
-  Init = 1,
-  /** Hash `len` bytes at `ptr` into the context at `ctx`. */
-  Update = 2,
-  /** Write the 32-byte digest of the context at `ctx` to `ptr`. */
-  Final = 3,
-}
 
 /**
  * SHA-256 done by the host (crypto/sha256.ts uses it when the Probe answers 0). `ctx` is a

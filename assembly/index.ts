@@ -1,13 +1,15 @@
 // Every event the host can deliver to the agent. This file is the whole export side
 // of the ABI (docs/abi.md); the handlers live in their modules.
-import { AbiResult, IO_BUFFER_SIZE, ioBuffer } from "./io";
-import { LogLevel, logText } from "./host";
+import { AbiResult, ConfigSource, LogLevel } from "./abi";
+import { IO_BUFFER_SIZE, ioBuffer } from "./io";
+import { logText } from "./host";
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "./crypto/sha256";
+import { clockAdvance } from "./otau/clock";
 import { AgentEvent } from "./otau/events";
 import { currentState, dispatch } from "./otau/machine";
-import { ConfigSource, setConfigEvent, setDataEndEvent, setDataEvent, setNow, setResponseEvent } from "./otau/engine";
 import { configureSetting } from "./otau/settings";
 import { startAgent } from "./otau/startup";
+import { bootDecide, bootDecisionApply, bootDecisionSlot } from "./storage/boot_decision";
 
 const AGENT_VERSION = "0.1.0";
 
@@ -30,7 +32,7 @@ export function firmware_version(len: u32): i32 {
   return AbiResult.Ok;
 }
 
-/** Optional, before boot(): a device setting (otau/settings.ts). -3 when unknown or out of range. */
+/** Optional, before boot(): a device setting (abi.ts Setting). -3 when unknown or out of range. */
 export function configure(setting: i32, value: u32): i32 {
   return configureSetting(setting, value) ? AbiResult.Ok : AbiResult.BadArgument;
 }
@@ -48,37 +50,33 @@ export function boot(): i32 {
 /** A document of `len` bytes is in the I/O buffer (if longer than the buffer: its start, and its full length). */
 export function on_config(source: i32, len: u32): i32 {
   if (source < ConfigSource.MuranoConfigOtau || source > ConfigSource.KaaResponse) return AbiResult.BadArgument;
-  setConfigEvent(<ConfigSource>source, len);
-  dispatch(AgentEvent.Config);
+  dispatch(AgentEvent.Config, <u32>source, len);
   return AbiResult.Ok;
 }
 
 /** The server answered the fetch: HTTP status, first byte offset of the body, whole resource length (0 unknown). */
 export function on_response(httpStatus: i32, rangeStart: u32, totalLength: u32): i32 {
-  setResponseEvent(httpStatus, rangeStart, totalLength);
-  dispatch(AgentEvent.Response);
+  dispatch(AgentEvent.Response, <u32>httpStatus, rangeStart, totalLength);
   return AbiResult.Ok;
 }
 
 /** `len` bytes of the body are in the I/O buffer. */
 export function on_data(len: u32): i32 {
   if (len > <u32>IO_BUFFER_SIZE) return AbiResult.LengthTooLarge;
-  setDataEvent(len);
-  dispatch(AgentEvent.Data);
+  dispatch(AgentEvent.Data, len);
   return AbiResult.Ok;
 }
 
 /** The transfer ended: ok = 1 when the body arrived complete, 0 when it failed. */
 export function on_data_end(ok: i32): i32 {
-  setDataEndEvent(ok != 0);
-  dispatch(AgentEvent.DataEnd);
+  dispatch(AgentEvent.DataEnd, ok != 0 ? 1 : 0);
   return AbiResult.Ok;
 }
 
 /** Time passes: a monotonic millisecond clock (wraps after 49 days; differences stay right). */
 export function on_tick(nowMs: u32): i32 {
-  setNow(nowMs);
-  dispatch(AgentEvent.Tick);
+  clockAdvance(nowMs);
+  dispatch(AgentEvent.Tick, nowMs);
   return AbiResult.Ok;
 }
 
@@ -88,7 +86,7 @@ export function on_healthy(): i32 {
   return AbiResult.Ok;
 }
 
-/** The machine's state (otau/events.ts AgentState), for hosts and tests. */
+/** The machine's state (abi.ts AgentState), for hosts and tests. */
 export function agent_state(): i32 {
   return currentState();
 }
@@ -121,7 +119,6 @@ export function sha256_final(): i32 {
 }
 
 // ---- Bootloader (storage/boot_decision.ts; docs/boot-record.md "Boot decision")
-import { bootDecide, bootDecisionApply, bootDecisionSlot } from "./storage/boot_decision";
 
 /**
  * Runs the bootloader's boot decision over flash, writes the boot-record update it calls

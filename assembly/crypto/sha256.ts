@@ -3,7 +3,8 @@
 // `memory.data(SHA256_CONTEXT_SIZE)`. Any chunking of the input gives the same digest.
 // When the host offers a native SHA-256 (the `sha256_native` import) every hash goes to
 // it: ~20x fewer instructions under wasm3. This code is the portable default.
-import { Sha256Native, sha256_native } from "../host";
+import { Sha256Native, Sha256NativeResult } from "../abi";
+import { sha256_native } from "../host";
 
 export const SHA256_DIGEST_SIZE: usize = 32;
 export const SHA256_BLOCK_SIZE: usize = 64;
@@ -40,7 +41,7 @@ let native = NATIVE_UNKNOWN;
 
 /** Asks the host once, at the first hash, and keeps the answer: every context uses one path. */
 function hostHashes(): bool {
-  if (native == NATIVE_UNKNOWN) native = sha256_native(Sha256Native.Probe, 0, 0, 0) == 0 ? NATIVE_YES : NATIVE_NO;
+  if (native == NATIVE_UNKNOWN) native = sha256_native(Sha256Native.Probe, 0, 0, 0) == Sha256NativeResult.Ok ? NATIVE_YES : NATIVE_NO;
   return native == NATIVE_YES;
 }
 

@@ -2,7 +2,7 @@
 // Nothing reaches a field reader unless the whole text is well-formed JSON.
 import { JsonError, jsonErrorOffset, jsonErrorText, validateJson } from "../json/validator";
 import { SchemaError, jsonTypeName, schemaErrorField, schemaFoundType, Field } from "../json/schema";
-import { messageClear, say, sayNumber } from "../otau/message";
+import { messageClear, say, sayNumber } from "../message";
 
 /** Nesting deeper than this is refused: no document of either cloud needs more. */
 export const MAX_DEPTH: i32 = 16;

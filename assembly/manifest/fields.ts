@@ -2,7 +2,7 @@
 // value into the candidate request, or composes the TEST_ERROR message that names the
 // field, the rule and the value involved, and returns false.
 import { decodeString, firstElement, nextElement, parseU32, valueEnd, valueType, JsonType } from "../json/reader";
-import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
+import { messageClear, say, sayBytes, sayNumber } from "../message";
 import {
   DIGEST_SIZE, MAX_FILES, VERSION_CAPACITY, addFile, fileCount, fileDigest, markDigestKnown, setFileSize,
   setVersionLength, urlPoolNext, urlPoolRoom, versionPtr,

@@ -3,7 +3,7 @@
 // endpoint is up to date, or an error reply with statusCode/reasonPhrase.
 import { Field, SchemaError, matchSchema } from "../json/schema";
 import { JsonType, decodeString, parseU32 } from "../json/reader";
-import { messageClear, say, sayBytes, sayNumber } from "../otau/message";
+import { messageClear, say, sayBytes, sayNumber } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import { Cloud, UpdateKind, clearRequest, fileCount, markSigned, setKind } from "./update_request";

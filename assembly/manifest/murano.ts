@@ -4,7 +4,7 @@
 import { Field, SchemaError, matchSchema } from "../json/schema";
 import { JsonType, stringEquals, valueEnd, valueType } from "../json/reader";
 import { percentDecode } from "../json/percent";
-import { messageClear, say } from "../otau/message";
+import { messageClear, say } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import { Cloud, UpdateKind, clearRequest, markSigned, setKind } from "./update_request";

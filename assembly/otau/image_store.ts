@@ -6,7 +6,8 @@ import { SHA256_CONTEXT_SIZE } from "../crypto/sha256";
 import {
   Cloud, VERSION_BLOCK_SIZE, VERSION_CAPACITY, fingerprint, setCloud, setVersionLength, versionLength, versionPtr,
 } from "../manifest/update_request";
-import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "../storage/areas";
+import { Area, Setting } from "../abi";
+import { alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "../storage/areas";
 import {
   NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
   bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotDigest, bootRecordSlotState, bootRecordSlotVersion,
@@ -21,7 +22,7 @@ import {
   slotWriterOffset, slotWriterWrite,
 } from "../storage/slot_writer";
 import { StorageStatus, storageStatusName } from "../storage/status";
-import { Setting, setting } from "./settings";
+import { setting } from "./settings";
 
 export const enum BootOutcome {
   /** Running the confirmed image. */
@@ -117,7 +118,7 @@ export function isFailedVersion(req: usize): bool {
 
 function slotName(slot: i32): string { return slot == Area.SlotA ? "A" : "B"; }
 export function inactiveSlotName(): string { return slotName(writableSlot); }
-export function activeSlotName(): string { return slotName(runningSlot); }
+export function runningSlotName(): string { return slotName(runningSlot); }
 
 export function slotCapacity(): u32 {
   if (writableSlot == NO_SLOT || areaLoad(writableSlot) != StorageStatus.Ok) return 0;

@@ -1,48 +1,69 @@
 // The OTAU state machine as data: rows of state × event → handler → next state,
-// searched in order, first match wins; `Any` matches every state. The state changes
-// to `next` only when the handler returns true (`Any` as next: stay). Events that no
-// row takes are logged and dropped, never acted on.
-import { LogLevel, logText } from "../host";
-import { AgentEvent, AgentState, eventName, stateName } from "./events";
-import { clearRaised, hasRaised, takeRaised } from "./queue";
+// searched in order, first match wins; `Any` matches every state. A handler gets the
+// event's arguments and answers Next.Move to go to the row's next state or Next.Stay;
+// rows whose handler never moves say SAME. Events that no row takes are logged and
+// dropped, never acted on.
+import { AgentState, LogLevel } from "../abi";
+import { logText } from "../host";
+import { startDownload, resumeAfterReset, startNextFile } from "./download";
+import { AgentEvent, Handler, Next, eventName, stateName } from "./events";
+import { endUpdate } from "./failure";
+import { confirmUpdate, install } from "./install";
 import {
-  abortUpdate, acceptConfig, acceptResponse, beginUpdate, checkStall, confirmUpdate, endTransfer, endUpdate,
-  install, resumeAfterReset, resumeDownload, retryWhenDue, scheduleRetry, startDownload, startNextFile, storeChunk, transferEndedEarly,
-} from "./engine";
+  abortUpdate, beginUpdate, refuseDuringTrial, refuseUntilReset, startUpdate, supersedeUpdate, takeConfig,
+} from "./intake";
+import { clearRaised, hasRaised, takeRaised } from "./queue";
+import { storeChunk, endTransfer } from "./receive";
+import { acceptResponse, transferEndedEarly } from "./response";
+import { checkStall, resumeDownload, retryWhenDue, scheduleRetry } from "./retry";
 
 let state: AgentState = AgentState.Idle;
+
+/** As a row's next state: the handler never moves. */
+const SAME = AgentState.Any;
 
 @final
 export class Transition {
   constructor(
     readonly state: AgentState,
     readonly event: AgentEvent,
-    readonly handler: () => bool,
+    readonly handler: Handler,
     readonly next: AgentState,
   ) {}
 }
 
 export const TRANSITIONS: StaticArray<Transition> = [
-  // A new document may arrive at any time; acceptConfig raises Abort and Begin as needed.
-  new Transition(AgentState.Any, AgentEvent.Config, acceptConfig, AgentState.Any),
+  // A new document may arrive at any time; a valid one is a Candidate (rows at the end).
+  new Transition(AgentState.Any, AgentEvent.Config, takeConfig, SAME),
   new Transition(AgentState.Any, AgentEvent.Abort, abortUpdate, AgentState.Idle),
   new Transition(AgentState.Any, AgentEvent.Failed, endUpdate, AgentState.Idle),
-  new Transition(AgentState.Idle, AgentEvent.Begin, beginUpdate, AgentState.Idle),
+  // Taking a config.
+  new Transition(AgentState.Idle, AgentEvent.Begin, beginUpdate, SAME),
+  // Downloading.
   new Transition(AgentState.Idle, AgentEvent.TestPassed, startDownload, AgentState.Fetching),
   new Transition(AgentState.Idle, AgentEvent.Resume, resumeAfterReset, AgentState.Fetching),
   new Transition(AgentState.Fetching, AgentEvent.Response, acceptResponse, AgentState.Receiving),
-  new Transition(AgentState.Fetching, AgentEvent.DataEnd, transferEndedEarly, AgentState.Fetching),
-  new Transition(AgentState.Fetching, AgentEvent.Tick, checkStall, AgentState.Fetching),
+  new Transition(AgentState.Fetching, AgentEvent.DataEnd, transferEndedEarly, SAME),
+  new Transition(AgentState.Fetching, AgentEvent.Tick, checkStall, SAME),
   new Transition(AgentState.Fetching, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
-  new Transition(AgentState.Receiving, AgentEvent.Data, storeChunk, AgentState.Receiving),
-  new Transition(AgentState.Receiving, AgentEvent.DataEnd, endTransfer, AgentState.Receiving),
-  new Transition(AgentState.Receiving, AgentEvent.Tick, checkStall, AgentState.Receiving),
+  new Transition(AgentState.Receiving, AgentEvent.Data, storeChunk, SAME),
+  new Transition(AgentState.Receiving, AgentEvent.DataEnd, endTransfer, SAME),
+  new Transition(AgentState.Receiving, AgentEvent.Tick, checkStall, SAME),
   new Transition(AgentState.Receiving, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
   new Transition(AgentState.Receiving, AgentEvent.FileDone, startNextFile, AgentState.Fetching),
-  new Transition(AgentState.Receiving, AgentEvent.DownloadDone, install, AgentState.AwaitingReset),
-  new Transition(AgentState.Backoff, AgentEvent.Tick, retryWhenDue, AgentState.Backoff),
+  new Transition(AgentState.Backoff, AgentEvent.Tick, retryWhenDue, SAME),
   new Transition(AgentState.Backoff, AgentEvent.RetryDue, resumeDownload, AgentState.Fetching),
+  // Installing.
+  new Transition(AgentState.Receiving, AgentEvent.DownloadDone, install, AgentState.AwaitingReset),
   new Transition(AgentState.Trial, AgentEvent.Healthy, confirmUpdate, AgentState.Idle),
+  // What a valid config means in each state. Last, so that the search for the frequent
+  // download events (Data, Tick) passes as few rows as possible.
+  new Transition(AgentState.Idle, AgentEvent.Candidate, startUpdate, SAME),
+  new Transition(AgentState.Fetching, AgentEvent.Candidate, supersedeUpdate, SAME),
+  new Transition(AgentState.Receiving, AgentEvent.Candidate, supersedeUpdate, SAME),
+  new Transition(AgentState.Backoff, AgentEvent.Candidate, supersedeUpdate, SAME),
+  new Transition(AgentState.AwaitingReset, AgentEvent.Candidate, refuseUntilReset, SAME),
+  new Transition(AgentState.Trial, AgentEvent.Candidate, refuseDuringTrial, SAME),
 ];
 
 // One bit per row taken since clearTransitionsTaken(): lets the transition specs check
@@ -75,7 +96,7 @@ function find(event: AgentEvent): i32 {
   return -1;
 }
 
-function step(event: AgentEvent): void {
+function step(event: AgentEvent, a: u32, b: u32, c: u32): void {
   const index = find(event);
   if (index < 0) {
     if (event != AgentEvent.Tick) {
@@ -85,12 +106,11 @@ function step(event: AgentEvent): void {
   }
   taken |= <u64>1 << <u64>index;
   const row = TRANSITIONS[index];
-  if (row.handler() && row.next != AgentState.Any) state = row.next;
+  if (row.handler(a, b, c) == Next.Move && row.next != SAME) state = row.next;
 }
 
-/** Runs one host event and then every event its handlers raised, in order. */
-export function dispatch(event: AgentEvent): void {
-  step(event);
-  while (hasRaised()) step(takeRaised());
+/** Runs one host event with its arguments, then every event its handlers raised, in order. */
+export function dispatch(event: AgentEvent, a: u32 = 0, b: u32 = 0, c: u32 = 0): void {
+  step(event, a, b, c);
+  while (hasRaised()) step(takeRaised(), 0, 0, 0);
 }
-

@@ -1,9 +1,10 @@
 // Serialises statuses into the clouds' documents and hands them to the host:
 // otau_in for Murano, a local status plus `applied` for Kaa. Written into static
 // memory with JSON escaping; nothing is allocated.
-import { Channel, report } from "../host";
+import { Channel } from "../abi";
+import { report } from "../host";
 import { Cloud, cloudOf, versionLength, versionPtr } from "../manifest/update_request";
-import { messageLength, messagePtr } from "./message";
+import { messageClear, messageLength, messagePtr, say, sayBytes } from "../message";
 import { Status, statusName } from "./status";
 
 const OUT_CAPACITY: i32 = 1536;
@@ -50,6 +51,13 @@ function buildOtauIn(req: usize, status: Status): void {
   putText("\",\"message\":");
   putString(messagePtr(), messageLength());
   putByte(0x7d);
+}
+
+/** Starts a message with "version <req's version>". */
+export function sayVersion(req: usize): void {
+  messageClear();
+  say("version ");
+  sayBytes(versionPtr(req), versionLength(req));
 }
 
 /** Reports `status` of request `req` with the current message. */

@@ -1,18 +1,17 @@
 // What the agent says when the device starts: the installed version, or where a trial
 // boot stands. It reads the boot record once and sets the machine's first state.
-import { LogLevel, logText } from "../host";
-import { active, clearRequest, Cloud } from "../manifest/update_request";
-import { AgentState } from "./events";
-import { resetMachine } from "./machine";
-import { messageClear, say, sayBytes, sayNumber } from "./message";
-import { reportStatus } from "./report";
-import { Setting, setting } from "./settings";
-import { Status } from "./status";
+import { AgentState, LogLevel, Setting } from "../abi";
+import { logText } from "../host";
+import { Cloud, active, clearRequest, versionLength, versionPtr } from "../manifest/update_request";
+import { messageClear, say, sayBytes, sayNumber } from "../message";
 import {
   BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, noteRollbackReported, storeBoot,
   storageErrorText, trialAttemptsLeft,
 } from "./image_store";
-import { versionLength, versionPtr } from "../manifest/update_request";
+import { resetMachine } from "./machine";
+import { reportStatus, sayVersion } from "./report";
+import { setting } from "./settings";
+import { Status } from "./status";
 
 /** Returns 0, or the negative StorageStatus that kept the agent from reading its flash. */
 export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
@@ -39,9 +38,7 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
   const installed = installedRequestVersion();
   if (outcome == BootOutcome.RolledBack) {
     const failed = failedRequestVersion();
-    messageClear();
-    say("version ");
-    sayBytes(versionPtr(failed), versionLength(failed));
+    sayVersion(failed);
     say(" was not confirmed healthy within ");
     sayCount(setting(Setting.TrialBoots), " boot", " boots");
     say("; rolled back to ");

@@ -1,14 +1,9 @@
 // Flash areas as the host describes them (docs/abi.md "Flash"): the agent reads each
 // area's geometry with flash_info, checks it once, and then only does I/O that fits it.
 // Nothing here assumes 0xFF, 4 KiB sectors or 4-byte writes.
+import { Area, FlashCode } from "../abi";
 import { flash_erase, flash_info, flash_read, flash_write } from "../host";
 import { StorageStatus } from "./status";
-
-export const enum Area {
-  BootRecord = 0,
-  SlotA = 1,
-  SlotB = 2,
-}
 
 export const AREA_COUNT: i32 = 3;
 
@@ -35,7 +30,7 @@ export function lastFlashCode(): i32 {
 export function flashStatus(code: i32): StorageStatus {
   if (code == 0) return StorageStatus.Ok;
   lastCode = code;
-  if (code <= -1 && code >= -5) return <StorageStatus>code;
+  if (code <= FlashCode.NoSuchArea && code >= FlashCode.DeviceError) return <StorageStatus>code;
   return StorageStatus.FlashUnknownError;
 }
 

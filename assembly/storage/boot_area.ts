@@ -1,7 +1,8 @@
 // Layout of area 0 (docs/boot-record.md "Layout"): boot-record copy 0, copy 1, then the
 // progress journal's pages, all in whole sectors so that each part is erased on its own.
 // Every size below follows from the area's geometry; the C bootloader computes the same.
-import { Area, alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "./areas";
+import { Area } from "../abi";
+import { alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "./areas";
 import { StorageStatus } from "./status";
 
 /** Boot-record payload bytes (CRC included) and commit-marker bytes, before padding. */

@@ -12,7 +12,8 @@
 //   other-confirmed  the other slot Confirmed and its image matches  -> other; it becomes
 //                                                                       active, the old active Failed
 //   nothing-bootable                                                 -> none
-import { Area, areaLoad, otherSlot } from "./areas";
+import { Area } from "../abi";
+import { areaLoad, otherSlot } from "./areas";
 import { bootAreaLoad } from "./boot_area";
 import {
   NO_SLOT, SlotState, bootRecordActiveSlot, bootRecordLoad, bootRecordSetActive,

@@ -4,10 +4,9 @@
 // sequence number and a CRC-32, and is written payload first, commit marker last, so a
 // write cut anywhere leaves the other copy as the newest valid one ("nothing happened").
 // The record is edited in RAM in its wire format, so storing it needs no serialisation.
+import { Area } from "../abi";
 import { SHA256_DIGEST_SIZE } from "../crypto/sha256";
-import {
-  Area, areaErasedValue, areaLoad, areaSize, flashErase, flashRead, flashWrite, isSlot, otherSlot,
-} from "./areas";
+import { areaErasedValue, areaLoad, areaSize, flashErase, flashRead, flashWrite, isSlot, otherSlot } from "./areas";
 import { RECORD_BYTES, RECORD_MARKER_BYTES, bootAreaLoad, recordCopySpan, writeSpan } from "./boot_area";
 import { crc32 } from "./crc32";
 import { slotMeasure } from "./image_check";

@@ -5,7 +5,8 @@
 // progress costs one entry, not an erase. Pages (groups of sectors, at least two) are
 // filled in turn; moving on erases the next page, which only holds older entries.
 // The newest committed entry (highest sequence, wrap-safe) is the journal's state.
-import { Area, areaErasedValue, flashErase, flashRead, flashWrite } from "./areas";
+import { Area } from "../abi";
+import { areaErasedValue, flashErase, flashRead, flashWrite } from "./areas";
 import {
   JOURNAL_ENTRY_BYTES, JOURNAL_MARKER_BYTES, bootAreaLoad, journalPageCount, journalPageSpan,
   journalSlotSpan, journalStart, writeSpan,

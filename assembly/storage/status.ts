@@ -1,16 +1,17 @@
 // Every outcome of a storage call, as one enum with one name table. The agent never
 // throws (AssemblyScript's `throw` is an abort), so each call returns one of these;
 // the names are constant strings in static data, for logs and `otau_in` messages.
+import { FlashCode } from "../abi";
 
 export const enum StorageStatus {
   Ok = 0,
 
-  // The host's flash import refused the call (same numbers as docs/abi.md "Flash").
-  FlashNoSuchArea = -1,
-  FlashOutOfRange = -2,
-  FlashMisaligned = -3,
-  FlashNotErased = -4,
-  FlashDeviceError = -5,
+  // The host's flash import refused the call (abi.ts FlashCode, docs/abi.md "Flash").
+  FlashNoSuchArea = FlashCode.NoSuchArea,
+  FlashOutOfRange = FlashCode.OutOfRange,
+  FlashMisaligned = FlashCode.Misaligned,
+  FlashNotErased = FlashCode.NotErased,
+  FlashDeviceError = FlashCode.DeviceError,
   /** The host returned a negative code the ABI does not define; see `lastFlashCode()`. */
   FlashUnknownError = -6,
 

@@ -16,7 +16,7 @@ export interface FlashImports {
   flash_erase(area: number, offset: number, len: number): number;
 }
 
-/** `report` channels (assembly/host.ts Channel). */
+/** `report` channels (assembly/abi.ts Channel). */
 export enum Channel { MuranoOtauIn = 0, KaaApplied = 1, KaaStatus = 2 }
 
 /**
@@ -74,13 +74,13 @@ interface AgentExports {
   bootloader_decide(): number;
 }
 
-/** Which document `onConfig` delivers (assembly/otau/engine.ts ConfigSource). */
+/** Which document `onConfig` delivers (assembly/abi.ts ConfigSource). */
 export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
 
-/** The machine's state (`agent_state`; assembly/otau/events.ts AgentState). */
+/** The machine's state (`agent_state`; assembly/abi.ts AgentState). */
 export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, AwaitingReset = 4, Trial = 5 }
 
-/** Device settings (assembly/otau/settings.ts). */
+/** Device settings (assembly/abi.ts Setting). */
 export enum Setting {
   Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
   StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8,

@@ -5,9 +5,9 @@
 import {
   bootloader_decide, boot, configure, on_data, on_data_end, on_healthy, on_response, on_tick,
 } from "../../assembly/index";
-import { AgentEvent, AgentState } from "../../assembly/otau/events";
+import { AgentState, Setting } from "../../assembly/abi";
+import { AgentEvent } from "../../assembly/otau/events";
 import { TRANSITIONS, clearTransitionsTaken, currentState, transitionsTaken } from "../../assembly/otau/machine";
-import { Setting } from "../../assembly/otau/settings";
 import {
   cancelCount, chunkAt, deliver, effectsClear, fetchCount, fetchOffset, freshDevice, report, reportCount, resetCount,
 } from "./engine-host";
@@ -88,6 +88,78 @@ describe("transition table", () => {
     startReceiving(4096);
     deliver(MURANO, "[]");
     expect(currentState()).toBe(AgentState.Receiving);
+  });
+
+  it("Idle × Candidate: a valid config starts an update (Begin)", () => {
+    freshDevice();
+    clearTransitionsTaken();
+    deliver(MURANO, FILE_CONFIG);
+    expectTaken(AgentState.Idle, AgentEvent.Candidate);
+    expectTaken(AgentState.Idle, AgentEvent.Begin);
+    expect(currentState()).toBe(AgentState.Fetching);
+  });
+
+  it("Fetching × Candidate: the same update again carries on without a new fetch or report", () => {
+    startFileUpdate();
+    const fetches = fetchCount();
+    const before = reportCount();
+    clearTransitionsTaken();
+    deliver(MURANO, FILE_CONFIG);
+    expectTaken(AgentState.Fetching, AgentEvent.Candidate);
+    expect(fetchCount()).toBe(fetches);
+    expect(reportCount()).toBe(before);
+    expect(currentState()).toBe(AgentState.Fetching);
+  });
+
+  it("Receiving × Candidate: the same update again keeps receiving", () => {
+    startReceiving(4096);
+    const before = reportCount();
+    clearTransitionsTaken();
+    deliver(MURANO, FILE_CONFIG);
+    expectTaken(AgentState.Receiving, AgentEvent.Candidate);
+    expect(reportCount()).toBe(before);
+    expect(currentState()).toBe(AgentState.Receiving);
+  });
+
+  it("Backoff × Candidate: another version while waiting to retry aborts the old update and starts the new one", () => {
+    startFileUpdate();
+    on_response(503, 0, 0);
+    expect(currentState()).toBe(AgentState.Backoff);
+    const before = reportCount();
+    clearTransitionsTaken();
+    deliver(MURANO, FILE_CONFIG.replace("1.1.0", "1.2.0"));
+    expectTaken(AgentState.Backoff, AgentEvent.Candidate);
+    expect(report(before)).toBe("{\"version\":\"1.1.0\",\"status\":\"INSTALL_ABORTED\",\"message\":\"superseded by version 1.2.0\"}");
+    expect(currentState()).toBe(AgentState.Fetching);
+  });
+
+  it("AwaitingReset × Candidate: another version is refused until the installed one is settled", () => {
+    freshDevice();
+    deliver(MURANO, LIST_CONFIG);
+    on_response(200, 0, 100);
+    feed(0, 100);
+    on_data_end(1);
+    on_response(200, 0, 200);
+    feed(0, 200);
+    on_data_end(1);
+    expect(currentState()).toBe(AgentState.AwaitingReset);
+    clearTransitionsTaken();
+    deliver(MURANO, FILE_CONFIG.replace("1.1.0", "1.2.0"));
+    expectTaken(AgentState.AwaitingReset, AgentEvent.Candidate);
+    expect(report(-1)).toBe("{\"version\":\"1.2.0\",\"status\":\"TEST_ERROR\",\"message\":\"version 1.1.0 is installed and waiting for its reset; a new update can start once it is confirmed or rolled back\"}");
+    expect(currentState()).toBe(AgentState.AwaitingReset);
+  });
+
+  it("Trial × Candidate: the trial version's own config changes nothing; another is refused", () => {
+    bootIntoTrial();
+    const before = reportCount();
+    clearTransitionsTaken();
+    deliver(MURANO, LIST_CONFIG);
+    expectTaken(AgentState.Trial, AgentEvent.Candidate);
+    expect(reportCount()).toBe(before);
+    deliver(MURANO, FILE_CONFIG.replace("1.1.0", "1.2.0"));
+    expect(report(-1)).toBe("{\"version\":\"1.2.0\",\"status\":\"TEST_ERROR\",\"message\":\"version 1.1.0 is on trial boot; a new update can start once it is confirmed or rolled back\"}");
+    expect(currentState()).toBe(AgentState.Trial);
   });
 
   it("Any × Abort: a new config mid-download cancels the transfer and reports INSTALL_ABORTED for the old version", () => {

@@ -1,5 +1,6 @@
+import { Area } from "../../assembly/abi";
 import {
-  Area, areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign, flashCheckErased,
+  areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign, flashCheckErased,
 } from "../../assembly/storage/areas";
 import { bootAreaLoad } from "../../assembly/storage/boot_area";
 import { StorageStatus, storageStatusName } from "../../assembly/storage/status";

@@ -1,5 +1,5 @@
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
-import { Area } from "../../assembly/storage/areas";
+import { Area } from "../../assembly/abi";
 import {
   BootRule, bootDecide, bootDecisionApply, bootDecisionRule, bootDecisionSlot, bootDecisionTrialFailed,
   bootDecisionWritesRecord,

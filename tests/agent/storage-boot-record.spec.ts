@@ -1,5 +1,5 @@
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
-import { Area } from "../../assembly/storage/areas";
+import { Area } from "../../assembly/abi";
 import { recordCopySpan } from "../../assembly/storage/boot_area";
 import { bootDecide, bootDecisionApply } from "../../assembly/storage/boot_decision";
 import {

@@ -1,5 +1,6 @@
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
-import { Area, alignUp } from "../../assembly/storage/areas";
+import { Area } from "../../assembly/abi";
+import { alignUp } from "../../assembly/storage/areas";
 import {
   SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterExpectedSize,
   slotWriterFinish, slotWriterIsOpen, slotWriterOffset, slotWriterWrite,

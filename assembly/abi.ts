@@ -1,0 +1,112 @@
+// Every number the agent shares with its hosts (docs/abi.md), in one place.
+
+/** Return codes of the exports. Negative means the call was refused and changed nothing. */
+export const enum AbiResult {
+  Ok = 0,
+  /** A length argument exceeds IO_BUFFER_SIZE. */
+  LengthTooLarge = -1,
+  /** The call is not valid in the agent's current state. */
+  WrongState = -2,
+  /** An argument is out of its range (unknown source, setting or value). */
+  BadArgument = -3,
+}
+
+/** Which document kind `on_config` carries. */
+export const enum ConfigSource {
+  MuranoConfigOtau = 0,
+  MuranoOtauInfo = 1,
+  KaaResponse = 2,
+}
+
+/** The state machine's states, as `agent_state()` returns them. */
+export const enum AgentState {
+  Idle = 0,
+  Fetching,
+  Receiving,
+  Backoff,
+  AwaitingReset,
+  Trial,
+  /** Never a state the agent is in: the wildcard of a transition-table row (otau/machine.ts). */
+  Any,
+}
+
+/** Device settings passed with `configure(setting, value)` before `boot()`. */
+export const enum Setting {
+  /** 0 = Murano (otau_in), 1 = Kaa (applied). */
+  Cloud = 0,
+  /** 1 = refuse updates without a sha256 digest (TEST_ERROR). */
+  RequireDigest = 1,
+  /** 1 = accept a semver-older version. */
+  AllowDowngrade = 2,
+  /** Download attempts per update before DOWNLOAD_ERROR. */
+  MaxAttempts = 3,
+  /** First retry delay; doubles per attempt. */
+  RetryBaseMs = 4,
+  /** Cap of the retry delay. */
+  RetryMaxMs = 5,
+  /** A transfer with no data for this long is abandoned and retried. */
+  StallTimeoutMs = 6,
+  /** Boots a new image gets to call on_healthy() before the bootloader rolls back. */
+  TrialBoots = 7,
+  /**
+   * Bytes of the factory image in slot A, measured when the flash has no boot record yet;
+   * 0 = unknown: the whole slot is measured (and the bootloader re-hashes all of it each boot).
+   */
+  FactoryImageSize = 8,
+}
+
+/** Log levels passed to the `log` import. */
+export const enum LogLevel {
+  Error = 0,
+  Warn = 1,
+  Info = 2,
+  Debug = 3,
+}
+
+/** Channels of the `report` import. */
+export const enum Channel {
+  /** Murano: an otau_in document to write to the `otau_in` resource. */
+  MuranoOtauIn = 0,
+  /** Kaa: an `applied` document to publish on `kp1/<app>/cmx_ota/<token>/applied/json`. */
+  KaaApplied = 1,
+  /** Kaa: a status in otau_in form, for the device's own log or UI (Kaa has no progress resource). */
+  KaaStatus = 2,
+}
+
+/** Flash areas, as the flash imports number them. */
+export const enum Area {
+  BootRecord = 0,
+  SlotA = 1,
+  SlotB = 2,
+}
+
+/** What the flash imports return: 0, or one of these. */
+export const enum FlashCode {
+  Ok = 0,
+  NoSuchArea = -1,
+  OutOfRange = -2,
+  Misaligned = -3,
+  NotErased = -4,
+  DeviceError = -5,
+}
+
+/** Operations of the `sha256_native` import. */
+export const enum Sha256Native {
+  /** 0 when the host hashes natively, negative when it does not. */
+  Probe = 0,
+  /** Start a hash in the context at `ctx`. */
+  Init = 1,
+  /** Hash `len` bytes at `ptr` into the context at `ctx`. */
+  Update = 2,
+  /** Write the 32-byte digest of the context at `ctx` to `ptr`. */
+  Final = 3,
+}
+
+/** What `sha256_native` returns besides 0. */
+export const enum Sha256NativeResult {
+  Ok = 0,
+  /** The host has no native SHA-256. */
+  NotProvided = -1,
+  /** An unknown operation, or a context Init did not set up. */
+  Refused = -2,
+}

@@ -1,0 +1,165 @@
+// The TEST steps of an update, each reported as TEST_STEP or, at the first that fails,
+// TEST_ERROR naming the field and the values involved: version order and the downgrade
+// policy, Kaa's upgradableFrom, each URL, a digest when one is required, and the fit of
+// the image in the writable slot.
+import { Setting } from "../abi";
+import { decodeString, firstElement, nextElement } from "../json/reader";
+import { documentEnd, upgradableFromAt } from "../manifest/kaa";
+import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
+import {
+  Cloud, UpdateKind, active, cloudOf, fileCount, fileDigestKnown, fileSize, fileSizeKnown, fileUrl, fileUrlLength,
+  isSigned, kindOf, versionLength, versionPtr,
+} from "../manifest/update_request";
+import { firstNonUrlByte, isHttpUrl } from "../manifest/url";
+import { messageClear, say, sayBytes, sayHex, sayNumber } from "../message";
+import { fileSpan, inactiveSlotName, installedRequestVersion, slotCapacity } from "./image_store";
+import { reportStatus, sayVersion } from "./report";
+import { NOT_COMPARABLE, compareVersions } from "./semver";
+import { setting } from "./settings";
+import { Status } from "./status";
+
+function testStep(): void {
+  reportStatus(active, Status.TestStep);
+}
+
+function testError(): bool {
+  reportStatus(active, Status.TestError);
+  return false;
+}
+
+/** Runs every check on `active`; false after the TEST_ERROR of the first that fails. */
+export function runTests(): bool {
+  const installed = installedRequestVersion();
+  if (!testVersionOrder(installed)) return false;
+  if (cloudOf(active) == Cloud.Kaa && upgradableFromAt != 0 && !testUpgradableFrom(installed)) return false;
+
+  if (isSigned(active)) {
+    messageClear();
+    say("a signature is present; this build does not verify signatures, the sha256 digest is the integrity check");
+    testStep();
+  }
+
+  if (kindOf(active) == UpdateKind.Json) {
+    messageClear();
+    say("payload is a JSON object of ");
+    sayNumber(jsonPayloadEnd - jsonPayloadAt);
+    say(" bytes");
+    testStep();
+    return true;
+  }
+  return testFiles();
+}
+
+/** The downgrade policy. */
+function testVersionOrder(installed: usize): bool {
+  const order = compareVersions(versionPtr(active), versionLength(active), versionPtr(installed), versionLength(installed));
+  sayVersion(active);
+  if (order == NOT_COMPARABLE) {
+    say(" and installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+    say(" are not both semantic versions; no downgrade check");
+  } else if (order < 0 && setting(Setting.AllowDowngrade) == 0) {
+    say(" is older than installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+    say(" and this device does not allow downgrades");
+    return testError();
+  } else {
+    say(order < 0 ? " is a downgrade from installed " : " is an upgrade from installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+  }
+  testStep();
+  return true;
+}
+
+/** Each file's URL and digest, then the whole image against the slot. */
+function testFiles(): bool {
+  const capacity = slotCapacity();
+  const files = fileCount(active);
+  let total: u64 = 0;
+  let sizesKnown = true;
+  for (let i = 0; i < files; i++) {
+    const url = fileUrl(active, i);
+    const urlLen = fileUrlLength(active, i);
+    messageClear();
+    say("file ");
+    sayNumber(i + 1);
+    say(" URL ");
+    if (!isHttpUrl(url, urlLen)) {
+      say("must start with http:// or https://: \"");
+      sayBytes(url, urlLen);
+      say("\"");
+      return testError();
+    }
+    const bad = firstNonUrlByte(url, urlLen);
+    if (bad >= 0) {
+      say("has byte 0x");
+      sayHex(url + bad, 1);
+      say(" at ");
+      sayNumber(bad);
+      say(", which a URL cannot hold (control, space or non-ASCII)");
+      return testError();
+    }
+    say("is http(s)");
+    testStep();
+    if (!fileDigestKnown(active, i) && setting(Setting.RequireDigest) != 0) {
+      messageClear();
+      say("file ");
+      sayNumber(i + 1);
+      say(" has no sha256 digest and this device requires one");
+      return testError();
+    }
+    // A file followed by another takes whole sectors (image_store.imageEndFile).
+    if (fileSizeKnown(active, i)) total += i + 1 < files ? fileSpan(fileSize(active, i)) : <u64>fileSize(active, i);
+    else sizesKnown = false;
+  }
+  messageClear();
+  if (sizesKnown) {
+    say("image of ");
+    sayNumber(total);
+    say(" bytes");
+    if (total > <u64>capacity) {
+      say(" does not fit slot ");
+      say(inactiveSlotName());
+      say(" of ");
+      sayNumber(capacity);
+      say(" bytes");
+      return testError();
+    }
+    say(" fits slot ");
+  } else {
+    say("size not given; checked while downloading against slot ");
+  }
+  say(inactiveSlotName());
+  say(" of ");
+  sayNumber(capacity);
+  say(" bytes");
+  testStep();
+  return true;
+}
+
+function testUpgradableFrom(installed: usize): bool {
+  let element = firstElement(upgradableFromAt, documentEnd);
+  while (element != 0) {
+    if (matchesVersion(element, installed)) {
+      messageClear();
+      say("installed version ");
+      sayBytes(versionPtr(installed), versionLength(installed));
+      say(" is in upgradableFrom");
+      testStep();
+      return true;
+    }
+    element = nextElement(element, documentEnd);
+  }
+  messageClear();
+  say("installed version ");
+  sayBytes(versionPtr(installed), versionLength(installed));
+  say(" is not in upgradableFrom");
+  return testError();
+}
+
+const versionScratch = memory.data(64);
+
+function matchesVersion(stringAt: usize, installed: usize): bool {
+  const len = decodeString(stringAt, documentEnd, versionScratch, 64);
+  return len == versionLength(installed) && memory.compare(versionScratch, versionPtr(installed), len) == 0;
+}

@@ -1,0 +1,74 @@
+// Installing: a downloaded image is sealed and armed for a trial boot, and confirmed once
+// the application vouches for it; a JSON payload goes to the application instead.
+import { apply_json, reset } from "../host";
+import { active, fileCount } from "../manifest/update_request";
+import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
+import { messageClear, say, sayHex, sayNumber } from "../message";
+import { Next } from "./events";
+import { FlashStep, storageFailure } from "./failure";
+import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotName } from "./image_store";
+import { reportStatus, sayVersion } from "./report";
+import { Status } from "./status";
+
+const digest = memory.data(32);
+
+/** Receiving, DownloadDone: seal the image, mark it for a trial boot, reset. */
+export function install(_a: u32, _b: u32, _c: u32): Next {
+  messageClear();
+  say("all ");
+  sayNumber(fileCount(active));
+  say(fileCount(active) == 1 ? " file verified" : " files verified");
+  reportStatus(active, Status.DownloadSuccess);
+  messageClear();
+  say("installing into slot ");
+  say(inactiveSlotName());
+  reportStatus(active, Status.Install);
+  const sealed = imageFinish(digest);
+  if (sealed != 0) return storageFailure(FlashStep.SealingImage, sealed);
+  const marked = markTrial(active, digest);
+  if (marked != 0) return storageFailure(FlashStep.WritingBootRecord, marked);
+  messageClear();
+  say("image of ");
+  sayNumber(imageLength());
+  say(" bytes in slot ");
+  say(inactiveSlotName());
+  say(", sha256 ");
+  sayHex(digest, 32);
+  say(", marked for a trial boot; resetting");
+  reportStatus(active, Status.InstallStep);
+  clearProgress();
+  reset();
+  return Next.Move;
+}
+
+/** Trial, Healthy: the application vouches for the new image. */
+export function confirmUpdate(_a: u32, _b: u32, _c: u32): Next {
+  const status = confirmTrial();
+  if (status != 0) return storageFailure(FlashStep.ConfirmingTrial, status);
+  sayVersion(active);
+  say(" confirmed healthy in slot ");
+  say(runningSlotName());
+  reportStatus(active, Status.InstallSuccess);
+  messageClear();
+  reportStatus(active, Status.InstalledVersion);
+  return Next.Move;
+}
+
+/** INSTALL for a JSON config: its payload object goes to the application (apply_json). */
+export function applyJson(): void {
+  messageClear();
+  say("applying the JSON payload");
+  reportStatus(active, Status.Install);
+  const result = apply_json(jsonPayloadAt, <usize>(jsonPayloadEnd - jsonPayloadAt));
+  messageClear();
+  if (result != 0) {
+    say("the application refused the JSON payload (code ");
+    if (result < 0) say("-");
+    sayNumber(<u64>abs(result));
+    say(")");
+    reportStatus(active, Status.InstallError);
+    return;
+  }
+  say("JSON payload applied");
+  reportStatus(active, Status.InstallSuccess);
+}

@@ -1,0 +1,110 @@
+// Transfers that fail are tried again: each failed attempt keeps its cause, waits a
+// doubling delay (Backoff) and asks for the file from the first byte not yet received
+// (HTTP Range); a transfer that goes quiet for the stall timeout counts as failed.
+// After the last attempt the update ends with DOWNLOAD_ERROR naming the last cause.
+import { Setting } from "../abi";
+import { fetch, fetch_cancel } from "../host";
+import { active, fileUrl, fileUrlLength } from "../manifest/update_request";
+import { messageClear, messageLength, messagePtr, say, sayBytes, sayNumber } from "../message";
+import { clockNow } from "./clock";
+import { fileIndex, fileReceived, sayFile } from "./current_file";
+import { AgentEvent, Next } from "./events";
+import { downloadFailed } from "./failure";
+import { raise } from "./queue";
+import { reportStatus } from "./report";
+import { setting } from "./settings";
+import { Status } from "./status";
+
+let attempts: u32 = 0;
+let retryAt: u32 = 0;
+/** When the transfer last started or delivered something. */
+let lastActivity: u32 = 0;
+
+// Why the last transfer failed, kept for the retry report and the final DOWNLOAD_ERROR.
+const CAUSE_CAPACITY: i32 = 200;
+const cause = memory.data(CAUSE_CAPACITY);
+let causeLength: i32 = 0;
+
+/** A file starts with all its attempts ahead of it. */
+export function attemptsReset(): void {
+  attempts = 0;
+}
+
+/** The transfer is alive (it started, answered or delivered a chunk). */
+export function noteActivity(): void {
+  lastActivity = clockNow();
+}
+
+/** The message now composed becomes the cause of a failed transfer. */
+export function transferFailed(): Next {
+  causeLength = min(messageLength(), CAUSE_CAPACITY);
+  memory.copy(cause, messagePtr(), causeLength);
+  raise(AgentEvent.TransferFailed);
+  return Next.Stay;
+}
+
+/** Asks the host for the current file from byte `offset`; Move: now Fetching, even when the host refused. */
+export function startFetch(offset: u32): Next {
+  noteActivity();
+  const result = fetch(fileUrl(active, fileIndex()), fileUrlLength(active, fileIndex()), offset);
+  if (result == 0) return Next.Move;
+  messageClear();
+  say("the host could not start a transfer (code ");
+  sayNumber(<u64>abs(result));
+  say(")");
+  transferFailed();
+  return Next.Move; // Fetching, so that TransferFailed is handled like any other
+}
+
+/** Fetching or Receiving, Tick(now): give up on a transfer that has gone quiet. */
+export function checkStall(now: u32, _b: u32, _c: u32): Next {
+  const quiet = now - lastActivity;
+  if (quiet < setting(Setting.StallTimeoutMs)) return Next.Stay;
+  fetch_cancel();
+  messageClear();
+  say("no data for ");
+  sayNumber(quiet);
+  say(" ms on ");
+  sayFile();
+  return transferFailed();
+}
+
+/** Fetching or Receiving, TransferFailed: wait and try again, or give up after the last attempt. */
+export function scheduleRetry(_a: u32, _b: u32, _c: u32): Next {
+  fetch_cancel();
+  attempts++;
+  const limit = setting(Setting.MaxAttempts);
+  messageClear();
+  if (attempts >= limit) {
+    say("gave up after ");
+    sayNumber(attempts);
+    say(attempts == 1 ? " attempt: " : " attempts: ");
+    sayBytes(cause, causeLength);
+    return downloadFailed();
+  }
+  const delay = min<u64>(<u64>setting(Setting.RetryBaseMs) << (attempts - 1), <u64>setting(Setting.RetryMaxMs));
+  retryAt = clockNow() + <u32>delay;
+  say("attempt ");
+  sayNumber(attempts);
+  say(" of ");
+  sayNumber(limit);
+  say(" failed (");
+  sayBytes(cause, causeLength);
+  say("); retrying in ");
+  sayNumber(delay);
+  say(" ms from byte ");
+  sayNumber(fileReceived());
+  reportStatus(active, Status.DownloadStep);
+  return Next.Move;
+}
+
+/** Backoff, Tick(now). */
+export function retryWhenDue(now: u32, _b: u32, _c: u32): Next {
+  if (<i32>(now - retryAt) >= 0) raise(AgentEvent.RetryDue);
+  return Next.Stay;
+}
+
+/** Backoff, RetryDue: ask again from the first byte not yet received (HTTP Range). */
+export function resumeDownload(_a: u32, _b: u32, _c: u32): Next {
+  return startFetch(fileReceived());
+}
