@@ -10,6 +10,7 @@ export const MAX_REQUEST_TIMEOUT_MS = 300_000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 const ALIAS_PATH = '/onep:v1/stack/alias';
+const RECORD_PATH = '/onep:v1/stack/record';
 
 /**
  * The Murano HTTP Device API on loopback (docs/protocols.md "Transport: the HTTP Device API"):
@@ -50,9 +51,11 @@ export class MuranoHttpDeviceApi {
       case 'HEAD /provision/download':
         return this.download(req, res, url.searchParams);
       case `POST ${ALIAS_PATH}`:
-        return this.write(req, res);
+        return this.write(req, res, url.searchParams);
       case `GET ${ALIAS_PATH}`:
         return this.read(req, res, url.searchParams);
+      case `POST ${RECORD_PATH}`:
+        return this.record(req, res);
       default:
         fail(res, 404, `no Device API route for ${route}`);
     }
@@ -73,7 +76,12 @@ export class MuranoHttpDeviceApi {
     }
   }
 
-  private async write(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Writes the form's values; aliases the product does not define are skipped, as Murano
+   * does not count them as errors. With aliases in the query it is the hybrid write/read:
+   * the answer is a read of those aliases, after the write.
+   */
+  private async write(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const identity = this.authenticate(req, res);
     if (!identity) return;
     const form = await this.readForm(req, res);
@@ -83,13 +91,41 @@ export class MuranoHttpDeviceApi {
       fail(res, 400, 'the write body is empty; send <alias>=<urlencoded value>');
       return;
     }
-    // Check every alias first so a bad one leaves nothing half-written.
-    const unknown = writes.find(([alias]) => this.product.resourceWriter(alias) === undefined);
-    if (unknown) {
-      fail(res, 400, `unknown resource alias "${unknown[0]}"`);
-      return;
+    for (const [alias, value] of writes) {
+      if (this.product.resourceWriter(alias) !== undefined) this.product.deviceWrite(identity, alias, value);
     }
-    for (const [alias, value] of writes) this.product.deviceWrite(identity, alias, value);
+    if ([...query.keys()].length === 0) send(res, 204);
+    else this.sendValues(res, identity, [...query.keys()]);
+  }
+
+  /**
+   * Timestamped values, `alias=<a>&<unix seconds>=<value>&…&alias=<b>&…` (the form gdc's
+   * `http record` sends). The emulator keeps only current values, so each alias takes its
+   * newest one; unknown aliases are skipped as in a write.
+   */
+  private async record(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const identity = this.authenticate(req, res);
+    if (!identity) return;
+    const form = await this.readForm(req, res);
+    if (!form) return;
+    const newest = new Map<string, { at: number; value: string }>();
+    let alias: string | undefined;
+    for (const [key, value] of form.entries()) {
+      if (key === 'alias') {
+        alias = value;
+        continue;
+      }
+      const at = Number(key);
+      if (alias === undefined || !/^\d+(\.\d+)?$/.test(key)) {
+        fail(res, 400, `a record body is alias=<alias> followed by <unix seconds>=<value> pairs; got "${key}"`);
+        return;
+      }
+      const previous = newest.get(alias);
+      if (!previous || at >= previous.at) newest.set(alias, { at, value });
+    }
+    for (const [name, { value }] of newest) {
+      if (this.product.resourceWriter(name) !== undefined) this.product.deviceWrite(identity, name, value);
+    }
     send(res, 204);
   }
 
@@ -101,17 +137,17 @@ export class MuranoHttpDeviceApi {
       fail(res, 400, `name the aliases to read in the query, e.g. ${ALIAS_PATH}?config_otau`);
       return;
     }
-    const unknown = aliases.find((alias) => this.product.resourceWriter(alias) === undefined);
-    if (unknown) {
-      fail(res, 400, `unknown resource alias "${unknown}"`);
-      return;
-    }
     if (req.headers['request-timeout'] !== undefined) {
       await this.longPoll(req, res, identity, aliases);
       return;
     }
+    this.sendValues(res, identity, aliases);
+  }
+
+  /** 200 with the aliases that have a value, form-encoded; 204 when none has (unknown ones included). */
+  private sendValues(res: ServerResponse, identity: string, aliases: string[]): void {
     const values = aliases.flatMap((alias) => {
-      const current = this.product.read(identity, alias);
+      const current = this.product.resourceWriter(alias) === undefined ? undefined : this.product.read(identity, alias);
       return current ? [encodeValue(alias, current)] : [];
     });
     if (values.length === 0) send(res, 204);
@@ -119,8 +155,9 @@ export class MuranoHttpDeviceApi {
   }
 
   /**
-   * Answers 200 at once when the value changed after If-Modified-Since (compared in whole
-   * seconds, as HTTP dates are); otherwise waits for the next cloud write, or 304 on timeout.
+   * Answers 200 at once when the value changed after If-Modified-Since (unix seconds, as gdc
+   * sends, or an HTTP date; compared in whole seconds); otherwise waits for the next cloud
+   * write, or 304 on timeout. An alias the product does not define just times out.
    */
   private async longPoll(req: IncomingMessage, res: ServerResponse, identity: string, aliases: string[]): Promise<void> {
     if (aliases.length !== 1) {
@@ -135,12 +172,12 @@ export class MuranoHttpDeviceApi {
       return;
     }
     const sinceHeader = req.headers['if-modified-since'];
-    const since = sinceHeader === undefined ? undefined : Date.parse(sinceHeader);
+    const since = sinceHeader === undefined ? undefined : parseSince(sinceHeader);
     if (since !== undefined && Number.isNaN(since)) {
-      fail(res, 400, `If-Modified-Since is not an HTTP date: "${sinceHeader}"`);
+      fail(res, 400, `If-Modified-Since is neither unix seconds nor an HTTP date: "${sinceHeader}"`);
       return;
     }
-    const current = this.product.read(identity, alias);
+    const current = this.product.resourceWriter(alias) === undefined ? undefined : this.product.read(identity, alias);
     if (current && since !== undefined && Math.floor(current.modifiedAt / 1000) > Math.floor(since / 1000)) {
       sendChanged(res, alias, current);
       return;
@@ -211,6 +248,11 @@ export class MuranoHttpDeviceApi {
   }
 }
 
+/** Unix seconds (what Murano's docs and gdc use) or an HTTP date, as ms; NaN when neither. */
+function parseSince(header: string): number {
+  return /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header);
+}
+
 function encodeValue(alias: string, value: ResourceValue): string {
   return `${alias}=${encodeURIComponent(value.value)}`;
 }
@@ -222,10 +264,17 @@ function sendChanged(res: ServerResponse, alias: string, value: ResourceValue): 
   });
 }
 
+/** Every answer carries Content-Length (as Murano's do), never chunked encoding. */
 function send(res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-  res.end(status === 204 || status === 304 ? undefined : body);
+  if (status === 204 || status === 304) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers, 'Content-Length': bytes.length });
+  res.end(bytes);
 }
 
 function fail(res: ServerResponse, status: number, message: string): void {

@@ -333,9 +333,16 @@ export class MuranoProduct {
     return device;
   }
 
+  /**
+   * Last-Modified and If-Modified-Since count whole seconds, so a second write within the
+   * same second as the one before would look unmodified to a device that long-polls with the
+   * first one's Last-Modified. Each write of a resource is therefore stamped at least one
+   * second after the previous one (CHOICE: the stamp may run ahead of the clock in a burst).
+   */
   private store(device: DeviceRecord, alias: string, value: string, now: number): ResourceValue {
     const previous = device.resources.get(alias);
-    const stored = { value, modifiedAt: now, revision: (previous?.revision ?? 0) + 1 };
+    const nextSecond = previous === undefined ? 0 : (Math.floor(previous.modifiedAt / 1000) + 1) * 1000;
+    const stored = { value, modifiedAt: Math.max(now, nextSecond), revision: (previous?.revision ?? 0) + 1 };
     device.resources.set(alias, stored);
     return stored;
   }
