@@ -1,12 +1,19 @@
 import { KaaHttpApi } from './http-api.ts';
-import { KaaKp1Mqtt } from './kp1-mqtt.ts';
+import { KaaKp1Mqtt, type KaaKp1Options } from './kp1-mqtt.ts';
 import { KaaPlatform, type KaaPlatformOptions } from './platform.ts';
 
 export interface KaaUrls {
   /** Base URL of the REST API and presigned downloads, e.g. http://127.0.0.1:41234 */
   http: string;
-  /** URL of the 1/KP MQTT broker, e.g. mqtt://127.0.0.1:41235 */
+  /** URL of the 1/KP MQTT broker, e.g. mqtt://127.0.0.1:41235 (the external one's when attached) */
   mqtt: string;
+  /** The same broker over TLS, when the emulator runs its own with TLS credentials. */
+  mqtts?: string;
+}
+
+export interface KaaEmulatorOptions extends KaaPlatformOptions {
+  /** 1/KP transport: TLS credentials for its own broker, or an external broker to attach to. */
+  kp1?: KaaKp1Options;
 }
 
 /**
@@ -19,10 +26,10 @@ export class KaaEmulator {
   readonly kp1: KaaKp1Mqtt;
   private started?: KaaUrls;
 
-  constructor(options: KaaPlatformOptions = {}) {
+  constructor(options: KaaEmulatorOptions = {}) {
     this.platform = new KaaPlatform(options);
     this.http = new KaaHttpApi(this.platform);
-    this.kp1 = new KaaKp1Mqtt(this.platform);
+    this.kp1 = new KaaKp1Mqtt(this.platform, options.kp1);
   }
 
   /** Starts both servers, on the given loopback ports (0 or absent: free ones). */
@@ -30,7 +37,8 @@ export class KaaEmulator {
     if (this.started) throw new Error('the Kaa emulator is already started');
     const http = await this.http.start(ports.http);
     try {
-      this.started = { http, mqtt: await this.kp1.start(ports.mqtt) };
+      const mqtt = await this.kp1.start(ports.mqtt);
+      this.started = { http, mqtt, ...(this.kp1.tlsUrl ? { mqtts: this.kp1.tlsUrl } : {}) };
     } catch (error) {
       await this.http.stop();
       throw error;

@@ -366,6 +366,20 @@ export class KaaPlatform {
     return () => this.appliedListeners.delete(listener);
   }
 
+  /**
+   * What an observing endpoint should be sent when it comes back (subscribes again): the
+   * update it is due, if any, whether or not it was offered before the connection dropped.
+   */
+  pendingFor(application: string, token: string): ConfigReply | undefined {
+    const app = this.applications.get(application);
+    const endpoint = app?.byToken.get(token);
+    if (!app || !endpoint?.observing) return undefined;
+    const target = this.selectFor(app, endpoint);
+    if (target === undefined || endpoint.rejected.has(target.version)) return undefined;
+    endpoint.lastOffered = target.version;
+    return this.replyFor(app, target);
+  }
+
   onPush(listener: (push: ConfigPush) => void): () => void {
     this.pushListeners.add(listener);
     return () => this.pushListeners.delete(listener);

@@ -89,7 +89,9 @@ export class KaaRestApi {
 
   private authenticate(req: IncomingMessage): string {
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    // The auth scheme is case-insensitive (RFC 9110 §11.1); Kaa's own examples write "bearer".
+    const match = header === undefined ? null : /^bearer +(\S+)\s*$/i.exec(header);
+    const token = match?.[1];
     if (!token) throw new KaaError(401, 'missing "Authorization: Bearer <token>" header');
     const tenant = this.platform.tenantOfBearer(token);
     if (tenant === undefined) throw new KaaError(401, 'the bearer token is not known to any tenant');

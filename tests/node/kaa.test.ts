@@ -27,6 +27,7 @@ function software(version: string, upgradableFrom: string[], extra: Record<strin
 
 interface Kp1Answer {
   kind: 'status' | 'error';
+  /** The JSON reply; null for an empty payload (1/KP's reply to a report). */
   body: Record<string, unknown>;
 }
 
@@ -41,7 +42,7 @@ class Kp1Endpoint {
     readonly base: string,
   ) {
     client.on('message', (topic, payload) => {
-      const body = JSON.parse(payload.toString()) as Record<string, unknown>;
+      const body = (payload.length === 0 ? null : JSON.parse(payload.toString())) as Record<string, unknown>;
       if (topic === `${base}/config/json/status`) {
         this.pushes.push(body);
         return;
@@ -281,7 +282,7 @@ describe('Kaa emulator', () => {
       // Observing from 1.0.0; once 1.1.1 is applied, 1.2.0 becomes applicable and is pushed.
       await kp.askConfig('1.0.0', true);
       const push = kp.nextPush();
-      assert.deepEqual(await kp.request('applied/json', { configId: '1.1.1' }), { kind: 'status', body: {} });
+      assert.deepEqual(await kp.request('applied/json', { configId: '1.1.1' }), { kind: 'status', body: null });
       assert.equal((await push).configId, '1.2.0');
       assert.equal(platform.endpointSnapshot('acme', app, id).currentVersion, '1.1.1');
     });
