@@ -1,12 +1,19 @@
 import { MuranoHttpDeviceApi } from './http-device-api.ts';
-import { MuranoMqttDeviceApi } from './mqtt-device-api.ts';
+import { MuranoMqttDeviceApi, type MuranoMqttOptions } from './mqtt-device-api.ts';
 import { MuranoProduct, type MuranoProductOptions } from './product.ts';
 
 export interface MuranoUrls {
   /** Base URL of the HTTP Device API, e.g. http://127.0.0.1:41234 */
   http: string;
-  /** URL of the MQTT Device API (its own broker), e.g. mqtt://127.0.0.1:41235 */
+  /** URL of the MQTT Device API (its own broker, or the external one), e.g. mqtt://127.0.0.1:41235 */
   mqtt: string;
+  /** The MQTT Device API over TLS, when the emulator runs its own broker with TLS credentials. */
+  mqtts?: string;
+}
+
+export interface MuranoEmulatorOptions extends MuranoProductOptions {
+  /** MQTT transport: TLS credentials for its own broker, or an external broker to attach to. */
+  mqtt?: MuranoMqttOptions;
 }
 
 /**
@@ -19,10 +26,10 @@ export class MuranoEmulator {
   readonly mqtt: MuranoMqttDeviceApi;
   private started?: MuranoUrls;
 
-  constructor(options: MuranoProductOptions = {}) {
+  constructor(options: MuranoEmulatorOptions = {}) {
     this.product = new MuranoProduct(options);
     this.http = new MuranoHttpDeviceApi(this.product);
-    this.mqtt = new MuranoMqttDeviceApi(this.product);
+    this.mqtt = new MuranoMqttDeviceApi(this.product, options.mqtt);
   }
 
   /** Starts both servers, on the given loopback ports (0 or absent: free ones). */
@@ -30,7 +37,8 @@ export class MuranoEmulator {
     if (this.started) throw new Error('the Murano emulator is already started');
     const http = await this.http.start(ports.http);
     try {
-      this.started = { http, mqtt: await this.mqtt.start(ports.mqtt) };
+      const mqtt = await this.mqtt.start(ports.mqtt);
+      this.started = { http, mqtt, ...(this.mqtt.tlsUrl ? { mqtts: this.mqtt.tlsUrl } : {}) };
     } catch (error) {
       await this.http.stop();
       throw error;
