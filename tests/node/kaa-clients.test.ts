@@ -4,7 +4,7 @@
 // and REST with the lower-case "bearer" of Kaa's own examples.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { connectAsync } from 'mqtt';
 import { KaaEmulator } from '../../firmware-sim/kaa/kaa-emulator.ts';
 import { makeTlsCredentials, type TlsCredentials } from '../../firmware-sim/network/tls-credentials.ts';
+import { mosquittoSub } from './support/mosquitto-clients.ts';
 import { rawRequest } from './support/raw-http.ts';
 
 const run = promisify(execFile);
@@ -23,16 +24,6 @@ const APP = 'gw';
 const IMAGE = Buffer.from(Array.from({ length: 7000 }, (_, i) => (i * 31) & 0xff));
 const IMAGE_SHA256 = createHash('sha256').update(IMAGE).digest('hex');
 
-/** Starts mosquitto_sub for `count` messages and resolves with its lines once it has subscribed. */
-function subscribe(args: string[], count: number): { lines: Promise<string[]> } {
-  const child = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', '10', '-F', '%t|%l|%p']);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const lines = new Promise<string[]>((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`mosquitto_sub exited ${code}: ${out}`))));
-  });
-  return { lines };
-}
 
 describe('Kaa 1/KP and REST as third-party clients see them', () => {
   let tls: TlsCredentials;
@@ -72,10 +63,10 @@ describe('Kaa 1/KP and REST as third-party clients see them', () => {
     kaa.platform.registerEndpoint(TENANT, APP, { endpointId: 'ep-tls', token: 'ep-tls' });
     release('1.1.0', ['1.0.0']);
     const base = `kp1/${APP}/cmx_ota/ep-tls`;
-    const sub = subscribe([...brokerTls(), '-t', `${base}/config/json/#`], 1);
-    await new Promise((r) => setTimeout(r, 300));
+    const sub = mosquittoSub([...brokerTls(), '-t', `${base}/config/json/#`], 1, '%t|%l|%p');
+    await sub.ready;
     await run('mosquitto_pub', [...brokerTls(), '-t', `${base}/config/json/42`, '-m', '{"configId":"1.0.0","observe":true}']);
-    const [line] = await sub.lines;
+    const [line] = await sub.messages;
     const [topic, , payload] = line.split('|');
     assert.equal(topic, `${base}/config/json/42/status`);
     const reply = JSON.parse(payload) as { statusCode: number; configId: string; config: { link: string; sha256: string } };
@@ -92,10 +83,10 @@ describe('Kaa 1/KP and REST as third-party clients see them', () => {
   it('answers an applied report with an empty payload', async () => {
     kaa.platform.registerEndpoint(TENANT, APP, { endpointId: 'ep-applied', token: 'ep-applied' });
     const base = `kp1/${APP}/cmx_ota/ep-applied`;
-    const sub = subscribe([...broker(), '-t', `${base}/applied/json/#`], 1);
-    await new Promise((r) => setTimeout(r, 300));
+    const sub = mosquittoSub([...broker(), '-t', `${base}/applied/json/#`], 1, '%t|%l|%p');
+    await sub.ready;
     await run('mosquitto_pub', [...broker(), '-t', `${base}/applied/json/7`, '-m', '{"configId":"1.0.0"}']);
-    assert.deepEqual(await sub.lines, [`${base}/applied/json/7/status|0|`]);
+    assert.deepEqual(await sub.messages, [`${base}/applied/json/7/status|0|`]);
   });
 
   it('pushes the pending update to an observing endpoint when it subscribes again after a reconnect', async () => {
@@ -107,8 +98,8 @@ describe('Kaa 1/KP and REST as third-party clients see them', () => {
     await new Promise((r) => setTimeout(r, 200));
     await first.endAsync();
     release('2.1.0', ['2.0.0']);
-    const back = subscribe([...broker(), '-t', `${base}/config/json/#`], 1);
-    const [line] = await back.lines;
+    const back = mosquittoSub([...broker(), '-t', `${base}/config/json/#`], 1, '%t|%l|%p');
+    const [line] = await back.messages;
     const [topic, , payload] = line.split('|');
     assert.equal(topic, `${base}/config/json/status`);
     assert.equal((JSON.parse(payload) as { configId: string }).configId, '2.1.0');

@@ -3,28 +3,18 @@
 // mosquitto_pub/mosquitto_sub, each verifying a CA made for the run.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
 import { makeTlsCredentials } from '../../firmware-sim/network/tls-credentials.ts';
+import { mosquittoSub } from './support/mosquitto-clients.ts';
 
 const run = promisify(execFile);
 const GDC = join(import.meta.dirname, '../../.venv/bin/gdc');
 
-/** mosquitto_sub until `count` messages ("topic|payload" lines); resolves once they came. */
-function subscribe(args: string[], count: number): Promise<string[]> {
-  const child = spawn('mosquitto_sub', [...args, '-C', String(count), '-W', '10', '-F', '%t|%p']);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`mosquitto_sub exited ${code}: ${out}${err}`))));
-  });
-}
 
 describe('Murano MQTT over TLS as gdc and mosquitto clients see it', () => {
   let emulator: MuranoEmulator;
@@ -58,10 +48,10 @@ describe('Murano MQTT over TLS as gdc and mosquitto clients see it', () => {
 
   it('activates an anonymous mosquitto client subscribed to $provision/<identity>', async () => {
     emulator.product.addIdentity('mosq-provision');
-    const reply = subscribe([...tlsArgs(), '-t', '$provision/mosq-provision'], 1);
-    await new Promise((r) => setTimeout(r, 300));
+    const reply = mosquittoSub([...tlsArgs(), '-t', '$provision/mosq-provision'], 1);
+    await reply.ready;
     await run('mosquitto_pub', [...tlsArgs(), '-t', '$provision/mosq-provision', '-n']);
-    const [line] = await reply;
+    const [line] = await reply.messages;
     const token = line.split('|')[1];
     assert.equal(emulator.product.identityOfToken(token), 'mosq-provision');
   });
@@ -70,10 +60,10 @@ describe('Murano MQTT over TLS as gdc and mosquitto clients see it', () => {
     emulator.product.addIdentity('mosq-device');
     const token = emulator.product.activate('mosq-device');
     const auth = ['-u', '', '-P', token];
-    const writes = subscribe([...tlsArgs(), ...auth, '-t', '$resource/config_otau/+'], 1);
-    await new Promise((r) => setTimeout(r, 300));
+    const writes = mosquittoSub([...tlsArgs(), ...auth, '-t', '$resource/config_otau/+'], 1);
+    await writes.ready;
     const written = emulator.product.cloudWrite('mosq-device', 'config_otau', '{"version":"2.0.0"}');
-    assert.deepEqual(await writes, [`$resource/config_otau/${written.modifiedAt * 1000}|{"version":"2.0.0"}`]);
+    assert.deepEqual(await writes.messages, [`$resource/config_otau/${written.modifiedAt * 1000}|{"version":"2.0.0"}`]);
     await run('mosquitto_pub', [...tlsArgs(), ...auth, '-q', '1', '-t', '$resource/otau_in', '-m', '{"version":"2.0.0","status":"INIT","message":"2.0.0"}']);
     await run('mosquitto_pub', [...tlsArgs(), ...auth, '-q', '1', '-t', '$resource/config_otau', '-m', '{"version":"2.0.0"}']);
     assert.equal(emulator.product.statusHistory('mosq-device')[0].document?.status, 'INIT');
