@@ -14,6 +14,11 @@ export interface KaaMqttLinkOptions {
   application: string;
   /** The endpoint token. */
   token: string;
+  /** CA certificate (PEM) to verify an mqtts:// broker against. */
+  ca?: Buffer;
+  /** Credentials, for a broker that asks for them (Kaa's own 1/KP needs none). */
+  username?: string;
+  password?: string;
 }
 
 export class KaaMqttLink implements CloudLink {
@@ -30,15 +35,15 @@ export class KaaMqttLink implements CloudLink {
   /** Between power-on and connect: every status is a boot report. */
   private booting = true;
 
-  constructor(options: KaaMqttLinkOptions) {
-    this.session = new MqttSession(options.mqttUrl);
+  constructor(private readonly options: KaaMqttLinkOptions) {
+    this.session = new MqttSession(options.mqttUrl, options.ca);
     this.base = `kp1/${options.application}/cmx_ota/${options.token}`;
   }
 
   connect(deliver: ConfigDelivery): void {
     this.deliver = deliver;
     this.booting = false;
-    this.session.open({}, {
+    this.session.open({ username: this.options.username, password: this.options.password }, {
       connected: (client) => {
         client.subscribeAsync(`${this.base}/config/json/#`, { qos: 1 }).then(() => this.requestConfig(), () => {});
       },

@@ -12,13 +12,20 @@ export interface MqttSessionHandlers {
 export class MqttSession {
   private client: MqttClient | undefined;
   private readonly outbox: Array<{ topic: string; payload: string }> = [];
+  /** Prefix of every topic published, set per connection (it may depend on a token). */
+  private root = "";
 
-  constructor(private readonly url: string) {}
+  /** `ca`: the CA certificate (PEM) an mqtts:// broker is verified against (default: the system's). */
+  constructor(private readonly url: string, private readonly ca?: Buffer) {}
 
-  /** Opens this boot's connection; `options` come fresh each boot (a token may be new). */
-  open(options: IClientOptions, handlers: MqttSessionHandlers): void {
+  /**
+   * Opens this boot's connection; `options` come fresh each boot (a token may be new).
+   * `root` prefixes the topics published from now on, queued ones included.
+   */
+  open(options: IClientOptions, handlers: MqttSessionHandlers, root = ""): void {
     this.close();
-    const client = connect(this.url, { reconnectPeriod: 200, connectTimeout: 5_000, ...options });
+    this.root = root;
+    const client = connect(this.url, { reconnectPeriod: 200, connectTimeout: 5_000, ca: this.ca, ...options });
     this.client = client;
     client.on("connect", () => {
       if (this.client !== client) return;
@@ -52,6 +59,6 @@ export class MqttSession {
   private flush(): void {
     const client = this.client;
     if (!client?.connected) return;
-    for (const message of this.outbox.splice(0)) client.publish(message.topic, message.payload, { qos: 1 });
+    for (const message of this.outbox.splice(0)) client.publish(`${this.root}${message.topic}`, message.payload, { qos: 1 });
   }
 }

@@ -7,6 +7,7 @@
 // write at every connection, so an update cut short by a power loss is delivered again at
 // the next boot, as the HTTP link's read at every start does.
 import { Channel, ConfigSource } from "../agent/agent-instance.ts";
+import { EXTERNAL_TOPIC_PREFIX } from "../murano/mqtt-device-api.ts";
 import { MqttSession } from "./mqtt-session.ts";
 import { MuranoActivation } from "./murano-activation.ts";
 import type { CloudLink, ConfigDelivery } from "./transport.ts";
@@ -19,9 +20,13 @@ const SETTLED = new Set(["INSTALLED_VERSION", "INSTALL_SUCCESS", "TEST_ERROR", "
 export interface MuranoMqttLinkOptions {
   /** Base URL of the HTTP Device API (activation). */
   httpUrl: string;
-  /** URL of the MQTT Device API. */
+  /** URL of the MQTT Device API (mqtt:// or mqtts://), or of the external broker the emulator attached to. */
   mqttUrl: string;
   identity: string;
+  /** CA certificate (PEM) to verify an mqtts:// broker against. */
+  ca?: Buffer;
+  /** Topics under `murano/<token>/`, as the emulator lays them out on an external broker. */
+  externalBroker?: boolean;
 }
 
 export class MuranoMqttLink implements CloudLink {
@@ -32,9 +37,9 @@ export class MuranoMqttLink implements CloudLink {
   private unsettled: { value: string; version: string | undefined } | undefined;
   private boot = 0;
 
-  constructor(options: MuranoMqttLinkOptions) {
+  constructor(private readonly options: MuranoMqttLinkOptions) {
     this.activation = new MuranoActivation(options.httpUrl, options.identity);
-    this.session = new MqttSession(options.mqttUrl);
+    this.session = new MqttSession(options.mqttUrl, options.ca);
   }
 
   connect(deliver: ConfigDelivery): void {
@@ -45,16 +50,18 @@ export class MuranoMqttLink implements CloudLink {
     this.activation.token().then(
       (token) => {
         if (boot !== this.boot) return;
+        const root = this.options.externalBroker ? `${EXTERNAL_TOPIC_PREFIX}${token}/` : "";
         this.session.open({ username: "", password: token }, {
           // Murano sends a device its writes without a subscription; subscribing is what a device does anyway.
-          connected: (client) => void client.subscribeAsync("$resource/config_otau/+", { qos: 1 }).catch(() => {}),
+          connected: (client) => void client.subscribeAsync(`${root}$resource/config_otau/+`, { qos: 1 }).catch(() => {}),
           message: (topic, payload) => {
-            if (!CONFIG_WRITE.test(topic)) return;
+            // An empty message clears a retained write on an external broker: nothing to deliver.
+            if (!topic.startsWith(root) || !CONFIG_WRITE.test(topic.slice(root.length)) || payload.length === 0) return;
             const value = payload.toString("utf8");
             this.unsettled = { value, version: versionOf(value) };
             deliver(ConfigSource.MuranoConfigOtau, value);
           },
-        });
+        }, root);
       },
       (error: Error) => {
         this.errors.push(error.message);
