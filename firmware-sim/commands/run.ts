@@ -11,11 +11,11 @@ import { loopbackDevice, waitFor } from "../device/loopback-device.ts";
 import { MuranoHttpLink } from "../device/murano-http-link.ts";
 import type { SimulatedDevice } from "../device/simulated-device.ts";
 import { MuranoEmulator } from "../murano/murano-emulator.ts";
-import { OtauDocumentError, parseOtauIn, validateConfigOtau, type ConfigOtau, type OtauInDocument } from "../murano/otau-documents.ts";
+import { parseOtauIn, type ConfigOtau, type OtauInDocument } from "../murano/otau-documents.ts";
 import { ContentServer } from "../network/content-server.ts";
 import { ANY_PATH } from "../network/fault-book.ts";
 import { FaultSpecError, parseFaultSpec } from "../network/faults.ts";
-import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile, readJsonFile } from "./usage.ts";
+import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile } from "./usage.ts";
 
 export const DEFAULT_INSTALLED_VERSION = "0.0.0";
 const FACTORY_IMAGE_BYTES = 16 * 1024;
@@ -29,7 +29,11 @@ export interface ScenarioImage {
 }
 
 export interface Scenario {
-  config: ConfigOtau;
+  /**
+   * The config_otau document: its bytes exactly as the cloud would store them (only the URLs
+   * naming a served image are pointed at the content server), or a document to serialize.
+   */
+  config: ConfigOtau | Uint8Array;
   images?: ScenarioImage[];
   /** Version of the built-in image in slot A at the start. Default 0.0.0. */
   installed?: string;
@@ -72,9 +76,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const images = scenario.images ?? [];
     for (const image of images) content.serveBytes(`/${image.name}`, image.bytes);
     for (const spec of scenario.faults ?? []) content.injectFaults(ANY_PATH, spec);
-    const config = pointAtContentServer(scenario.config, images, content);
+    const delivered = scenario.config instanceof Uint8Array
+      ? redirectUrlLiterals(scenario.config, images, content)
+      : Buffer.from(JSON.stringify(pointAtContentServer(scenario.config, images, content)), "utf8");
+    // What the run is judged by; a document the agent will refuse may describe nothing.
+    const config = scenario.config instanceof Uint8Array ? describeConfig(scenario.config) : scenario.config;
     murano.product.addIdentity(DEVICE_IDENTITY);
-    murano.product.cloudWrite(DEVICE_IDENTITY, "config_otau", JSON.stringify(config));
+    murano.product.cloudWrite(DEVICE_IDENTITY, "config_otau", delivered);
 
     link = new MuranoHttpLink({ url: murano.urls.http, identity: DEVICE_IDENTITY });
     const imageBytes = images.reduce((sum, image) => sum + image.bytes.length, 0);
@@ -96,17 +104,17 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const timeoutMs = scenario.timeoutMs ?? 60_000;
     let problem: string | undefined;
     try {
-      await waitFor(device, (d) => d.condition === "bricked" || d.condition === "faulted" || settled(d, otauIn, config.version), timeoutMs, "the update to end");
+      await waitFor(device, (d) => d.condition === "bricked" || d.condition === "faulted" || settled(d, otauIn, config?.version), timeoutMs, "the update to end");
       if (device.fault) problem = `the device stopped: ${device.fault.message}`;
     } catch {
       problem = `the update did not end within ${timeoutMs / 1000} s`;
     }
     await link.flushed();
-    const installed = device.runningImage?.version ?? servedImageVersion(device, scenario.config, images) ?? "none";
+    const installed = device.runningImage?.version ?? (config && servedImageVersion(device, config, images)) ?? "none";
     // A JSON config changes settings, not the image: it succeeds when the application applied it.
-    const reached = config.type === "JSON"
+    const reached = config?.version !== undefined && (config.type === "JSON"
       ? otauIn.some((r) => r.version === config.version && r.status === "INSTALL_SUCCESS")
-      : installed === config.version;
+      : installed === config.version);
     return {
       result: reached && problem === undefined ? "ok" : "failed",
       installed,
@@ -123,11 +131,13 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 }
 
 /** The agent is idle on a running device and its last word on the config was final. */
-function settled(device: SimulatedDevice, otauIn: readonly OtauInDocument[], version: string): boolean {
+function settled(device: SimulatedDevice, otauIn: readonly OtauInDocument[], version: string | undefined): boolean {
   if (device.condition !== "running" || device.agentState() !== AgentState.Idle) return false;
   const last = otauIn.at(-1);
   // The first report is the boot's; only what follows answers the config.
   if (!last || otauIn.length < 2) return false;
+  // A refused document may carry no version the agent could read: its TEST_ERROR ends the run.
+  if (last.status === "TEST_ERROR") return true;
   if (last.version === version) return FINAL_FOR_CONFIG.has(last.status);
   return last.status === "INSTALLED_VERSION" && otauIn.some((r) => r.version === version && LEAVES_CONFIG.has(r.status));
 }
@@ -145,6 +155,39 @@ function servedImageVersion(device: SimulatedDevice, config: ConfigOtau, images:
   const expected = Buffer.concat(files.map((file) => file!.bytes));
   const slot = device.flash.bytes(boot.slot);
   return expected.equals(slot.subarray(0, expected.length)) ? config.version : undefined;
+}
+
+/** The config's fields as far as the bytes parse as a JSON object; undefined when they do not. */
+function describeConfig(bytes: Uint8Array): ConfigOtau | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    const fields = value as Partial<ConfigOtau>;
+    return typeof fields.version === "string" ? (fields as ConfigOtau) : undefined;
+  } catch {
+    // Not JSON, or nested deeper than JSON.parse goes: the agent says what is wrong.
+    return undefined;
+  }
+}
+
+/**
+ * The config's bytes with each JSON string literal that is a URL naming a served image
+ * replaced by the content server's URL for it; every other byte stays as it was (latin1
+ * maps bytes to characters one to one, so invalid UTF-8 survives).
+ */
+export function redirectUrlLiterals(bytes: Uint8Array, images: readonly ScenarioImage[], content: ContentServer): Buffer {
+  const names = new Set(images.map((image) => image.name));
+  const text = Buffer.from(bytes).toString("latin1").replace(/"((?:[^"\\]|\\.)*)"/g, (literal: string) => {
+    let url: unknown;
+    try {
+      url = JSON.parse(Buffer.from(literal, "latin1").toString("utf8"));
+    } catch {
+      return literal;
+    }
+    const segment = lastSegment(url);
+    return segment !== undefined && names.has(segment) ? JSON.stringify(content.url(`/${encodeURIComponent(segment)}`)) : literal;
+  });
+  return Buffer.from(text, "latin1");
 }
 
 /** The decoded last path segment of a URL; undefined for what is not a URL. */
@@ -215,13 +258,8 @@ async function runCommand(options: RunOptions): Promise<number> {
 }
 
 function scenarioFromOptions(options: RunOptions): Scenario {
-  let config: ConfigOtau;
-  try {
-    config = validateConfigOtau(readJsonFile("--config", options.config));
-  } catch (error) {
-    if (error instanceof OtauDocumentError) throw new UsageError(`--config ${options.config}: ${error.message}`);
-    throw error;
-  }
+  // The file's bytes go to the device as the cloud would store them: judging them is the agent's job.
+  const config = readInputFile("--config", options.config);
   const files = options.image.flatMap((list) => list.split(",")).filter((file) => file !== "");
   const images = files.map((file) => ({ name: basename(file), bytes: readInputFile("--image", file) }));
   const twice = images.find((image, i) => images.findIndex((other) => other.name === image.name) !== i);

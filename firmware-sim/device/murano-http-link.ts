@@ -85,14 +85,15 @@ export class MuranoHttpLink implements CloudLink {
           },
           signal,
         });
-        const body = await response.text();
+        const body = Buffer.from(await response.arrayBuffer());
         if (signal.aborted) return;
         if (response.status === 200) {
           since = response.headers.get("last-modified") ?? since;
-          const value = new URLSearchParams(body).get("config_otau");
-          if (value !== null) deliver(ConfigSource.MuranoConfigOtau, value);
+          // The value's bytes as stored, not decoded to text: the agent judges their UTF-8 itself.
+          const value = formValueBytes(body, "config_otau");
+          if (value !== undefined) deliver(ConfigSource.MuranoConfigOtau, value);
         } else if (response.status !== 304) {
-          throw new Error(`config_otau long-poll answered HTTP ${response.status} ${body.trim()}`);
+          throw new Error(`config_otau long-poll answered HTTP ${response.status} ${body.toString("utf8").trim()}`);
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -121,6 +122,18 @@ export class MuranoHttpLink implements CloudLink {
       }
     }
   }
+}
+
+/** The bytes of `key`'s value in an application/x-www-form-urlencoded body, percent-decoded. */
+export function formValueBytes(body: Buffer, key: string): Buffer | undefined {
+  for (const pair of body.toString("latin1").split("&")) {
+    const equals = pair.indexOf("=");
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (decodeURIComponent(name.replace(/\+/g, " ")) !== key) continue;
+    const value = equals < 0 ? "" : pair.slice(equals + 1).replace(/\+/g, " ");
+    return Buffer.from(value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+  }
+  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -59,7 +59,8 @@ export class MuranoMqttLink implements CloudLink {
             if (!topic.startsWith(root) || !CONFIG_WRITE.test(topic.slice(root.length)) || payload.length === 0) return;
             const value = payload.toString("utf8");
             this.unsettled = { value, version: versionOf(value) };
-            deliver(ConfigSource.MuranoConfigOtau, value);
+            // The payload's bytes as written: the agent judges their UTF-8 itself.
+            deliver(ConfigSource.MuranoConfigOtau, Uint8Array.from(payload));
           },
         }, root);
       },

@@ -253,8 +253,18 @@ function parseSince(header: string): number {
   return /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header);
 }
 
+/** Form encoding of raw bytes (what encodeURIComponent does for UTF-8 text, for any bytes). */
+function percentEncode(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) {
+    const char = String.fromCharCode(byte);
+    text += /[A-Za-z0-9\-_.!~*'()]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return text;
+}
+
 function encodeValue(alias: string, value: ResourceValue): string {
-  return `${alias}=${encodeURIComponent(value.value)}`;
+  return `${alias}=${percentEncode(value.bytes)}`;
 }
 
 function sendChanged(res: ServerResponse, alias: string, value: ResourceValue): void {

@@ -172,7 +172,7 @@ export class MuranoMqttDeviceApi {
       if (previous !== undefined) client.publish(previous, '', { qos: 1, retain: true });
       const topic = `${EXTERNAL_TOPIC_PREFIX}${token}/${RESOURCE_PREFIX}${write.alias}/${write.value.modifiedAt * 1000}`;
       this.retained.set(key, topic);
-      client.publish(topic, write.value.value, { qos: 1, retain: true });
+      client.publish(topic, Buffer.from(write.value.bytes), { qos: 1, retain: true });
     });
   }
 
@@ -234,7 +234,7 @@ function deliver(client: Client, write: CloudWrite): void {
   client.publish({
     cmd: 'publish',
     topic: `${RESOURCE_PREFIX}${write.alias}/${write.value.modifiedAt * 1000}`,
-    payload: Buffer.from(write.value.value, 'utf8'),
+    payload: Buffer.from(write.value.bytes),
     qos: 1,
     retain: false,
     dup: false,

@@ -19,7 +19,10 @@ export type ResourceWriter = 'cloud' | 'device';
 export const OTAU_RESOURCES: Readonly<Record<string, ResourceWriter>> = { config_otau: 'cloud', otau_in: 'device' };
 
 export interface ResourceValue {
+  /** The value as text (invalid UTF-8 in `bytes` shows as U+FFFD here). */
   value: string;
+  /** The value's bytes exactly as written: what the Device APIs send. */
+  bytes: Uint8Array;
   /** Clock time of the write, ms. */
   modifiedAt: number;
   /** Increases with every write to this resource of this device. */
@@ -193,7 +196,8 @@ export class MuranoProduct {
   }
 
   /** A write from the cloud side (the application); every transport is told. */
-  cloudWrite(identity: string, alias: string, value: string): ResourceValue {
+  /** A value is text, or bytes kept exactly as given (they need not be UTF-8). */
+  cloudWrite(identity: string, alias: string, value: string | Uint8Array): ResourceValue {
     const device = this.device(identity);
     if (this.resourceWriter(alias) === undefined) throw new Error(`unknown resource alias "${alias}"`);
     const stored = this.store(device, alias, value, this.clock.now());
@@ -339,10 +343,12 @@ export class MuranoProduct {
    * first one's Last-Modified. Each write of a resource is therefore stamped at least one
    * second after the previous one (CHOICE: the stamp may run ahead of the clock in a burst).
    */
-  private store(device: DeviceRecord, alias: string, value: string, now: number): ResourceValue {
+  private store(device: DeviceRecord, alias: string, written: string | Uint8Array, now: number): ResourceValue {
+    const bytes = typeof written === 'string' ? Buffer.from(written, 'utf8') : Uint8Array.from(written);
+    const value = typeof written === 'string' ? written : Buffer.from(bytes).toString('utf8');
     const previous = device.resources.get(alias);
     const nextSecond = previous === undefined ? 0 : (Math.floor(previous.modifiedAt / 1000) + 1) * 1000;
-    const stored = { value, modifiedAt: Math.max(now, nextSecond), revision: (previous?.revision ?? 0) + 1 };
+    const stored = { value, bytes, modifiedAt: Math.max(now, nextSecond), revision: (previous?.revision ?? 0) + 1 };
     device.resources.set(alias, stored);
     return stored;
   }

@@ -161,11 +161,42 @@ describe("otau-sim pack", () => {
   });
 });
 
+describe("otau-sim run delivers the config file's bytes as the cloud would store them", { concurrency: true }, () => {
+  /** Runs a config file holding `bytes`; the agent, not the CLI, judges them. */
+  async function judged(name: string, bytes: Buffer): Promise<JsonRun> {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const run = await otauSim("run", "--config", path, "--json", "--timeout", "20");
+    const lines = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const last = lines.pop() as JsonRun["result"];
+    return { ...run, otauIn: lines.map((line) => line.otau_in as JsonRun["otauIn"][number]), result: last };
+  }
+
+  const cases: Array<[string, Buffer, RegExp]> = [
+    ["a field of the wrong type", Buffer.from('{"version":"1.2.0","name":"fw","type":"FILE","payload":"http://x.invalid/a.bin","size":"big"}'), /field "size" must be number or array, not string/],
+    ["a missing field", Buffer.from('{"version":"1.2.0","name":"fw","payload":"http://x.invalid/a.bin"}'), /"type"/],
+    ["a truncated document", Buffer.from('{"version":"1.2.0","name":"fw","type":"FI'), /not valid JSON/],
+    ["invalid UTF-8", Buffer.concat([Buffer.from('{"version":"1.2.0","name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","type":"FILE","payload":"http://x.invalid/a.bin"}')]), /UTF-8/],
+    ["a deeply nested document", Buffer.from(`{"version":"1.2.0","x":${"[".repeat(1500)}${"]".repeat(1500)}}`), /nest|deep|levels/],
+    ["a firmware image instead of JSON", Buffer.from(makeFirmwareImage({ version: "9.9.9", size: 2000 })), /not valid JSON|UTF-8|BOM/],
+  ];
+  for (const [what, bytes, message] of cases) {
+    it(`${what}: the agent's TEST_ERROR says what is wrong, result failed, exit 1`, async () => {
+      const run = await judged(`${what.replace(/\W+/g, "-")}.json`, bytes);
+      assert.equal(run.code, 1, run.stderr);
+      assert.doesNotMatch(run.stderr, /Maximum call stack|otau-sim: --config/);
+      const refusal = run.otauIn.find((d) => d.status === "TEST_ERROR");
+      assert.ok(refusal, `no TEST_ERROR in ${JSON.stringify(run.otauIn)}`);
+      assert.match(refusal.message, message);
+      assert.equal(run.result.result, "failed");
+    });
+  }
+});
+
 describe("otau-sim bad arguments", { concurrency: true }, () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["no --config", ["run"], /^otau-sim: required option '--config <file>' not specified$/],
     ["a missing config file", ["run", "--config", "nope.json"], /^otau-sim: --config nope\.json: no such file$/],
-    ["a config that is not config_otau", ["run", "--config", "fw-1.2.0.bin"], /^otau-sim: --config fw-1\.2\.0\.bin is not JSON: /],
     ["a bad fault spec", ["run", "--config", "config_otau.json", "--fault", "flip@x"], /^otau-sim: --fault: bad fault "flip@x" in "flip@x": byte offset must be a non-negative integer, got "x"$/],
     ["a negative power cut", ["run", "--config", "config_otau.json", "--power-cut", "-1"], /^otau-sim: --power-cut must be a whole number/],
     ["a missing image", ["run", "--config", "config_otau.json", "--image", "gone.bin"], /^otau-sim: --image gone\.bin: no such file$/],
