@@ -14,6 +14,7 @@ import type { SimulatedDevice } from "../device/simulated-device.ts";
 import type { CloudLink } from "../device/transport.ts";
 import { KaaEmulator } from "../kaa/kaa-emulator.ts";
 import { MuranoEmulator } from "../murano/murano-emulator.ts";
+import { makeTlsCredentials } from "../network/tls-credentials.ts";
 import { ContentServer } from "../network/content-server.ts";
 import type { PowerLoss } from "../flash/nor-flash.ts";
 import { progressView, type ProgressView } from "./progress-view.ts";
@@ -56,8 +57,10 @@ export function registerDemo(program: Command): void {
 export async function runDemo(): Promise<number> {
   if (!existsSync(DEFAULT_AGENT_PATH)) throw new UsageError(`${DEFAULT_AGENT_PATH} is missing; run npm run build:agent`);
   const module = await compileAgent();
-  const murano = new MuranoEmulator();
-  const kaa = new KaaEmulator();
+  // MQTT over TLS as the real clouds serve it; the devices verify this run's CA.
+  const tls = await makeTlsCredentials();
+  const murano = new MuranoEmulator({ mqtt: { tls } });
+  const kaa = new KaaEmulator({ kp1: { tls } });
   const content = new ContentServer();
   const started: Array<{ stop(): Promise<void> }> = [];
   for (const server of [murano, kaa, content]) {
@@ -69,8 +72,8 @@ export async function runDemo(): Promise<number> {
   try {
     const factory = makeFirmwareImage({ version: FROM, size: 24 * 1024 });
     const image = makeFirmwareImage({ version: TO, size: IMAGE_BYTES });
-    console.log(`Murano emulator  ${murano.urls.http}  ${murano.urls.mqtt}`);
-    console.log(`Kaa emulator     ${kaa.urls.http}  ${kaa.urls.mqtt}`);
+    console.log(`Murano emulator  ${murano.urls.http}  ${murano.urls.mqtts}`);
+    console.log(`Kaa emulator     ${kaa.urls.http}  ${kaa.urls.mqtts}`);
     console.log(`content server   ${content.baseUrl}`);
     console.log(`image ${TO}: ${image.length} bytes, sha256 ${sha256Hex(image)}\n`);
 
@@ -86,9 +89,9 @@ export async function runDemo(): Promise<number> {
       murano.product.waitForStatus(id, (s) => s.status === "INSTALLED_VERSION" && s.version === TO, DEVICE_TIMEOUT_MS);
     for (const id of ["gw-murano-http", "gw-murano-mqtt", "gw-flaky"]) murano.product.addIdentity(id);
     make("gw-murano-http", "Murano HTTP", new MuranoHttpLink({ url: murano.urls.http, identity: "gw-murano-http" }), heardByMurano("gw-murano-http"));
-    make("gw-murano-mqtt", "Murano MQTT", new MuranoMqttLink({ httpUrl: murano.urls.http, mqttUrl: murano.urls.mqtt, identity: "gw-murano-mqtt" }), heardByMurano("gw-murano-mqtt"));
+    make("gw-murano-mqtt", "Murano MQTT", new MuranoMqttLink({ httpUrl: murano.urls.http, mqttUrl: murano.urls.mqtts ?? murano.urls.mqtt, identity: "gw-murano-mqtt", ca: tls.ca }), heardByMurano("gw-murano-mqtt"));
     const endpoint = kaa.platform.registerEndpoint(TENANT, KAA_APP, { token: "gw-kaa" });
-    make("gw-kaa", "Kaa 1/KP MQTT", new KaaMqttLink({ mqttUrl: kaa.urls.mqtt, application: KAA_APP, token: endpoint.token }),
+    make("gw-kaa", "Kaa 1/KP MQTT", new KaaMqttLink({ mqttUrl: kaa.urls.mqtts ?? kaa.urls.mqtt, application: KAA_APP, token: endpoint.token, ca: tls.ca }),
       () => kaa.platform.waitForApplied(TENANT, KAA_APP, endpoint.endpointId, (r) => r.configId === TO && r.success, DEVICE_TIMEOUT_MS),
       { [Setting.Cloud]: 1 });
     const flaky = make("gw-flaky", "Murano HTTP, lossy + power cut", new MuranoHttpLink({ url: murano.urls.http, identity: "gw-flaky" }), heardByMurano("gw-flaky"));
