@@ -32,7 +32,8 @@ static void print_help(void)
 {
     printf("usage: otau-host run --agent <agent.wasm> --flash <image> [options]\n"
            "  Murano: --murano <url> --identity <id> [--cik-file <file>]\n"
-           "  Kaa:    --cloud kaa --kaa-mqtt mqtt://host:port --kaa-app <app> --kaa-token <token>\n\n");
+           "  Kaa:    --cloud kaa --kaa-mqtt mqtt[s]://host:port --kaa-app <app> --kaa-token <token>\n"
+           "          [--mqtt-ca <ca.pem>] [--mqtt-username <name> --mqtt-password <text>]\n\n");
     host_options_print_usage(stdout, RUN_OPTION_GROUPS);
 }
 
@@ -80,7 +81,9 @@ static bool open_cloud(struct run_state *run, uint32_t cloud, char *cik_file, ch
 {
     const struct run_options *options = &run->options->run;
     if (cloud == CLOUD_KAA) {
-        struct kaa_settings settings = {options->kaa_mqtt, options->kaa_app, options->kaa_token};
+        struct kaa_settings settings = {options->kaa_mqtt, options->kaa_app, options->kaa_token,
+                                        options->mqtt_ca, options->mqtt_username,
+                                        options->mqtt_password};
         return kaa_link_open(&run->cloud, &run->events, &settings, error, error_size);
     }
     struct murano_settings settings = {options->murano_url, options->identity, cik_file,

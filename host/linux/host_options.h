@@ -32,6 +32,9 @@ struct run_options {
     const char *kaa_mqtt;
     const char *kaa_app;
     const char *kaa_token;
+    const char *mqtt_ca;       /* CA file that verifies an mqtts:// broker; NULL: the system's */
+    const char *mqtt_username; /* for brokers that ask; Kaa's 1/KP needs none */
+    const char *mqtt_password;
     const char *firmware_version;
     uint32_t confirm_after_ms;
     const char *exit_when_installed;

@@ -10,6 +10,7 @@
 #include "retry_delay.h"
 
 #define MQTT_DEFAULT_PORT 1883
+#define MQTTS_DEFAULT_PORT 8883
 #define KEEPALIVE_S 60
 #define QOS_AT_LEAST_ONCE 1
 #define TOPIC_MAX 512u
@@ -21,6 +22,7 @@ struct kaa_link {
     struct mosquitto *mosq;
     char host[HOST_MAX];
     int port;
+    bool tls;
     char base[TOPIC_MAX]; /* kp1/{app}/cmx_ota/{token} */
     bool connected;
     bool ever_connected;
@@ -218,17 +220,25 @@ static void kaa_close(void *context)
     free(link);
 }
 
-/* mqtt://host[:port], host without userinfo or path. */
+/* mqtt://host[:port] or mqtts://host[:port] (TLS), host without userinfo or path. */
 static bool parse_broker_url(struct kaa_link *link, const char *url)
 {
-    static const char scheme[] = "mqtt://";
-    if (strncmp(url, scheme, sizeof scheme - 1) != 0) return false;
-    const char *host = url + sizeof scheme - 1;
+    static const char plain[] = "mqtt://";
+    static const char secure[] = "mqtts://";
+    const char *host;
+    if (strncmp(url, plain, sizeof plain - 1) == 0) {
+        host = url + sizeof plain - 1;
+    } else if (strncmp(url, secure, sizeof secure - 1) == 0) {
+        host = url + sizeof secure - 1;
+        link->tls = true;
+    } else {
+        return false;
+    }
     size_t host_len = strcspn(host, ":/");
     if (host_len == 0 || host_len >= sizeof link->host) return false;
     memcpy(link->host, host, host_len);
     link->host[host_len] = '\0';
-    link->port = MQTT_DEFAULT_PORT;
+    link->port = link->tls ? MQTTS_DEFAULT_PORT : MQTT_DEFAULT_PORT;
     const char *rest = host + host_len;
     if (*rest == ':') {
         char *end = NULL;
@@ -238,6 +248,37 @@ static bool parse_broker_url(struct kaa_link *link, const char *url)
         rest = end;
     }
     return *rest == '\0' || strcmp(rest, "/") == 0;
+}
+
+/* TLS for mqtts:// (the broker's certificate and host name verified against the CA file, or
+ * the system's CAs) and the user name and password, before the first connect. */
+static bool configure_security(struct kaa_link *link, const struct kaa_settings *settings,
+                               char *error, size_t error_size)
+{
+    if (settings->ca_file && !link->tls) {
+        snprintf(error, error_size, "--mqtt-ca needs an mqtts:// broker URL");
+        return false;
+    }
+    if (link->tls) {
+        int status = settings->ca_file
+                         ? mosquitto_tls_set(link->mosq, settings->ca_file, NULL, NULL, NULL, NULL)
+                         : mosquitto_tls_set(link->mosq, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+        if (status != MOSQ_ERR_SUCCESS) {
+            snprintf(error, error_size, "cannot use --mqtt-ca '%s': %s",
+                     settings->ca_file ? settings->ca_file : "/etc/ssl/certs", mosquitto_strerror(status));
+            return false;
+        }
+    }
+    if (settings->password && !settings->username) {
+        snprintf(error, error_size, "--mqtt-password needs --mqtt-username");
+        return false;
+    }
+    if (settings->username &&
+        mosquitto_username_pw_set(link->mosq, settings->username, settings->password) != MOSQ_ERR_SUCCESS) {
+        snprintf(error, error_size, "cannot set the MQTT user name");
+        return false;
+    }
+    return true;
 }
 
 /* A topic level: no separators or wildcards. */
@@ -258,7 +299,7 @@ bool kaa_link_open(struct cloud_link *link, struct agent_events *events,
     kaa->events = events;
     report_queue_init(&kaa->applied);
     if (!parse_broker_url(kaa, settings->broker_url)) {
-        snprintf(error, error_size, "--kaa-mqtt must be mqtt://host[:port], not '%s'",
+        snprintf(error, error_size, "--kaa-mqtt must be mqtt://host[:port] or mqtts://host[:port], not '%s'",
                  settings->broker_url);
         free(kaa);
         return false;
@@ -276,6 +317,12 @@ bool kaa_link_open(struct cloud_link *link, struct agent_events *events,
     if (!kaa->mosq) {
         mosquitto_lib_cleanup();
         snprintf(error, error_size, "cannot create an MQTT client");
+        free(kaa);
+        return false;
+    }
+    if (!configure_security(kaa, settings, error, error_size)) {
+        mosquitto_destroy(kaa->mosq);
+        mosquitto_lib_cleanup();
         free(kaa);
         return false;
     }

@@ -13,9 +13,12 @@
 #include "cloud_link.h"
 
 struct kaa_settings {
-    const char *broker_url; /* mqtt://host[:port] */
+    const char *broker_url; /* mqtt://host[:port] or mqtts://host[:port] */
     const char *application;
     const char *token;      /* the endpoint token: a topic level */
+    const char *ca_file;    /* verifies an mqtts:// broker; NULL: the system's CAs */
+    const char *username;   /* NULL: none */
+    const char *password;
 };
 
 /* Fills `link`. False with a reason in `error` for a bad URL or token, or out of memory. */

@@ -1,8 +1,9 @@
 // A real mosquitto broker for a test: its own config in a fresh temp folder, on a free
 // loopback port (mosquitto cannot listen on port 0, so a port the kernel just handed out
-// is taken), anonymous access, no persistence. stop() ends it and removes the folder.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// is taken), no persistence; anonymous access, or with `users` a password file made by
+// mosquitto_passwd. stop() ends it and removes the folder.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,21 @@ export class MosquittoBroker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<MosquittoBroker> {
+  static async start(users: Record<string, string> = {}): Promise<MosquittoBroker> {
     const dir = await mkdtemp(join(tmpdir(), 'otau-mosquitto-'));
     const port = await freePort();
     const config = join(dir, 'mosquitto.conf');
-    await writeFile(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`);
+    let access = 'allow_anonymous true\n';
+    if (Object.keys(users).length > 0) {
+      const passwords = join(dir, 'passwords');
+      await writeFile(passwords, '');
+      for (const [user, password] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', passwords, user, password]);
+      // Started as root, mosquitto drops to its own user, which must still read the file.
+      await chmod(dir, 0o755);
+      await chmod(passwords, 0o644);
+      access = `allow_anonymous false\npassword_file ${passwords}\n`;
+    }
+    await writeFile(config, `listener ${port} 127.0.0.1\n${access}persistence false\nlog_dest stderr\n`);
     const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
