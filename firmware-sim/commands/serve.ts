@@ -2,7 +2,9 @@
 // on loopback until interrupted, for real devices, the C host (host/linux) or `--simulate`d
 // devices to talk to. The operator works in the console (a web page), through its REST API
 // (docs/console.md) or by typing commands on stdin (`help` lists them).
-import { basename } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { ConsoleServer } from "../console/console-server.ts";
@@ -12,6 +14,7 @@ import { startSimulatedDevices, type SimulatedDevices } from "../console/simulat
 import { KaaEmulator } from "../kaa/kaa-emulator.ts";
 import { MuranoEmulator } from "../murano/murano-emulator.ts";
 import { ContentServer } from "../network/content-server.ts";
+import { makeTlsCredentials } from "../network/tls-credentials.ts";
 import { parseWholeNumber, readInputFile } from "./usage.ts";
 
 const TENANT = "tenant-1";
@@ -29,6 +32,7 @@ interface ServeOptions {
   kaaHttpPort: string;
   kaaMqttPort: string;
   contentPort: string;
+  mqttBroker?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -46,6 +50,7 @@ export function registerServe(program: Command): void {
     .option("--kaa-http-port <port>", "port of the Kaa REST API and downloads", "0")
     .option("--kaa-mqtt-port <port>", "port of the Kaa 1/KP broker", "0")
     .option("--content-port <port>", "port of the content server", "0")
+    .option("--mqtt-broker <url>", "attach both emulators to this MQTT broker instead of starting their own")
     .action((options: ServeOptions) => serve(options));
 }
 
@@ -65,8 +70,14 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   const devices = options.device.length > 0 || options.simulate ? options.device : ["device-1"];
   const images = options.image.map((file) => ({ name: basename(file), bytes: readInputFile("--image", file) }));
-  const murano = new MuranoEmulator();
-  const kaa = new KaaEmulator();
+  // Their own brokers serve mqtts:// too, with a CA made for this run and written out for clients.
+  const tls = await makeTlsCredentials();
+  const caDir = mkdtempSync(join(tmpdir(), "otau-sim-serve-"));
+  const caFile = join(caDir, "ca.pem");
+  writeFileSync(caFile, tls.ca);
+  const broker = options.mqttBroker ? { url: options.mqttBroker } : undefined;
+  const murano = new MuranoEmulator({ mqtt: broker ? { broker } : { tls } });
+  const kaa = new KaaEmulator({ kp1: broker ? { broker } : { tls } });
   const content = new ContentServer();
   await murano.start({ http: ports.muranoHttp, mqtt: ports.muranoMqtt });
   await kaa.start({ http: ports.kaaHttp, mqtt: ports.kaaMqtt });
@@ -84,11 +95,17 @@ async function serve(options: ServeOptions): Promise<void> {
   let simulated: SimulatedDevices | undefined;
   if (options.simulate) simulated = await startSimulatedDevices(murano, kaa, TENANT, KAA_APP);
 
+  // Listening before the banner: a Ctrl-C right after it must still stop cleanly.
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   console.log(`console                 ${consoleUrl}   (packages, devices, apply, Kaa software and consent)`);
   console.log(`Murano HTTP Device API  ${murano.urls.http}   (activate: POST /provision/activate id=<device>)`);
-  console.log(`Murano MQTT             ${murano.urls.mqtt}   (password: the activation token)`);
+  console.log(`Murano MQTT             ${murano.urls.mqtts ?? murano.urls.mqtt}   (password: the activation token${broker ? "; topics under murano/<token>/" : ""})`);
   console.log(`Kaa REST + downloads    ${kaa.urls.http}   (Authorization: Bearer ${bearer}; application ${KAA_APP}; consent ${options.kaaConsent ? "required" : "not required"})`);
-  console.log(`Kaa 1/KP MQTT           ${kaa.urls.mqtt}   (kp1/${KAA_APP}/cmx_ota/<device>/config/json/<id>)`);
+  console.log(`Kaa 1/KP MQTT           ${kaa.urls.mqtts ?? kaa.urls.mqtt}   (kp1/${KAA_APP}/cmx_ota/<device>/config/json/<id>)`);
+  if (!broker) console.log(`MQTT TLS CA             ${caFile}   (plain MQTT: ${murano.urls.mqtt}, ${kaa.urls.mqtt})`);
   console.log(`content server          ${content.baseUrl}${images.map((i) => `\n  ${content.url(`/${encodeURIComponent(i.name)}`)}`).join("")}`);
   if (devices.length > 0) console.log(`devices                 ${devices.join(", ")}`);
   if (simulated) console.log(`simulated here          ${simulated.ids.join(", ")}   (running 1.0.0)`);
@@ -102,12 +119,10 @@ async function serve(options: ServeOptions): Promise<void> {
       console.error(`otau-sim serve: ${(error as Error).message}`);
     }
   });
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopped;
   input.close();
   simulated?.stop();
   await consoleServer.stop();
   await Promise.all([murano.stop(), kaa.stop(), content.stop()]);
+  rmSync(caDir, { recursive: true, force: true });
 }
