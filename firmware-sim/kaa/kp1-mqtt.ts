@@ -16,6 +16,13 @@ interface Kp1Request {
   requestId?: string;
 }
 
+export interface KaaKp1Options {
+  /** Also serve mqtts:// with this server certificate (own broker only). */
+  tls?: TlsCredentials;
+  /** Attach to this broker instead of starting one. */
+  broker?: ExternalBroker;
+}
+
 /**
  * 1/KP over MQTT for the `cmx_ota` extension (docs/protocols.md "2. Kaa", docs/emulators.md), on its own aedes broker
  * (plain and, with TLS credentials, mqtts://) or attached to an external broker:
@@ -27,13 +34,6 @@ interface Kp1Request {
  * A client may subscribe only below a literal `kp1/{app}/{ext}/{token}/`, and the broker
  * forwards only server messages, so knowing an endpoint token is what gives access to it.
  */
-export interface KaaKp1Options {
-  /** Also serve mqtts:// with this server certificate (own broker only). */
-  tls?: TlsCredentials;
-  /** Attach to this broker instead of starting one. */
-  broker?: ExternalBroker;
-}
-
 export class KaaKp1Mqtt {
   private listener?: MqttListener;
   private client?: MqttClient;
