@@ -1,7 +1,7 @@
 // End to end through the MQTT a deployment would use: a simulated device updates over Murano
 // MQTT and over Kaa 1/KP (1) through a real mosquitto broker the emulators attach to, started
-// by the test, and (2) over MQTT TLS to the emulators' own brokers, verifying the CA made for
-// the run.
+// by the test, (2) through a mosquitto bridged to the Kaa emulator's own broker, and (3) over
+// MQTT TLS to the emulators' own brokers, verifying the CA made for the run.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Setting } from "../../firmware-sim/agent/agent-instance.ts";
@@ -81,6 +81,28 @@ describe("through a real mosquitto broker the emulators attach to", () => {
   it("updates a device over Kaa 1/KP through mosquitto", async () => {
     const endpointId = release(kaa, "gw-kaa-mosq");
     await kaaUpdate(rig, kaa, new KaaMqttLink({ mqttUrl: mosquitto.url, application: "gateway", token: "gw-kaa-mosq" }), endpointId);
+  });
+});
+
+describe("through a mosquitto bridged to the Kaa emulator's own broker", () => {
+  const rig = new E2eRig();
+  let mosquitto: MosquittoBroker;
+  let kaa: KaaEmulator;
+
+  before(async () => {
+    kaa = await rig.started(new KaaEmulator());
+    // A bridge also publishes its own state to $SYS/broker/connection/<name>/state on the remote side.
+    const bridge = `connection kaa-emulator\naddress ${new URL(kaa.urls.mqtt).host}\ntopic kp1/gateway/cmx_ota/gw-bridged/# both 1\n`;
+    mosquitto = await MosquittoBroker.start({}, bridge);
+  });
+  after(async () => {
+    await rig.teardown();
+    await mosquitto.stop();
+  });
+
+  it("updates a Kaa device connected to mosquitto, its requests and the replies crossing the bridge", async () => {
+    const endpointId = release(kaa, "gw-bridged");
+    await kaaUpdate(rig, kaa, new KaaMqttLink({ mqttUrl: mosquitto.url, application: "gateway", token: "gw-bridged" }), endpointId);
   });
 });
 

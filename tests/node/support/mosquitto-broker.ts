@@ -20,7 +20,8 @@ export class MosquittoBroker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  static async start(users: Record<string, string> = {}): Promise<MosquittoBroker> {
+  /** `extraConfig`: more mosquitto.conf lines, e.g. a bridge's `connection` section. */
+  static async start(users: Record<string, string> = {}, extraConfig = ''): Promise<MosquittoBroker> {
     const dir = await mkdtemp(join(tmpdir(), 'otau-mosquitto-'));
     const port = await freePort();
     const config = join(dir, 'mosquitto.conf');
@@ -34,7 +35,7 @@ export class MosquittoBroker {
       await chmod(passwords, 0o644);
       access = `allow_anonymous false\npassword_file ${passwords}\n`;
     }
-    await writeFile(config, `listener ${port} 127.0.0.1\n${access}persistence false\nlog_dest stderr\n`);
+    await writeFile(config, `listener ${port} 127.0.0.1\n${access}persistence false\nlog_dest stderr\n${extraConfig}`);
     const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
