@@ -27,7 +27,7 @@ export async function startSimulatedDevices(murano: MuranoEmulator, kaa: KaaEmul
   kaa.platform.registerEndpoint(tenant, application, { endpointId: "sim-kaa", token: "sim-kaa" });
   const links = [
     { id: "sim-murano-http", link: new MuranoHttpLink({ url: murano.urls.http, identity: "sim-murano-http" }), settings: {} },
-    { id: "sim-murano-mqtt", link: new MuranoMqttLink({ httpUrl: murano.urls.http, mqttUrl: murano.urls.mqtt, identity: "sim-murano-mqtt" }), settings: {} },
+    { id: "sim-murano-mqtt", link: new MuranoMqttLink({ httpUrl: murano.urls.http, mqttUrl: murano.urls.mqtt, identity: "sim-murano-mqtt", externalBroker: murano.mqtt.attached }), settings: {} },
     { id: "sim-kaa", link: new KaaMqttLink({ mqttUrl: kaa.urls.mqtt, application, token: "sim-kaa" }), settings: { [Setting.Cloud]: 1 } },
   ];
   const devices = links.map(({ id, link, settings }) => loopbackDevice({ id, module, factoryImage, slotBytes: SLOT_BYTES, cloud: link, settings }));

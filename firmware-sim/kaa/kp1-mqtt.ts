@@ -24,7 +24,7 @@ export interface KaaKp1Options {
 }
 
 /**
- * 1/KP over MQTT for the `cmx_ota` extension (docs/protocols.md "2. Kaa", docs/emulators.md), on its own aedes broker
+ * 1/KP over MQTT for the `cmx_ota` extension (docs/protocols.md "2. Kaa" and "4. The emulators as real clients see them"), on its own aedes broker
  * (plain and, with TLS credentials, mqtts://) or attached to an external broker:
  *   kp1/{app}/cmx_ota/{token}/config/json[/{reqId}]   {"configId"?, "observe"?}
  *   kp1/{app}/cmx_ota/{token}/applied/json[/{reqId}]  {"configId", "statusCode"?, "reasonPhrase"?}

@@ -205,6 +205,11 @@ export class MuranoMqttDeviceApi {
     throw new Error('the Murano MQTT API is not started');
   }
 
+  /** True when attached to an external broker: devices' topics then sit under `murano/<token>/`. */
+  get attached(): boolean {
+    return this.options.broker !== undefined;
+  }
+
   /** The mqtts:// URL of its own broker, when started with TLS credentials. */
   get tlsUrl(): string | undefined {
     return this.listener?.tlsUrl;
