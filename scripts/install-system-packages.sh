@@ -3,11 +3,12 @@
 # cmake (the C host), libcurl and libmosquitto (otau-host run), valgrind (host tests), clang and
 # its sanitizer/libFuzzer runtime (the fuzzing campaign), mosquitto and its clients and nats-server
 # (real brokers), python3-venv (scripts/install-python-tools.sh), chromium (the console test),
-# wabt (test modules from .wat), binaryen, mosquitto, the ARM toolchain and QEMU (boards).
+# wabt (test modules from .wat), binaryen, mosquitto, the ARM toolchain and QEMU (boards),
+# openssl (the CLI signs the emulators' per-run MQTT TLS certificates).
 # Uses sudo when not root; does nothing when everything is installed.
 set -eu
 
-PACKAGES="cmake valgrind wabt binaryen libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients nats-server clang libclang-rt-14-dev python3-venv chromium gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
+PACKAGES="cmake valgrind wabt binaryen libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients nats-server clang libclang-rt-14-dev python3-venv chromium gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm openssl"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
