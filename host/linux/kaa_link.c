@@ -158,11 +158,15 @@ static void kaa_service(void *context, uint64_t now_ms)
         }
         link->ever_connected = true;
     }
+    bool was_connected = link->connected;
     int status = mosquitto_loop(link->mosq, 0, 1);
     if (status == MOSQ_ERR_SUCCESS) send_pending(link);
     if (status == MOSQ_ERR_SUCCESS && mosquitto_want_write(link->mosq))
         status = mosquitto_loop(link->mosq, 0, 1);
     if (status != MOSQ_ERR_SUCCESS) {
+        /* A failure before the broker's CONNACK (a TLS handshake refused while the loop runs it)
+         * reaches no callback: say it here, as a failed connect. */
+        if (!was_connected) log_line(link, OTAU_LOG_WARN, "cannot connect", mosquitto_strerror(status));
         link->connected = false;
         mosquitto_disconnect(link->mosq);
         retry_delay_failed(&link->reconnect, now_ms);
