@@ -7,8 +7,10 @@ export const enum AbiResult {
   LengthTooLarge = -1,
   /** The call is not valid in the agent's current state. */
   WrongState = -2,
-  /** An argument is out of its range (unknown source, setting or value). */
+  /** An argument is out of its range (unknown source, setting or value), or a document was refused. */
   BadArgument = -3,
+  /** Flash could not be written; nothing changed. */
+  StorageFailed = -4,
 }
 
 /** Which document kind `on_config` carries. */
@@ -78,6 +80,8 @@ export const enum Area {
   BootRecord = 0,
   SlotA = 1,
   SlotB = 2,
+  /** Optional: the trusted image-signing keys and the security counter (storage/trust_store.ts). */
+  TrustStore = 3,
 }
 
 /** What the flash imports return: 0, or one of these. */

@@ -1,9 +1,12 @@
 // Every event the host can deliver to the agent. This file is the whole export side
 // of the ABI (docs/abi.md); the handlers live in their modules.
 import { AbiResult, ConfigSource, LogLevel } from "./abi";
-import { IO_BUFFER_SIZE, ioBuffer } from "./io";
-import { logText } from "./host";
+import { IO_BUFFER_SIZE, IO_SCRATCH_OFFSET, ioBuffer } from "./io";
+import { log, logText } from "./host";
+import { ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE, ed25519Verify } from "./crypto/ed25519";
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "./crypto/sha256";
+import { KeyListResult, keyListApply, sayKeyListAccepted } from "./image/key_list";
+import { messageClear, messageLength, messagePtr } from "./message";
 import { clockAdvance } from "./otau/clock";
 import { AgentEvent } from "./otau/events";
 import { currentState, dispatch } from "./otau/machine";
@@ -116,6 +119,41 @@ export function sha256_final(): i32 {
   sha256Final(hostHash, ioBuffer);
   hostHashOpen = false;
   return AbiResult.Ok;
+}
+
+// ---- Ed25519 (crypto/ed25519.ts): the verifier the image check uses, driven directly by
+// the host over the I/O buffer so that runtimes can be checked against node:crypto.
+
+/**
+ * The I/O buffer holds signature (64 bytes, R || S), public key (32) and `len` message
+ * bytes, in that order, within its first IO_SCRATCH_OFFSET bytes (the rest is the
+ * verifier's work area). Returns 1 when the signature verifies, 0 when it does not.
+ */
+export function ed25519_verify(len: u32): i32 {
+  const header = ED25519_SIGNATURE_SIZE + ED25519_PUBLIC_KEY_SIZE;
+  if (len > <u32>(<usize>IO_SCRATCH_OFFSET - header)) return AbiResult.LengthTooLarge;
+  return ed25519Verify(ioBuffer, ioBuffer + ED25519_SIGNATURE_SIZE, ioBuffer + header, len) ? 1 : 0;
+}
+
+// ---- Trusted keys (image/key_list.ts, storage/trust_store.ts)
+
+/**
+ * A signed key-list update of `len` bytes is in the I/O buffer (MCUboot format, body
+ * "OTAUKEYS"). Applied only when signed by a key the device trusts and newer than the list
+ * in force. The outcome is logged (info when accepted, error when not). After boot().
+ */
+export function trust_update(len: u32): i32 {
+  // The list stays in the buffer's first IO_SCRATCH_OFFSET bytes while the check runs in the rest.
+  if (len > <u32>IO_SCRATCH_OFFSET) return AbiResult.LengthTooLarge;
+  messageClear();
+  const result = keyListApply(ioBuffer, len);
+  if (result == KeyListResult.Accepted) {
+    messageClear();
+    sayKeyListAccepted();
+  }
+  log(result == KeyListResult.Accepted ? LogLevel.Info : LogLevel.Error, messagePtr(), messageLength());
+  if (result == KeyListResult.Accepted) return AbiResult.Ok;
+  return result == KeyListResult.NoTrust ? AbiResult.WrongState : result == KeyListResult.WriteFailed ? AbiResult.StorageFailed : AbiResult.BadArgument;
 }
 
 // ---- Bootloader (storage/boot_decision.ts; docs/boot-record.md "Boot decision")

@@ -1,4 +1,5 @@
 // What one bench run measured: printed as a table and written to bench/results.json.
+import type { Ed25519Cost } from "./ed25519.ts";
 import { writeFileSync } from "node:fs";
 import type { BoardReport } from "./board-report.ts";
 import type { InstructionsPerByte } from "./callgrind.ts";
@@ -30,6 +31,8 @@ export interface BenchResults {
     wasm3OverC: number | null;
   };
   agentWasmBytes: number;
+  /** One Ed25519 verification in the agent (bench/ed25519.ts). */
+  ed25519: Ed25519Cost;
   /** The QEMU Cortex-M4 board's bring-up report (bench/board-report.ts). */
   qemuBoard: BoardReport | NotMeasured;
 }
@@ -63,6 +66,11 @@ export function formatTable(results: BenchResults): string {
     row("wasm3 / C reference", instructions.wasm3OverC === null ? "     n/a" : `${instructions.wasm3OverC.toFixed(2).padStart(8)}x`),
     "",
     row("build/agent.wasm (release)", `${String(results.agentWasmBytes).padStart(8)} bytes`),
+    "",
+    "One Ed25519 verification in the agent (RFC 8032 TEST SHA(abc))",
+    row("under wasm3 (otau-host, callgrind)", typeof results.ed25519.wasm3InstructionsPerVerification === "number"
+      ? `${(results.ed25519.wasm3InstructionsPerVerification / 1e6).toFixed(1).padStart(8)} M instructions` : results.ed25519.wasm3InstructionsPerVerification),
+    row("under V8", `${results.ed25519.v8MicrosecondsPerVerification.toFixed(0).padStart(8)} µs`),
     "",
     ..."lines" in results.qemuBoard ? results.qemuBoard.lines : [`QEMU board: not measured (${results.qemuBoard.notMeasured})`],
   ].join("\n");

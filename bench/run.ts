@@ -11,6 +11,7 @@ import { AgentInstance } from "../firmware-sim/agent/agent-instance.ts";
 import { BenchFailure } from "./bench-failure.ts";
 import { qemuBoardReport } from "./board-report.ts";
 import { buildReference, checkReference, hashPattern } from "./c-reference.ts";
+import { ed25519Cost } from "./ed25519.ts";
 import { instructionsPerByte, type PatternFile } from "./callgrind.ts";
 import { benchPattern } from "./pattern.ts";
 import { formatTable, writeResults, type BenchResults } from "./report.ts";
@@ -78,6 +79,9 @@ async function measure(scratchDir: string): Promise<BenchResults> {
     wasm3NativeInstructions = wasm3Instructions;
   }
 
+  progress("counting the instructions of one Ed25519 verification under wasm3 (callgrind)");
+  const ed25519 = await ed25519Cost(root, agentPath, scratchDir);
+
   progress("running the QEMU board's bring-up for its footprint and instructions per byte");
   const board = qemuBoardReport(root);
 
@@ -100,6 +104,7 @@ async function measure(scratchDir: string): Promise<BenchResults> {
       wasm3OverC: "perByte" in wasm3Instructions ? wasm3Instructions.perByte / cInstructions.perByte : null,
     },
     agentWasmBytes: statSync(agentPath).size,
+    ed25519,
     qemuBoard: board,
   };
 }

@@ -16,6 +16,7 @@ import { fileSpan, inactiveSlotName, installedRequestVersion, slotCapacity } fro
 import { reportStatus, sayVersion } from "./report";
 import { NOT_COMPARABLE, compareVersions } from "./semver";
 import { setting } from "./settings";
+import { requiresSignedImages, sayTrustPolicy } from "./signed_image";
 import { Status } from "./status";
 
 function testStep(): void {
@@ -33,7 +34,17 @@ export function runTests(): bool {
   if (!testVersionOrder(installed)) return false;
   if (cloudOf(active) == Cloud.Kaa && upgradableFromAt != 0 && !testUpgradableFrom(installed)) return false;
 
-  if (isSigned(active)) {
+  if (requiresSignedImages() && kindOf(active) != UpdateKind.Json) {
+    messageClear();
+    sayTrustPolicy();
+    if (fileCount(active) != 1) {
+      say("; this config has ");
+      sayNumber(fileCount(active));
+      say(" files, a signed image is one");
+      return testError();
+    }
+    testStep();
+  } else if (isSigned(active)) {
     messageClear();
     say("a signature is present; this build does not verify signatures, the sha256 digest is the integrity check");
     testStep();

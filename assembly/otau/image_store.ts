@@ -119,6 +119,9 @@ export function isFailedVersion(req: usize): bool {
 function slotName(slot: i32): string { return slot == Area.SlotA ? "A" : "B"; }
 export function inactiveSlotName(): string { return slotName(writableSlot); }
 export function runningSlotName(): string { return slotName(runningSlot); }
+/** The area an update writes (1 A, 2 B; 0 none) and the one running. */
+export function writableSlotArea(): i32 { return writableSlot; }
+export function runningSlotArea(): i32 { return runningSlot; }
 
 export function slotCapacity(): u32 {
   if (writableSlot == NO_SLOT || areaLoad(writableSlot) != StorageStatus.Ok) return 0;

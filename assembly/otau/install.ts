@@ -6,8 +6,9 @@ import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
 import { messageClear, say, sayHex, sayNumber } from "../message";
 import { Next } from "./events";
 import { FlashStep, storageFailure } from "./failure";
-import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotName } from "./image_store";
+import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotArea, runningSlotName } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
+import { signedImageConfirmed } from "./signed_image";
 import { Status } from "./status";
 
 const digest = memory.data(32);
@@ -48,6 +49,7 @@ export function confirmUpdate(_a: u32, _b: u32, _c: u32): Next {
   sayVersion(active);
   say(" confirmed healthy in slot ");
   say(runningSlotName());
+  signedImageConfirmed(runningSlotArea());
   reportStatus(active, Status.InstallSuccess);
   messageClear();
   reportStatus(active, Status.InstalledVersion);

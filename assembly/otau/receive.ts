@@ -2,16 +2,21 @@
 // at its end the length and the SHA-256 read back from flash checked against the config.
 import { fetch_cancel } from "../host";
 import { ioBuffer } from "../io";
-import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown } from "../manifest/update_request";
+import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown, versionLength, versionPtr } from "../manifest/update_request";
 import { messageClear, say, sayHex, sayNumber } from "../message";
 import {
   fileIndex, fileReceived, fileSetReceived, fileSetTotal, fileStart, fileTotal, isLastFile, sayFile,
 } from "./current_file";
 import { AgentEvent, Next } from "./events";
 import { FlashStep, downloadFailed, storageFailure } from "./failure";
-import { imageEndFile, imageRewind, imageWrite, noteProgress, slotCapacity } from "./image_store";
+import { imageEndFile, imageRewind, imageWrite, noteProgress, slotCapacity, writableSlotArea } from "./image_store";
 import { progressAfterChunk, reportProgress } from "./progress";
 import { raise } from "./queue";
+import { reportStatus } from "./report";
+import {
+  SignedStep, requiresSignedImages, signedImageChunk, signedImageRestart, signedImageRetryable, signedImageVerify,
+} from "./signed_image";
+import { Status } from "./status";
 import { noteActivity, transferFailed } from "./retry";
 
 /** Receiving, Data(length): `length` bytes of the body are in the I/O buffer. */
@@ -26,6 +31,17 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
     sayFile();
     fetch_cancel();
     return transferFailed();
+  }
+  if (requiresSignedImages()) {
+    // The header is checked before its bytes reach flash: a wrong image stops here.
+    if (fileReceived() == 0) signedImageRestart();
+    const index = fileIndex();
+    const step = signedImageChunk(
+      ioBuffer, length, fileReceived(), fileSizeKnown(active, index) ? <u32>fileSize(active, index) : 0,
+      writableSlotArea(), slotCapacity(), versionPtr(active), versionLength(active),
+    );
+    if (step == SignedStep.Refused) return downloadFailed();
+    if (step == SignedStep.Passed) reportStatus(active, Status.DownloadStep);
   }
   const status = imageWrite(ioBuffer, length);
   if (status != 0) {
@@ -82,6 +98,18 @@ export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
     if (rewound != 0) return storageFailure(FlashStep.RewindingSlot, rewound);
     fileSetReceived(0);
     return transferFailed();
+  }
+  if (requiresSignedImages()) {
+    const step = signedImageVerify(writableSlotArea(), received, versionPtr(active), versionLength(active));
+    if (step == SignedStep.Refused) {
+      if (!signedImageRetryable()) return downloadFailed();
+      // Bytes that differ from the signed hash may come right next time: from the first byte.
+      const rewound = imageRewind(fileStart());
+      if (rewound != 0) return storageFailure(FlashStep.RewindingSlot, rewound);
+      fileSetReceived(0);
+      return transferFailed();
+    }
+    reportStatus(active, Status.DownloadStep);
   }
   fileSetTotal(received);
   reportProgress();

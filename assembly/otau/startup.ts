@@ -11,6 +11,7 @@ import {
 import { resetMachine } from "./machine";
 import { reportStatus, sayVersion } from "./report";
 import { setting } from "./settings";
+import { loadTrustedKeys } from "./signed_image";
 import { Status } from "./status";
 
 /** Returns 0, or the negative StorageStatus that kept the agent from reading its flash. */
@@ -22,6 +23,7 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     resetMachine(AgentState.Idle);
     return status;
   }
+  loadTrustedKeys();
   const outcome = bootOutcome();
   if (outcome == BootOutcome.OnTrial) {
     loadTrialVersion(active);

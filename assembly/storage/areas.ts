@@ -5,7 +5,7 @@ import { Area, FlashCode } from "../abi";
 import { flash_erase, flash_info, flash_read, flash_write } from "../host";
 import { StorageStatus } from "./status";
 
-export const AREA_COUNT: i32 = 3;
+export const AREA_COUNT: i32 = 4;
 
 /** Largest write alignment supported (e.g. 32-byte flash words); sizes the writers' buffers. */
 export const MAX_WRITE_ALIGN: u32 = 32;

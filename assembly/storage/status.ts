@@ -60,6 +60,10 @@ export const enum StorageStatus {
   // Progress journal.
   /** No update is in progress (journal empty or cleared). */
   NoProgress = -40,
+
+  // Trust store (area 3).
+  /** Area 3 cannot hold two trust-store copies. */
+  TrustAreaTooSmall = -50,
 }
 
 /** A constant name for every status: no allocation. */
@@ -91,6 +95,7 @@ export function storageStatusName(status: StorageStatus): string {
     case StorageStatus.VersionTooLong: return "version string too long";
     case StorageStatus.AttemptsInvalid: return "trial attempts outside 1..255";
     case StorageStatus.NoProgress: return "no update in progress";
+    case StorageStatus.TrustAreaTooSmall: return "trust-store area too small for two copies";
   }
   return "unknown storage status";
 }

@@ -62,6 +62,8 @@ interface AgentExports {
   sha256_init(): number;
   sha256_update(len: number): number;
   sha256_final(): number;
+  ed25519_verify(len: number): number;
+  trust_update(len: number): number;
   firmware_version(len: number): number;
   configure(setting: number, value: number): number;
   on_config(source: number, len: number): number;
@@ -216,6 +218,26 @@ export class AgentInstance {
     }
     check("sha256_final", this.exports.sha256_final());
     return Buffer.from(io.subarray(0, 32));
+  }
+
+  /** A signed key-list update (`trust_update`, at most 1024 bytes): 0 accepted, -1 too long, -2 no key to authorise it, -3 refused, -4 flash write failed. */
+  trustUpdate(keyList: Uint8Array): number {
+    const io = this.ioBuffer();
+    if (keyList.length > io.length) throw new RangeError(`a key list of ${keyList.length} bytes does not fit the ${io.length}-byte I/O buffer`);
+    io.set(keyList);
+    return this.exports.trust_update(keyList.length);
+  }
+
+  /** The agent's Ed25519 verdict (`ed25519_verify`) on a 64-byte signature, a 32-byte public key and a message. */
+  ed25519Verify(signature: Uint8Array, publicKey: Uint8Array, message: Uint8Array): boolean {
+    if (signature.length !== 64 || publicKey.length !== 32) throw new RangeError("signature must be 64 bytes and the key 32");
+    const io = this.ioBuffer();
+    io.set(signature, 0);
+    io.set(publicKey, 64);
+    io.set(message, 96);
+    const verdict = this.exports.ed25519_verify(message.length);
+    if (verdict !== 0 && verdict !== 1) throw new Error(`agent ed25519_verify returned ${verdict}`);
+    return verdict === 1;
   }
 }
 

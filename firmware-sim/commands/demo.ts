@@ -1,9 +1,14 @@
 // `otau-sim demo` (npm start): both clouds on loopback, four devices updating 1.0.0 → 2.0.0
 // at once — over Murano HTTP, Murano MQTT and Kaa 1/KP, and one over Murano HTTP through a
 // lossy mirror that also loses power half way through its download — with live progress
-// and a summary table. Exit 0 only if every device ends on 2.0.0 and its cloud has heard so.
+// and a summary table. Every device trusts the vendor's Ed25519 key (its trust store) and
+// the image is signed in MCUboot's format; a fifth device is offered an image re-signed by
+// an attacker's key under a forged config with a matching digest, and must refuse it.
+// Exit 0 only if the four end on 2.0.0 and their clouds have heard so, and the fifth
+// refused and still runs 1.0.0.
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
 import { Channel, DEFAULT_AGENT_PATH, Setting, compileAgent } from "../agent/agent-instance.ts";
 import { makeFirmwareImage, sha256Hex } from "../device/firmware-image.ts";
 import { KaaMqttLink } from "../device/kaa-mqtt-link.ts";
@@ -17,6 +22,7 @@ import { MuranoEmulator } from "../murano/murano-emulator.ts";
 import { makeTlsCredentials } from "../network/tls-credentials.ts";
 import { ContentServer } from "../network/content-server.ts";
 import type { PowerLoss } from "../flash/nor-flash.ts";
+import { ed25519PublicKeyBytes, signImage } from "../image/mcuboot-image.ts";
 import { progressView, type ProgressView } from "./progress-view.ts";
 import { EXIT_FAILED, UsageError } from "./usage.ts";
 
@@ -39,16 +45,20 @@ interface DemoDevice {
   link: CloudLink & { close(): void };
   /** Resolves when the device's cloud has heard that 2.0.0 is installed. */
   cloudHeard: () => Promise<unknown>;
+  /** "update": must end on 2.0.0; "refuse": must refuse the attacker's image and stay on 1.0.0. */
+  expect: "update" | "refuse";
   startedAt: number;
   finishedAt?: number;
-  result: "ok" | "failed";
+  result: "ok" | "failed" | "refused";
+  /** The refusal's message (the attacked device). */
+  refusal?: string;
   problem?: string;
 }
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("both clouds on loopback, four devices updating at once (Murano HTTP, Murano MQTT, Kaa, flaky network + power cut)")
+    .description("both clouds on loopback, four devices updating to a signed image at once (Murano HTTP, Murano MQTT, Kaa, flaky network + power cut) and one refusing an attacker-signed image")
     .action(async () => {
       process.exitCode = await runDemo();
     });
@@ -71,23 +81,30 @@ export async function runDemo(): Promise<number> {
   const view = progressView();
   try {
     const factory = makeFirmwareImage({ version: FROM, size: 24 * 1024 });
-    const image = makeFirmwareImage({ version: TO, size: IMAGE_BYTES });
+    const vendor = generateKeyPairSync("ed25519");
+    const attacker = generateKeyPairSync("ed25519");
+    const trustedKeys = [ed25519PublicKeyBytes(vendor.publicKey)];
+    const image = signImage(makeFirmwareImage({ version: TO, size: IMAGE_BYTES }), { version: TO, key: vendor.privateKey, securityCounter: 1 });
+    // The attacker's build, signed in the same format with their own key: only the key differs.
+    const forged = signImage(makeFirmwareImage({ version: TO, size: IMAGE_BYTES, healthy: true }).fill(0x5a, 64), { version: TO, key: attacker.privateKey });
     console.log(`Murano emulator  ${murano.urls.http}  ${murano.urls.mqtts}`);
     console.log(`Kaa emulator     ${kaa.urls.http}  ${kaa.urls.mqtts}`);
     console.log(`content server   ${content.baseUrl}`);
-    console.log(`image ${TO}: ${image.length} bytes, sha256 ${sha256Hex(image)}\n`);
+    console.log(`image ${TO}: ${image.length} bytes, sha256 ${sha256Hex(image)}, MCUboot format signed with the vendor's Ed25519 key`);
+    console.log(`forged ${TO}: ${forged.length} bytes, sha256 ${sha256Hex(forged)}, signed with an attacker's key\n`);
 
     publishMurano(murano, content, image);
     publishKaa(kaa, image);
-    const make = (id: string, transport: string, link: DemoDevice["link"], cloudHeard: DemoDevice["cloudHeard"], settings = {}): DemoDevice => {
-      const device = loopbackDevice({ id, module, factoryImage: factory, slotBytes: SLOT_BYTES, cloud: link, settings });
-      const entry: DemoDevice = { id, transport, device, link, cloudHeard, startedAt: 0, result: "failed" };
+    publishForged(murano, content, forged);
+    const make = (id: string, transport: string, link: DemoDevice["link"], cloudHeard: DemoDevice["cloudHeard"], settings = {}, expect: DemoDevice["expect"] = "update"): DemoDevice => {
+      const device = loopbackDevice({ id, module, factoryImage: factory, slotBytes: SLOT_BYTES, cloud: link, settings, trustedKeys });
+      const entry: DemoDevice = { id, transport, device, link, cloudHeard, expect, startedAt: 0, result: "failed" };
       devices.push(entry);
       return entry;
     };
     const heardByMurano = (id: string) => () =>
       murano.product.waitForStatus(id, (s) => s.status === "INSTALLED_VERSION" && s.version === TO, DEVICE_TIMEOUT_MS);
-    for (const id of ["gw-murano-http", "gw-murano-mqtt", "gw-flaky"]) murano.product.addIdentity(id);
+    for (const id of ["gw-murano-http", "gw-murano-mqtt", "gw-flaky", "gw-attacked"]) murano.product.addIdentity(id);
     make("gw-murano-http", "Murano HTTP", new MuranoHttpLink({ url: murano.urls.http, identity: "gw-murano-http" }), heardByMurano("gw-murano-http"));
     make("gw-murano-mqtt", "Murano MQTT", new MuranoMqttLink({ httpUrl: murano.urls.http, mqttUrl: murano.urls.mqtts ?? murano.urls.mqtt, identity: "gw-murano-mqtt", ca: tls.ca }), heardByMurano("gw-murano-mqtt"));
     const endpoint = kaa.platform.registerEndpoint(TENANT, KAA_APP, { token: "gw-kaa" });
@@ -96,6 +113,9 @@ export async function runDemo(): Promise<number> {
       { [Setting.Cloud]: 1 });
     const flaky = make("gw-flaky", "Murano HTTP, lossy + power cut", new MuranoHttpLink({ url: murano.urls.http, identity: "gw-flaky" }), heardByMurano("gw-flaky"));
     cutPowerHalfWay(flaky.device);
+    make("gw-attacked", "Murano HTTP, forged config", new MuranoHttpLink({ url: murano.urls.http, identity: "gw-attacked" }),
+      () => murano.product.waitForStatus("gw-attacked", (s) => s.status === "DOWNLOAD_ERROR" && s.version === TO, DEVICE_TIMEOUT_MS),
+      {}, "refuse");
 
     for (const entry of devices) console.log(`${entry.id.padEnd(15)} ${entry.transport}`);
     console.log();
@@ -107,13 +127,21 @@ export async function runDemo(): Promise<number> {
     murano.product.applyPackage("gw-murano-http", "package_acme_gateway_2-0-0");
     murano.product.applyPackage("gw-murano-mqtt", "package_acme_gateway_2-0-0");
     murano.product.applyPackage("gw-flaky", "package_acme_gateway_2-0-0_mirror");
+    murano.product.applyPackage("gw-attacked", "package_acme_gateway_2-0-0_forged");
     const demoStart = Date.now();
     await Promise.all(devices.map((entry) => updateOne(entry)));
     view.stop();
     console.log(`\n${summaryTable(devices)}\n`);
-    const ok = devices.every((d) => d.result === "ok");
+    const updated = devices.filter((d) => d.expect === "update");
+    const attacked = devices.filter((d) => d.expect === "refuse");
+    const ok = updated.every((d) => d.result === "ok") && attacked.every((d) => d.result === "refused");
     for (const d of devices.filter((d) => d.problem)) console.error(`${d.id}: ${d.problem}`);
-    console.log(`${devices.length} devices, ${ok ? "all on" : "NOT all on"} ${TO} after ${((Date.now() - demoStart) / 1000).toFixed(1)} s`);
+    console.log(`${updated.length} devices ${updated.every((d) => d.result === "ok") ? "all on" : "NOT all on"} ${TO} (signed by the vendor's key) after ${((Date.now() - demoStart) / 1000).toFixed(1)} s`);
+    for (const d of attacked) {
+      console.log(d.result === "refused"
+        ? `${d.id} refused the attacker-signed image (${d.refusal}) and stays on ${FROM}`
+        : `${d.id} did NOT refuse the attacker-signed image: ${d.problem ?? `running ${d.device.runningImage?.version ?? "none"}`}`);
+    }
     return ok ? 0 : EXIT_FAILED;
   } finally {
     view.stop();
@@ -134,6 +162,13 @@ function publishMurano(murano: MuranoEmulator, content: ContentServer, image: Bu
   const info = { author: "otau-sim demo", vendor: "Acme", product: "IoT Gateway1" };
   murano.product.publishPackage("package_acme_gateway_2-0-0", { ...info, config_otau: config(content.url("/fw/gateway-2.0.0.bin")) });
   murano.product.publishPackage("package_acme_gateway_2-0-0_mirror", { ...info, config_otau: config(content.url("/mirror/fw/gateway-2.0.0.bin")) });
+}
+
+/** A hostile mirror and a forged config_otau (e.g. a leaked device token) whose sha256 and size match the forged image. */
+function publishForged(murano: MuranoEmulator, content: ContentServer, forged: Buffer): void {
+  content.serveBytes("/evil/gateway-2.0.0.bin", forged);
+  const config = { version: TO, name: "Gateway firmware", type: "FILE" as const, payload: content.url("/evil/gateway-2.0.0.bin"), sha256: sha256Hex(forged), size: forged.length };
+  murano.product.publishPackage("package_acme_gateway_2-0-0_forged", { author: "attacker", vendor: "Acme", product: "IoT Gateway1", config_otau: config });
 }
 
 function publishKaa(kaa: KaaEmulator, image: Buffer): void {
@@ -175,11 +210,26 @@ function showProgress(entry: DemoDevice, view: ProgressView): void {
 async function updateOne(entry: DemoDevice): Promise<void> {
   entry.startedAt = Date.now();
   entry.device.powerOn();
+  if (entry.expect === "refuse") return refuseOne(entry);
   try {
     await waitFor(entry.device, runsConfirmed(TO), DEVICE_TIMEOUT_MS, `${TO} confirmed`);
     await entry.cloudHeard();
     entry.finishedAt = Date.now();
     entry.result = "ok";
+  } catch (error) {
+    entry.problem = (error as Error).message.split("\n")[0];
+  }
+}
+
+/** The attacked device must report DOWNLOAD_ERROR for the forged image and keep running 1.0.0. */
+async function refuseOne(entry: DemoDevice): Promise<void> {
+  try {
+    const refusal = await entry.cloudHeard() as { message?: string };
+    entry.finishedAt = Date.now();
+    entry.refusal = refusal?.message?.replace(/[0-9a-f]{64}/, (hash) => `${hash.slice(0, 12)}…`) ?? "DOWNLOAD_ERROR";
+    const running = entry.device.runningImage?.version;
+    if (running === FROM && entry.device.powerOns === 1) entry.result = "refused";
+    else entry.problem = `after the refusal it runs ${running ?? "nothing"} after ${entry.device.powerOns} boots`;
   } catch (error) {
     entry.problem = (error as Error).message.split("\n")[0];
   }

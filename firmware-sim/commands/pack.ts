@@ -2,11 +2,14 @@
 // otau_info tag value for a Murano package_* content item, the config_otau document it
 // carries, and the Kaa software definition for the same image. `--json` prints them as one
 // object; `--publish <console URL>` uploads the image into a running `otau-sim serve`.
+// `--key` first signs the image in MCUboot's format (what imgtool sign writes).
+import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { isSemver } from "../kaa/semver.ts";
 import { describeRelease, ReleaseError, type Release } from "../publishing/release.ts";
-import { EXIT_FAILED, UsageError, checkVersion, readInputFile } from "./usage.ts";
+import { readEd25519PrivateKey, signImage } from "../image/mcuboot-image.ts";
+import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile, readKeyFile } from "./usage.ts";
 
 interface PackOptions {
   image: string;
@@ -18,6 +21,9 @@ interface PackOptions {
   author: string;
   json?: boolean;
   publish?: string;
+  key?: string;
+  out?: string;
+  securityCounter?: string;
 }
 
 export function registerPack(program: Command): void {
@@ -33,6 +39,9 @@ export function registerPack(program: Command): void {
     .option("--author <author>", "otau_info author", "otau-sim pack")
     .option("--json", "print one JSON object instead of prose")
     .option("--publish <console-url>", "upload the image to a running otau-sim serve (its console URL); serve's content server hosts it")
+    .option("--key <private key PEM>", "sign: wrap the image in MCUboot's format (as imgtool sign --header-size 0x200 --pad-header) signed with this Ed25519 key; what is printed or published is the signed file")
+    .option("--out <file>", "with --key: where the signed image goes (default <image>.signed)")
+    .option("--security-counter <n>", "with --key: a protected security-counter TLV")
     .action(async (options: PackOptions) => {
       if (options.publish !== undefined) process.exitCode = await publish(options);
       else pack(options);
@@ -40,9 +49,9 @@ export function registerPack(program: Command): void {
 }
 
 function pack(options: PackOptions): void {
-  const bytes = readInputFile("--image", options.image);
   const version = checkVersion("--version", options.version);
-  const url = options.url ?? `https://updates.example.com/${encodeURIComponent(basename(options.image))}`;
+  const { bytes, file } = imageToPack(options, version);
+  const url = options.url ?? `https://updates.example.com/${encodeURIComponent(basename(file))}`;
   let release: Release;
   try {
     release = describeRelease({ image: bytes, version, name: options.name, url, vendor: options.vendor, product: options.product, author: options.author });
@@ -52,11 +61,11 @@ function pack(options: PackOptions): void {
   }
   if (options.json) {
     console.log(JSON.stringify({
-      image: options.image, size: release.size, sha256: release.sha256, packageId: release.packageId,
+      image: file, size: release.size, sha256: release.sha256, packageId: release.packageId,
       otau_info: release.otauInfoTag, config_otau: release.config, kaa_software: release.kaaSoftware,
     }));
   } else {
-    console.log(`image ${options.image}: ${release.size} bytes, sha256 ${release.sha256}\n`);
+    console.log(`image ${file}: ${release.size} bytes, sha256 ${release.sha256}\n`);
     console.log(`otau_info tag value (murano content upload ${release.packageId} --tags otau_info=<value>):`);
     console.log(`${release.otauInfoTag}\n`);
     console.log("config_otau (what applying the package writes to the device):");
@@ -69,8 +78,7 @@ function pack(options: PackOptions): void {
 
 /** POSTs the image to serve's operator API; prints what serve published. */
 async function publish(options: PackOptions): Promise<number> {
-  const bytes = readInputFile("--image", options.image);
-  checkVersion("--version", options.version);
+  const { bytes } = imageToPack(options, checkVersion("--version", options.version));
   let endpoint: URL;
   try {
     endpoint = new URL("api/packages", options.publish!.endsWith("/") ? options.publish : `${options.publish}/`);
@@ -93,6 +101,27 @@ async function publish(options: PackOptions): Promise<number> {
   }
   console.log(options.json ? text : `published ${JSON.parse(text).id} (${options.version}) to ${options.publish}`);
   return 0;
+}
+
+/** The image as given, or with --key signed in MCUboot's format and written to --out. */
+function imageToPack(options: PackOptions, version: string): { bytes: Buffer; file: string } {
+  if (!options.key) return { bytes: readInputFile("--image", options.image), file: options.image };
+  const key = readKeyFile("--key", options.key, readEd25519PrivateKey);
+  const body = readInputFile("--image", options.image);
+  const securityCounter = options.securityCounter === undefined ? undefined : parseWholeNumber("--security-counter", options.securityCounter, 0, 0xffffffff);
+  let bytes: Buffer;
+  try {
+    bytes = signImage(body, { version, key, securityCounter });
+  } catch (error) {
+    throw new UsageError(`--version: ${(error as Error).message}`);
+  }
+  const file = options.out ?? `${options.image}.signed`;
+  try {
+    writeFileSync(file, bytes);
+  } catch (error) {
+    throw new UsageError(`--out ${file}: ${(error as Error).message}`);
+  }
+  return { bytes, file };
 }
 
 function errorText(body: string): string {

@@ -15,7 +15,9 @@ import { parseOtauIn, type ConfigOtau, type OtauInDocument } from "../murano/ota
 import { ContentServer } from "../network/content-server.ts";
 import { ANY_PATH } from "../network/fault-book.ts";
 import { FaultSpecError, parseFaultSpec } from "../network/faults.ts";
-import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile } from "./usage.ts";
+import { TRUST_KEYS_MAX } from "../flash/trust-store.ts";
+import { readEd25519PublicKey } from "../image/mcuboot-image.ts";
+import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile, readKeyFile } from "./usage.ts";
 
 export const DEFAULT_INSTALLED_VERSION = "0.0.0";
 const FACTORY_IMAGE_BYTES = 16 * 1024;
@@ -43,6 +45,8 @@ export interface Scenario {
   powerCutAt?: number;
   /** Default 60 s. */
   timeoutMs?: number;
+  /** Raw Ed25519 public keys provisioned into the device's trust store: it then installs only images signed by one. */
+  trustedKeys?: Uint8Array[];
   onOtauIn?(document: OtauInDocument): void;
 }
 
@@ -91,6 +95,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       module: await compileAgent(),
       factoryImage: makeFirmwareImage({ version: scenario.installed ?? DEFAULT_INSTALLED_VERSION, size: FACTORY_IMAGE_BYTES }),
       slotBytes: Math.max(MIN_SLOT_BYTES, imageBytes),
+      trustedKeys: scenario.trustedKeys,
       cloud: link,
     });
     if (scenario.powerCutAt !== undefined) device.flash.cutAt({ at: scenario.powerCutAt, kind: "torn" });
@@ -220,6 +225,7 @@ interface RunOptions {
   powerCut?: string;
   json?: boolean;
   timeout: string;
+  trustKey: string[];
 }
 
 export function registerRun(program: Command): void {
@@ -233,6 +239,7 @@ export function registerRun(program: Command): void {
     .option("--power-cut <k>", "lose power at flash operation k (a torn write), then reboot and carry on")
     .option("--json", "one JSON object per line: {\"otau_in\": …} per status, then the result")
     .option("--timeout <seconds>", "give up when the update has not ended after this long", "60")
+    .option("--trust-key <public key PEM>", "provision this Ed25519 public key into the device's trust store (repeatable, up to 4): it then installs only images signed by one of them", collect, [])
     .action(async (options: RunOptions) => {
       process.exitCode = await runCommand(options);
     });
@@ -279,5 +286,11 @@ function scenarioFromOptions(options: RunOptions): Scenario {
     faults: options.fault,
     powerCutAt: options.powerCut === undefined ? undefined : parseWholeNumber("--power-cut", options.powerCut),
     timeoutMs: parseWholeNumber("--timeout", options.timeout, 1, 3600) * 1000,
+    trustedKeys: trustedKeys(options.trustKey),
   };
+}
+
+function trustedKeys(files: string[]): Uint8Array[] | undefined {
+  if (files.length > TRUST_KEYS_MAX) throw new UsageError(`--trust-key: at most ${TRUST_KEYS_MAX} keys, got ${files.length}`);
+  return files.length === 0 ? undefined : files.map((file) => readKeyFile("--trust-key", file, readEd25519PublicKey));
 }

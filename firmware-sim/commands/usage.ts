@@ -44,3 +44,13 @@ export function checkVersion(option: string, version: string): string {
   if (length === 0 || length > 64) throw new UsageError(`${option} must be 1 to 64 bytes, got ${length}`);
   return version;
 }
+
+/** A PEM key file read with `read`; a file that is not such a key is one UsageError naming the option. */
+export function readKeyFile<T>(option: string, path: string, read: (pem: Buffer) => T): T {
+  const pem = readInputFile(option, path);
+  try {
+    return read(pem);
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: not an Ed25519 key in PEM (${(error as Error).message})`);
+  }
+}

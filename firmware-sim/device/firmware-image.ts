@@ -3,6 +3,7 @@
 // The agent never reads the header (to it an image is bytes and a digest); the simulated
 // application does, to know what it is running.
 import { createHash } from "node:crypto";
+import { parseImage } from "../image/mcuboot-image.ts";
 
 const MAGIC = Buffer.from("OTAUSIM1", "ascii");
 const HEADER_FIXED = MAGIC.length + 2; // magic, healthy flag, version length
@@ -40,8 +41,13 @@ export function makeFirmwareImage(spec: FirmwareImageSpec): Buffer {
   return image;
 }
 
-/** The header of an image made by makeFirmwareImage, or undefined for other bytes. */
+/**
+ * The header of an image made by makeFirmwareImage, or undefined for other bytes. A signed
+ * image (MCUboot's format, `otau-sim pack --key`) carries one as its body: it is read there.
+ */
 export function readFirmwareHeader(bytes: Uint8Array): FirmwareHeader | undefined {
+  const signed = parseImage(bytes);
+  if (signed) bytes = signed.body;
   if (bytes.length < HEADER_FIXED || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) return undefined;
   const versionLength = bytes[MAGIC.length + 1];
   if (versionLength === 0 || HEADER_FIXED + versionLength > bytes.length) return undefined;

@@ -4,6 +4,7 @@
 import { AgentState, Setting } from "../agent/agent-instance.ts";
 import { SystemClock } from "../clock.ts";
 import { NorFlash } from "../flash/nor-flash.ts";
+import { provisionTrustStore } from "../flash/trust-store.ts";
 import { readFirmwareHeader } from "./firmware-image.ts";
 import { HttpFetcher } from "./http-fetcher.ts";
 import { SimulatedDevice, type DeviceOptions } from "./simulated-device.ts";
@@ -20,12 +21,19 @@ export const FAST_SETTINGS: Partial<Record<Setting, number>> = {
   [Setting.StallTimeoutMs]: 1500,
 };
 
-/** Boot area, slot A holding `factoryImage`, slot B erased; slots of `slotBytes` (rounded up to sectors). */
-export function deviceFlash(factoryImage: Uint8Array, slotBytes: number): NorFlash {
+/**
+ * Boot area, slot A holding `factoryImage`, slot B erased; slots of `slotBytes` (rounded up
+ * to sectors). With `trustedKeys` (raw Ed25519 public keys) also a trust-store area 3
+ * provisioned with them: the device then installs only images signed by one of them.
+ */
+export function deviceFlash(factoryImage: Uint8Array, slotBytes: number, trustedKeys: Uint8Array[] = []): NorFlash {
   const slot = Math.ceil(Math.max(slotBytes, factoryImage.length) / SECTOR_BYTES) * SECTOR_BYTES;
   const area = (size: number) => ({ size, sectorSize: SECTOR_BYTES, writeAlign: 4, erasedValue: 0xff as const });
-  const flash = new NorFlash({ areas: [area(BOOT_AREA_SECTORS * SECTOR_BYTES), area(slot), area(slot)] });
+  const areas = [area(BOOT_AREA_SECTORS * SECTOR_BYTES), area(slot), area(slot)];
+  if (trustedKeys.length > 0) areas.push(area(2 * SECTOR_BYTES));
+  const flash = new NorFlash({ areas });
   flash.bytes(1).set(factoryImage);
+  if (trustedKeys.length > 0) provisionTrustStore(flash, trustedKeys);
   return flash;
 }
 
@@ -35,6 +43,8 @@ export interface LoopbackDeviceOptions {
   /** The image in slot A; it must be a simulator image (makeFirmwareImage), which names its version. */
   factoryImage: Uint8Array;
   slotBytes: number;
+  /** Raw Ed25519 public keys provisioned into the trust store (area 3); none: no area 3. */
+  trustedKeys?: Uint8Array[];
   cloud: CloudLink;
   /** Default: a plain HttpFetcher. */
   fetcher?: Fetcher;
@@ -49,7 +59,7 @@ export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice 
   return new SimulatedDevice({
     id: options.id,
     module: options.module,
-    flash: deviceFlash(options.factoryImage, options.slotBytes),
+    flash: deviceFlash(options.factoryImage, options.slotBytes, options.trustedKeys),
     clock: new SystemClock(),
     cloud: options.cloud,
     fetcher: options.fetcher ?? new HttpFetcher(),

@@ -54,6 +54,12 @@ export function fullMatrix(): PowerCutConfig[] {
       ERASED_VALUES.flatMap((erased) => PROGRAM_MODELS.map((program) => configuration(layout, align, erased, program)))));
 }
 
+/** A trust-store area 3 for signed-image runs: two copies of at most 192 bytes, in the boot area's sectors. */
+export function trustArea(config: PowerCutConfig): AreaGeometry {
+  const sectorSize = config.layout.record[1];
+  return { size: 2 * Math.ceil(192 / sectorSize) * sectorSize, sectorSize, writeAlign: config.writeAlign, erasedValue: config.erasedValue };
+}
+
 /** Flash areas 0 (boot record), 1 (slot A), 2 (slot B) of a configuration. */
 export function flashAreas(config: PowerCutConfig): AreaGeometry[] {
   const { layout, writeAlign, erasedValue } = config;

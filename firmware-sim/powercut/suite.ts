@@ -18,6 +18,8 @@ export interface SuiteOptions {
   seed: number;
   /** The boot-decide binary: compare every boot state with the C decision. Unset: no differential. */
   bootDecide?: string;
+  /** Signed images on a device that trusts their key (update-run.ts). */
+  signed?: boolean;
 }
 
 export interface ConfigReport {
@@ -64,7 +66,8 @@ export function runConfiguration(config: PowerCutConfig, module: WebAssembly.Mod
 
   const traces: Partial<Record<Scenario, FlashOperation[]>> = {};
   for (const scenario of ["update", "rollback"] as const) {
-    const reference = runUpdate({ config, scenario, module, trace: true, onBootState });
+    const signed = options.signed;
+    const reference = runUpdate({ config, scenario, module, trace: true, onBootState, signed });
     if (reference.problems.length > 0) {
       fail(`${scenario} without a cut: ${reference.problems.join("; ")}`);
       continue;
@@ -73,7 +76,7 @@ export function runConfiguration(config: PowerCutConfig, module: WebAssembly.Mod
     report.operations[scenario] = reference.operations;
     for (const operation of reference.trace) {
       for (const cut of cutsAt(operation)) {
-        const outcome = runUpdate({ config, scenario, module, cuts: (fired) => (fired === 0 ? cut : undefined), onBootState });
+        const outcome = runUpdate({ config, scenario, module, cuts: (fired) => (fired === 0 ? cut : undefined), onBootState, signed });
         report.cutPoints[cut.kind]++;
         tally(scenario, `cut ${describeCut(cut)} at ${operation.kind} #${operation.index} (area ${operation.area}, offset ${operation.offset}, ${operation.length} bytes)`, outcome, 1);
       }
@@ -85,7 +88,7 @@ export function runConfiguration(config: PowerCutConfig, module: WebAssembly.Mod
     const operations = traces[scenario]?.length;
     if (!operations) continue;
     const seed = options.seed + run;
-    const outcome = runUpdate({ config, scenario, module, cuts: randomCuts(seed, operations), onBootState });
+    const outcome = runUpdate({ config, scenario, module, cuts: randomCuts(seed, operations), onBootState, signed: options.signed });
     report.multiCutRuns++;
     report.multiCutsFired += outcome.cuts.length;
     tally(scenario, `random cuts with seed ${seed} (rerun: npm run test:powercut -- --config ${config.name} --seed ${options.seed})`, outcome);

@@ -11,7 +11,10 @@ import { BootSlot, slotName } from "../device/bootloader.ts";
 import { makeFirmwareImage, sha256Hex } from "../device/firmware-image.ts";
 import { InProcessCloud, InProcessFetcher } from "../device/in-process.ts";
 import { SimulatedDevice } from "../device/simulated-device.ts";
-import { flashAreas, type PowerCutConfig } from "./configurations.ts";
+import { generateKeyPairSync } from "node:crypto";
+import { provisionTrustStore } from "../flash/trust-store.ts";
+import { ed25519PublicKeyBytes, signImage } from "../image/mcuboot-image.ts";
+import { flashAreas, trustArea, type PowerCutConfig } from "./configurations.ts";
 
 /** update: a healthy image, which must end installed; rollback: one that never confirms itself. */
 export type Scenario = "update" | "rollback";
@@ -47,6 +50,8 @@ export interface RunOptions {
   onBootState?(image: Uint8Array): void;
   /** Device time after which a run that has not ended counts as unfinished. Default 300 s. */
   limitMs?: number;
+  /** The device trusts a key (area 3) and the new image is signed with it in MCUboot's format, of the layout's new-image size. */
+  signed?: boolean;
 }
 
 export interface RunOutcome {
@@ -72,13 +77,19 @@ interface Images {
 }
 
 const imageCache = new Map<string, Images>();
+const signingKey = generateKeyPairSync("ed25519");
+/** What signImage adds to a body: the 0x200-byte header, a protected security counter, SHA256, KEYHASH and ED25519 TLVs. */
+const SIGNED_OVERHEAD = 0x200 + 12 + 4 + 36 + 36 + 68;
 
-function imagesFor(config: PowerCutConfig, scenario: Scenario): Images {
-  const key = `${config.layout.oldImageSize}/${config.layout.newImageSize}/${scenario}`;
+function imagesFor(config: PowerCutConfig, scenario: Scenario, signed: boolean): Images {
+  const key = `${config.layout.oldImageSize}/${config.layout.newImageSize}/${scenario}/${signed}`;
   let images = imageCache.get(key);
   if (!images) {
     const old = makeFirmwareImage({ version: OLD_VERSION, size: config.layout.oldImageSize });
-    const update = makeFirmwareImage({ version: NEW_VERSION, size: config.layout.newImageSize, healthy: scenario === "update" });
+    const update = signed
+      ? signImage(makeFirmwareImage({ version: NEW_VERSION, size: config.layout.newImageSize - SIGNED_OVERHEAD, healthy: scenario === "update" }),
+        { version: NEW_VERSION, key: signingKey.privateKey, securityCounter: 1 })
+      : makeFirmwareImage({ version: NEW_VERSION, size: config.layout.newImageSize, healthy: scenario === "update" });
     const document = { version: NEW_VERSION, name: "fw", type: "FILE", payload: IMAGE_URL, sha256: sha256Hex(update), size: update.length };
     images = { old, new: update, config: JSON.stringify(document) };
     imageCache.set(key, images);
@@ -101,10 +112,15 @@ function holdsImage(flash: NorFlash, slot: number, size: number, image: Uint8Arr
 
 export function runUpdate(options: RunOptions): RunOutcome {
   const { config, scenario, module } = options;
-  const images = imagesFor(config, scenario);
+  const signed = options.signed ?? false;
+  const images = imagesFor(config, scenario, signed);
   const clock = new ManualClock(0);
-  const flash = new NorFlash({ areas: flashAreas(config), program: config.program, trace: options.trace });
+  const areas = signed ? [...flashAreas(config), trustArea(config)] : flashAreas(config);
+  const flash = new NorFlash({ areas, program: config.program, trace: options.trace });
   flash.bytes(BootSlot.A).set(images.old);
+  if (signed) provisionTrustStore(flash, [ed25519PublicKeyBytes(signingKey.publicKey)]);
+  // Boot states are the three areas a bootloader reads; the trust store is the agent's.
+  const bootAreasBytes = flashAreas(config).reduce((sum, area) => sum + area.size, 0);
   const factoryA = flash.bytes(BootSlot.A).slice();
   const fetcher = new InProcessFetcher(clock, { chunkSize: config.layout.chunkSize });
   const cloud = new InProcessCloud(clock);
@@ -125,7 +141,7 @@ export function runUpdate(options: RunOptions): RunOutcome {
     if (cut) flash.cutAt(cut);
   };
 
-  device.on("power-on", () => options.onBootState?.(flash.image()));
+  device.on("power-on", () => options.onBootState?.(flash.image().subarray(0, bootAreasBytes)));
   device.on("bootloader", (slot: number) => {
     const problem = bootedImageProblem(flash, slot, factoryA, images.old.length, images.new);
     if (problem) problems.push(`power-on ${device.powerOns}: ${problem}`);

@@ -33,6 +33,7 @@ static const struct export_spec {
     [AGENT_EXPORT_ON_TICK] = {"on_tick", 1},
     [AGENT_EXPORT_ON_HEALTHY] = {"on_healthy", 0},
     [AGENT_EXPORT_AGENT_STATE] = {"agent_state", 0},
+    [AGENT_EXPORT_ED25519_VERIFY] = {"ed25519_verify", 1},
 };
 
 int agent_fail(struct otau_agent *agent, int status, const char *format, ...)
@@ -300,6 +301,11 @@ int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result)
 int otau_agent_sha256_final(otau_agent *agent, int32_t *result)
 {
     return call_export(agent, AGENT_EXPORT_SHA256_FINAL, NULL, result);
+}
+
+int otau_agent_ed25519_verify(otau_agent *agent, uint32_t len, int32_t *result)
+{
+    return call_export(agent, AGENT_EXPORT_ED25519_VERIFY, &len, result);
 }
 
 int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result)

@@ -72,6 +72,9 @@ int otau_agent_boot(otau_agent *agent, int32_t *result);
 int otau_agent_sha256_init(otau_agent *agent, int32_t *result);
 int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result);
 int otau_agent_sha256_final(otau_agent *agent, int32_t *result);
+/* The I/O buffer holds signature (64 bytes), public key (32) and `len` message bytes; *result is
+ * 1 when the signature verifies, 0 when not, -1 when `len` does not fit. */
+int otau_agent_ed25519_verify(otau_agent *agent, uint32_t len, int32_t *result);
 int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result);
 int otau_agent_configure(otau_agent *agent, uint32_t setting, uint32_t value, int32_t *result);
 int otau_agent_on_config(otau_agent *agent, uint32_t source, uint32_t len, int32_t *result);

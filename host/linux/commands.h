@@ -6,6 +6,10 @@
 /* otau-host sha256 --agent <agent.wasm> <file>: the file's SHA-256 computed by the agent. */
 int command_sha256(int argc, char **argv);
 
+/* otau-host ed25519 --agent <agent.wasm> <file> [times]: the agent's Ed25519 verdict on the
+ * file's signature (64 bytes), public key (32) and message (the rest), computed `times` times. */
+int command_ed25519(int argc, char **argv);
+
 /* otau-host boot --agent <agent.wasm> [--flash <image>]: start the agent and run boot(). */
 int command_boot(int argc, char **argv);
 

@@ -13,6 +13,8 @@ static const struct host_command {
 } host_commands[] = {
     {"sha256", command_sha256, HOST_OPTIONS_AGENT,
      "--agent <agent.wasm> <file>   print the file's SHA-256, computed by the agent"},
+    {"ed25519", command_ed25519, HOST_OPTIONS_AGENT,
+     "--agent <agent.wasm> <file> [times]   the agent's Ed25519 verdict on signature || key || message"},
     {"boot", command_boot, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH,
      "--agent <agent.wasm> [--flash <image>]   start the agent, print its log"},
     {"run", command_run, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH | HOST_OPTIONS_RUN,
@@ -33,7 +35,7 @@ static void print_usage(FILE *stream)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        host_error("missing command (sha256, boot or run; --help for usage)");
+        host_error("missing command (sha256, ed25519, boot or run; --help for usage)");
         return HOST_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -43,6 +45,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         if (strcmp(argv[1], host_commands[i].name) == 0)
             return host_commands[i].run(argc - 2, argv + 2);
-    host_error("unknown command '%s' (sha256, boot or run; --help for usage)", argv[1]);
+    host_error("unknown command '%s' (sha256, ed25519, boot or run; --help for usage)", argv[1]);
     return HOST_EXIT_USAGE;
 }

@@ -8,17 +8,17 @@ const { NorFlash, PowerLoss } = await tsImport("../../firmware-sim/flash/nor-fla
 
 const CUT_KINDS = ["before", "after", "torn"];
 
-function device(recordSize, recordSector, slotSize, slotSector, align, erased, andModel) {
+function device(recordSize, recordSector, slotSize, slotSector, align, erased, andModel, trustSize = 0, trustSector = 0) {
   const slot = { size: slotSize, sectorSize: slotSector, writeAlign: align, erasedValue: erased };
-  return new NorFlash({
-    areas: [{ size: recordSize, sectorSize: recordSector, writeAlign: align, erasedValue: erased }, slot, { ...slot }],
-    program: andModel ? "and" : "strict",
-  });
+  const areas = [{ size: recordSize, sectorSize: recordSector, writeAlign: align, erasedValue: erased }, slot, { ...slot }];
+  if (trustSize > 0) areas.push({ size: trustSize, sectorSize: trustSector, writeAlign: align, erasedValue: erased });
+  return new NorFlash({ areas, program: andModel ? "and" : "strict" });
 }
 
 /** Flash imports for one agent instance; `memory()` returns the instance's memory. */
 export function storageFlashImports(memory) {
-  let flash = device(16384, 4096, 65536, 4096, 4, 0xff, false);
+  let setup = [16384, 4096, 65536, 4096, 4, 0xff, false];
+  let flash = device(...setup);
   let abi = flash.imports(memory);
   let reported = [];
   let saved;
@@ -44,7 +44,13 @@ export function storageFlashImports(memory) {
     flash_write: survive((...args) => abi.flash_write(...args)),
     flash_erase: survive((...args) => abi.flash_erase(...args)),
     test_flash_setup: (recordSize, recordSector, slotSize, slotSector, align, erased, andModel) => {
-      flash = device(recordSize, recordSector, slotSize, slotSector, align, erased, andModel !== 0);
+      setup = [recordSize, recordSector, slotSize, slotSector, align, erased, andModel !== 0];
+      flash = device(...setup);
+      abi = flash.imports(memory);
+      reported = [];
+    },
+    test_flash_trust_area: (size, sector) => {
+      flash = device(...setup, size, sector);
       abi = flash.imports(memory);
       reported = [];
     },

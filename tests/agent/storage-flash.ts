@@ -6,6 +6,9 @@
 export declare function flashSetup(
   recordSize: u32, recordSector: u32, slotSize: u32, slotSector: u32, align: u32, erased: u32, andModel: i32,
 ): void;
+/** Re-creates the device of the last setup with a trust-store area 3 of `size` bytes (same alignment and erased value). */
+@external("env", "test_flash_trust_area")
+export declare function flashTrustArea(size: u32, sector: u32): void;
 /** Makes flash_info report this geometry for `area` (until the next setup). */
 @external("env", "test_flash_report")
 export declare function flashReport(area: i32, size: u32, sector: u32, align: u32, erased: u32): void;

@@ -4,11 +4,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeFirmwareImage, sha256Hex } from "../../firmware-sim/device/firmware-image.ts";
+import { imgtoolKeygen, imgtoolVerifies } from "./support/imgtool.ts";
 
 const BIN = fileURLToPath(new URL("../../firmware-sim/bin/otau-sim.mjs", import.meta.url));
 const image = makeFirmwareImage({ version: "1.2.0", size: 40_000 });
@@ -133,10 +134,10 @@ describe("otau-sim run with a JSON config", () => {
 });
 
 describe("otau-sim demo", () => {
-  it("updates four devices over Murano HTTP, Murano MQTT, Kaa and a lossy link with a power cut, prints plain lines off a terminal and a summary table, exit 0", async () => {
+  it("updates four devices to a signed image over Murano HTTP, Murano MQTT, Kaa and a lossy link with a power cut, a fifth refuses an attacker-signed one; plain lines off a terminal, a summary table, exit 0", async () => {
     const run = await otauSim("demo");
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /gw-flaky\s+attempt 1 of 5 failed \(transfer of file 1 of 1 broke off after 40000 of 163840 bytes\)/);
+    assert.match(run.stdout, /gw-flaky\s+attempt 1 of 5 failed \(transfer of file 1 of 1 broke off after 40000 of \d+ bytes\)/);
     assert.match(run.stdout, /gw-flaky\s+power lost torn flash /);
     const table = run.stdout.slice(run.stdout.indexOf("device  "));
     for (const [device, transport, boots] of [
@@ -144,7 +145,33 @@ describe("otau-sim demo", () => {
     ]) {
       assert.match(table, new RegExp(`^${device}\\s+${transport}\\s+1\\.0\\.0 → 2\\.0\\.0\\s+ok\\s+${boots}\\s+\\d+\\s+\\d+\\.\\d s$`, "m"));
     }
-    assert.match(run.stdout, /4 devices, all on 2\.0\.0 after \d+\.\d s/);
+    assert.match(table, /^gw-attacked\s+Murano HTTP, forged config\s+1\.0\.0 → 1\.0\.0\s+refused\s+1\s+\d+\s+\d+\.\d s$/m);
+    assert.match(run.stdout, /4 devices all on 2\.0\.0 \(signed by the vendor's key\) after \d+\.\d s/);
+    assert.match(run.stdout, /gw-attacked refused the attacker-signed image \(image is signed by key [0-9a-f]{12}… \(KEYHASH\), which this device does not trust\) and stays on 1\.0\.0/);
+  });
+});
+
+describe("otau-sim pack --key and run --trust-key", () => {
+  it("pack --key writes an MCUboot image imgtool verifies; run --trust-key installs it, refuses one signed by another key (exit 1), and names a bad key file (exit 2)", async () => {
+    const vendor = imgtoolKeygen();
+    const other = imgtoolKeygen();
+    const signedPath = join(dir, "fw-1.2.0.signed.bin");
+    const packed = await otauSim("pack", "--image", imagePath, "--version", "1.2.0", "--name", "fw", "--key", vendor.privatePem, "--out", signedPath);
+    assert.equal(packed.code, 0, packed.stderr);
+    const signed = readFileSync(signedPath);
+    assert.ok(imgtoolVerifies(signed, vendor));
+    assert.match(packed.stdout, new RegExp(`image ${signedPath.replace(/[.\\/]/g, "\\$&")}: ${signed.length} bytes, sha256 ${sha256Hex(signed)}`));
+    const signedConfig = join(dir, "signed-config.json");
+    writeFileSync(signedConfig, JSON.stringify({ version: "1.2.0", name: "fw", type: "FILE", payload: "https://u.example.invalid/fw-1.2.0.signed.bin", sha256: sha256Hex(signed), size: signed.length }));
+    const trusted = await otauSim("run", "--config", signedConfig, "--image", signedPath, "--installed", "1.0.0", "--trust-key", other.publicPem, "--trust-key", vendor.publicPem, "--json");
+    assert.equal(trusted.code, 0, trusted.stderr + trusted.stdout);
+    assert.match(trusted.stdout, /ED25519 signature verified with trusted key/);
+    const refused = await otauSim("run", "--config", signedConfig, "--image", signedPath, "--installed", "1.0.0", "--trust-key", other.publicPem);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /DOWNLOAD_ERROR\s+1\.2\.0\s+image is signed by key [0-9a-f]{64} \(KEYHASH\), which this device does not trust/);
+    const badKey = await otauSim("run", "--config", signedConfig, "--image", signedPath, "--trust-key", imagePath);
+    assert.equal(badKey.code, 2);
+    assert.match(badKey.stderr, /^otau-sim: --trust-key .*fw-1\.2\.0\.bin: not an Ed25519 key in PEM/);
   });
 });
 

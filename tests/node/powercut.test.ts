@@ -55,6 +55,19 @@ describe("power cuts at every flash operation", () => {
   }
 });
 
+describe("power cuts at every flash operation of a signed update", () => {
+  const config = configuration(layout("small-sectors"), 8, 0xff, "strict");
+  it(`${config.name}: with a trusted key and an MCUboot-signed image, every cut of an update and a rollback (the trust store's counter write included) boots a verified image and ends installed or rolled back`, () => {
+    const report = runConfiguration(config, module, { multiCutRuns: 4, seed: 11, bootDecide, signed: true });
+    assert.deepEqual(report.failures, []);
+    const operations = report.operations.update + report.operations.rollback;
+    assert.ok(report.operations.update > 20, JSON.stringify(report.operations));
+    assert.equal(report.recovered, report.runs);
+    assert.equal(report.runs, operations * 2 + report.cutPoints.torn + 4);
+    assert.equal(report.differential.mismatches, 0);
+  });
+});
+
 describe("the checks can fail", () => {
   const config = configuration(layout("4k-sectors"), 4, 0xff, "strict");
 

@@ -1,0 +1,114 @@
+// Why a signed image was refused, with the values the status message names. One problem
+// at a time is kept (the first found ends the check).
+import { say, sayBytes, sayHex, sayNumber } from "../message";
+
+export const enum ImageProblem {
+  None = 0,
+  BadMagic,
+  HeaderSizeInvalid,
+  ProtectedSizeInvalid,
+  Encrypted,
+  LargerThanSlot,
+  LargerThanFile,
+  VersionDiffers,
+  TlvInfoMagic,
+  TlvInfoSize,
+  TlvEntryOverruns,
+  TlvLength,
+  TlvRepeated,
+  CounterUnprotected,
+  TlvAreaLengthDiffers,
+  FlashReadFailed,
+  NoHash,
+  HashMismatch,
+  Unsigned,
+  NoKeyHash,
+  UnknownKey,
+  SignatureInvalid,
+  CounterLower,
+}
+
+let problem = ImageProblem.None;
+let first: u64 = 0;
+let second: u64 = 0;
+
+/** Keeps `code` and its two values for the message; returns `code`. */
+export function noteProblem(code: ImageProblem, a: u64, b: u64): ImageProblem {
+  problem = code;
+  first = a;
+  second = b;
+  return code;
+}
+
+export function imageProblem(): ImageProblem {
+  return problem;
+}
+
+const hex32 = memory.data(4);
+
+/** "0x" and eight hex digits, without allocating. */
+function sayHex32(value: u64): void {
+  say("0x");
+  store<u32>(hex32, bswap<u32>(<u32>value));
+  sayHex(hex32, 4);
+}
+
+/**
+ * The message of the last problem. `headerVersion`/`configVersion`: the image's signed
+ * version and the config's (VersionDiffers); `digests`: computed hash, TLV hash (HashMismatch)
+ * or the key hash (UnknownKey, SignatureInvalid).
+ */
+export function sayImageProblem(
+  headerVersion: usize, headerVersionLength: i32, configVersion: usize, configVersionLength: i32,
+  computed: usize, expected: usize,
+): void {
+  switch (problem) {
+    case ImageProblem.BadMagic:
+      say("image header magic is "); sayHex32(first); say(", not MCUboot's "); sayHex32(second); break;
+    case ImageProblem.HeaderSizeInvalid:
+      say("image header size "); sayNumber(first); say(" is smaller than the "); sayNumber(second); say("-byte header"); break;
+    case ImageProblem.ProtectedSizeInvalid:
+      say("image header gives a protected TLV area of "); sayNumber(first); say(" bytes, smaller than its "); sayNumber(second); say("-byte info"); break;
+    case ImageProblem.Encrypted:
+      say("image header flags "); sayHex32(first); say(" mark an encrypted image; this device does not decrypt images"); break;
+    case ImageProblem.LargerThanSlot:
+      say("image header needs at least "); sayNumber(first); say(" bytes (header, body, TLV area); the slot holds "); sayNumber(second); break;
+    case ImageProblem.LargerThanFile:
+      say("image header needs at least "); sayNumber(first); say(" bytes (header, body, TLV area); the config's size is "); sayNumber(second); break;
+    case ImageProblem.VersionDiffers:
+      say("image header version "); sayBytes(headerVersion, headerVersionLength); say(" differs from the config's version ");
+      sayBytes(configVersion, configVersionLength); break;
+    case ImageProblem.TlvInfoMagic:
+      say("TLV area malformed: info magic "); sayHex32(first); say(", expected "); sayHex32(second); break;
+    case ImageProblem.TlvInfoSize:
+      say("TLV area malformed: info gives "); sayNumber(first); say(" bytes, expected "); sayNumber(second); break;
+    case ImageProblem.TlvEntryOverruns:
+      say("TLV area malformed: the entry at byte "); sayNumber(first); say(" runs past the area's end at byte "); sayNumber(second); break;
+    case ImageProblem.TlvLength:
+      say("TLV area malformed: TLV type "); sayHex32(first); say(" has length "); sayNumber(second); break;
+    case ImageProblem.TlvRepeated:
+      say("TLV area malformed: TLV type "); sayHex32(first); say(" appears again at byte "); sayNumber(second); break;
+    case ImageProblem.CounterUnprotected:
+      say("TLV area malformed: the security counter at byte "); sayNumber(first); say(" is outside the protected TLVs"); break;
+    case ImageProblem.TlvAreaLengthDiffers:
+      say("TLV area ends at byte "); sayNumber(first); say(" but the file has "); sayNumber(second); say(" bytes"); break;
+    case ImageProblem.FlashReadFailed:
+      say("cannot read byte "); sayNumber(first); say(" of the image (past its end, or a flash error)"); break;
+    case ImageProblem.NoHash:
+      say("image has no SHA256 TLV"); break;
+    case ImageProblem.HashMismatch:
+      say("image hash read back from flash is "); sayHex(computed, 32); say("; its SHA256 TLV says "); sayHex(expected, 32); break;
+    case ImageProblem.Unsigned:
+      say("image is not signed (no ED25519 TLV) and this device trusts "); sayNumber(first); say(" keys"); break;
+    case ImageProblem.NoKeyHash:
+      say("image has an ED25519 signature but no KEYHASH TLV naming its key"); break;
+    case ImageProblem.UnknownKey:
+      say("image is signed by key "); sayHex(expected, 32); say(" (KEYHASH), which this device does not trust"); break;
+    case ImageProblem.SignatureInvalid:
+      say("ED25519 signature does not verify with trusted key "); sayHex(expected, 32); break;
+    case ImageProblem.CounterLower:
+      say("image security counter "); sayNumber(first); say(" is lower than the recorded "); sayNumber(second); break;
+    default:
+      say("image accepted");
+  }
+}
