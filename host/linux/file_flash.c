@@ -13,7 +13,7 @@
 #define FILE_FLASH_MAX_TOTAL (256u * 1024u * 1024u)
 
 const struct file_flash_geometry file_flash_default_geometry = {
-    .area_size = {16u * 1024u, 256u * 1024u, 256u * 1024u},
+    .area_size = {16u * 1024u, 256u * 1024u, 256u * 1024u, 0},
     .sector_size = 4096,
     .write_align = 4,
     .erased_value = 0xFF,
@@ -22,13 +22,13 @@ const struct file_flash_geometry file_flash_default_geometry = {
 
 struct file_flash {
     struct file_flash_geometry geometry;
-    uint32_t area_base[OTAU_AREA_COUNT];
+    uint32_t area_base[FILE_FLASH_AREAS];
     uint32_t total_size;
     uint8_t *cells; /* the whole image; reads are served from here */
     int fd;         /* -1 when the flash is not persisted */
 };
 
-static const char *const area_names[OTAU_AREA_COUNT] = {"boot record", "slot A", "slot B"};
+static const char *const area_names[FILE_FLASH_AREAS] = {"boot record", "slot A", "slot B", "trust store"};
 
 static bool is_power_of_two(uint32_t value)
 {
@@ -53,9 +53,9 @@ static bool geometry_is_valid(const struct file_flash_geometry *g, char *error, 
         return false;
     }
     uint64_t total = 0;
-    for (int area = 0; area < OTAU_AREA_COUNT; area++) {
+    for (int area = 0; area < FILE_FLASH_AREAS; area++) {
         uint32_t size = g->area_size[area];
-        if (size == 0 || size % g->sector_size) {
+        if ((size == 0 && area != FILE_FLASH_TRUST_STORE) || size % g->sector_size) {
             snprintf(error, error_size,
                      "flash %s size %u must be a positive multiple of the sector size %u",
                      area_names[area], (unsigned)size, (unsigned)g->sector_size);
@@ -131,7 +131,7 @@ struct file_flash *file_flash_open(const char *path, const struct file_flash_geo
     }
     flash->geometry = *geometry;
     flash->fd = -1;
-    for (int area = 0; area < OTAU_AREA_COUNT; area++) {
+    for (int area = 0; area < FILE_FLASH_AREAS; area++) {
         flash->area_base[area] = flash->total_size;
         flash->total_size += geometry->area_size[area];
     }
@@ -161,7 +161,7 @@ void file_flash_close(struct file_flash *flash)
 static int32_t check_access(const struct file_flash *flash, uint32_t area, uint32_t offset,
                             uint32_t len, uint32_t unit)
 {
-    if (area >= OTAU_AREA_COUNT) return OTAU_FLASH_NO_SUCH_AREA;
+    if (area >= FILE_FLASH_AREAS || flash->geometry.area_size[area] == 0) return OTAU_FLASH_NO_SUCH_AREA;
     if ((uint64_t)offset + len > flash->geometry.area_size[area]) return OTAU_FLASH_OUT_OF_RANGE;
     if (offset % unit || len % unit) return OTAU_FLASH_MISALIGNED;
     return OTAU_FLASH_OK;
@@ -169,7 +169,7 @@ static int32_t check_access(const struct file_flash *flash, uint32_t area, uint3
 
 int32_t file_flash_info(struct file_flash *flash, uint32_t area, struct otau_flash_area_info *info)
 {
-    if (area >= OTAU_AREA_COUNT) return OTAU_FLASH_NO_SUCH_AREA;
+    if (area >= FILE_FLASH_AREAS || flash->geometry.area_size[area] == 0) return OTAU_FLASH_NO_SUCH_AREA;
     info->size = flash->geometry.area_size[area];
     info->sector_size = flash->geometry.sector_size;
     info->write_align = flash->geometry.write_align;

@@ -14,8 +14,13 @@
 
 #include "otau_hal.h"
 
+/* otau_hal.h's three areas and the optional trust store, area 3 (the keys images must be
+ * signed with; docs/boot-record.md "Trust store"), after them in the file when its size is not 0. */
+#define FILE_FLASH_TRUST_STORE 3
+#define FILE_FLASH_AREAS 4
+
 struct file_flash_geometry {
-    uint32_t area_size[OTAU_AREA_COUNT]; /* each a multiple of sector_size */
+    uint32_t area_size[FILE_FLASH_AREAS]; /* each a multiple of sector_size; the trust store's may be 0 (none) */
     uint32_t sector_size;
     uint32_t write_align; /* a power of two that divides sector_size */
     uint8_t erased_value; /* 0xFF or 0x00 */
@@ -25,7 +30,7 @@ struct file_flash_geometry {
 };
 
 /* 16 KiB boot record (four sectors: the agent keeps two record copies and two journal pages),
- * two 256 KiB slots, 4 KiB sectors, 4-byte writes, erased 0xFF. */
+ * two 256 KiB slots, no trust store, 4 KiB sectors, 4-byte writes, erased 0xFF. */
 extern const struct file_flash_geometry file_flash_default_geometry;
 
 struct file_flash;

@@ -253,6 +253,31 @@ static void an_image_file_keeps_its_contents_across_reopening(void)
     unlink(path);
 }
 
+static void a_trust_store_area_follows_slot_b_in_the_image_when_its_size_is_given(void)
+{
+    char path[sizeof image_dir + 16];
+    snprintf(path, sizeof path, "%s/trust.img", image_dir);
+    struct file_flash_geometry geometry = small_geometry(0xFF, 4, false);
+    geometry.area_size[FILE_FLASH_TRUST_STORE] = 2 * SECTOR;
+    char error[256];
+    struct file_flash *flash = file_flash_open(path, &geometry, error, sizeof error);
+    CHECK(flash != NULL);
+    if (!flash) return;
+    struct otau_flash_area_info info;
+    CHECK_INT(file_flash_info(flash, FILE_FLASH_TRUST_STORE, &info), OTAU_FLASH_OK);
+    CHECK_INT(info.size, 2 * SECTOR);
+    uint8_t data[4] = {1, 2, 3, 4};
+    CHECK_INT(file_flash_write(flash, FILE_FLASH_TRUST_STORE, 4, data, 4), OTAU_FLASH_OK);
+    file_flash_close(flash);
+    /* Boot record, two slots, then the trust store: 12 sectors in all. */
+    FILE *file = fopen(path, "rb");
+    uint8_t back[4] = {0};
+    CHECK(file && fseek(file, 10 * SECTOR + 4, SEEK_SET) == 0 && fread(back, 1, 4, file) == 4);
+    if (file) fclose(file);
+    CHECK(memcmp(back, data, 4) == 0);
+    unlink(path);
+}
+
 static void an_image_of_another_size_is_refused_with_its_size(void)
 {
     char path[sizeof image_dir + 16];
@@ -309,6 +334,7 @@ int main(void)
     RUN_TEST(reads_need_no_alignment);
     RUN_TEST(areas_are_independent);
     RUN_TEST(an_image_file_keeps_its_contents_across_reopening);
+    RUN_TEST(a_trust_store_area_follows_slot_b_in_the_image_when_its_size_is_given);
     RUN_TEST(an_image_of_another_size_is_refused_with_its_size);
     RUN_TEST(an_impossible_geometry_is_refused_with_the_reason);
     rmdir(image_dir);

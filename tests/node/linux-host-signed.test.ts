@@ -1,0 +1,97 @@
+// Signed images on the Linux host: otau-host run with a trust-store area (--trust-store-size)
+// provisioned with a key made by MCUboot's imgtool installs an image imgtool signed with it,
+// and refuses one signed by another key, over the Murano emulator on loopback.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeTrustStore, readTrustStore } from '../../firmware-sim/flash/trust-store.ts';
+import { NorFlash } from '../../firmware-sim/flash/nor-flash.ts';
+import { readEd25519PublicKey } from '../../firmware-sim/image/mcuboot-image.ts';
+import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
+import { ContentServer } from '../../firmware-sim/network/content-server.ts';
+import { AGENT_PATH, FLASH_LAYOUT, hostExit, readSlot, startHost } from './support/otau-host.ts';
+import { imgtoolKeygen, imgtoolSign } from './support/imgtool.ts';
+
+const OLD = '1.0.0';
+const NEW = '1.1.0';
+const SECTOR = 4096;
+const TRUST_STORE_SIZE = 2 * SECTOR;
+const RUN_LIMIT_MS = 20_000;
+
+const vendor = imgtoolKeygen();
+const attacker = imgtoolKeygen();
+
+describe('otau-host run with a trust store', () => {
+  const murano = new MuranoEmulator();
+  const content = new ContentServer();
+  let muranoUrl = '';
+  let dir = '';
+
+  before(async () => {
+    ({ http: muranoUrl } = await murano.start());
+    await content.start();
+    dir = mkdtempSync(join(tmpdir(), 'linux-host-signed-'));
+  });
+  after(async () => {
+    await Promise.all([murano.stop(), content.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A flash image file: erased areas, and area 3 (after slot B) provisioned with the vendor's key. */
+  function provisionedFlash(name: string): string {
+    const { bootRecordSize, slotSize } = FLASH_LAYOUT;
+    const image = Buffer.alloc(bootRecordSize + 2 * slotSize + TRUST_STORE_SIZE, 0xff);
+    const geometry = { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff as const };
+    encodeTrustStore({ sequence: 1, securityCounter: 0, generation: 0, keys: [readEd25519PublicKey(readFileSync(vendor.publicPem))] }, geometry)
+      .copy(image, bootRecordSize + 2 * slotSize);
+    const path = join(dir, `${name}.img`);
+    writeFileSync(path, image);
+    return path;
+  }
+
+  function offer(identity: string, signed: Buffer): string[] {
+    const path = `/${identity}/firmware-${NEW}.bin`;
+    content.serveBytes(path, signed);
+    murano.product.addIdentity(identity);
+    murano.product.cloudWrite(identity, 'config_otau', JSON.stringify({
+      version: NEW, name: 'fw', type: 'FILE', payload: content.url(path), sha256: createHash('sha256').update(signed).digest('hex'), size: signed.length,
+    }));
+    return ['run', '--agent', AGENT_PATH, '--flash', provisionedFlash(identity), '--trust-store-size', String(TRUST_STORE_SIZE),
+      '--firmware-version', OLD, '--confirm-after-ms', '200', '--exit-when-installed', NEW, '--murano', muranoUrl, '--identity', identity];
+  }
+
+  it('installs an image imgtool signed with the provisioned key and records its security counter', async () => {
+    const signed = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: vendor, securityCounter: 7 });
+    const args = offer('gw-signed', signed);
+    const host = startHost(args);
+    assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
+    const history = murano.product.statusHistory('gw-signed').map((entry) => entry.document!);
+    assert.ok(history.some((d) => d.status === 'DOWNLOAD_STEP' && /ED25519 signature verified with trusted key/.test(d.message ?? '')), JSON.stringify(history));
+    assert.ok(history.some((d) => d.status === 'INSTALL_SUCCESS' && /security counter 7 recorded/.test(d.message ?? '')), JSON.stringify(history));
+    const flashPath = args[args.indexOf('--flash') + 1];
+    assert.ok(readSlot(flashPath, 'B', signed.length).equals(signed), 'slot B holds the signed image');
+    const { bootRecordSize, slotSize } = FLASH_LAYOUT;
+    const flash = new NorFlash({ areas: [
+      { size: bootRecordSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
+      { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }] });
+    flash.loadImage(readFileSync(flashPath));
+    assert.equal(readTrustStore(flash)?.securityCounter, 7);
+  });
+
+  it('refuses an image signed by another key with DOWNLOAD_ERROR naming its key hash, and keeps running 1.0.0', async () => {
+    const forged = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: attacker });
+    const host = startHost(offer('gw-forged', forged));
+    try {
+      const refusal = await murano.product.waitForStatus('gw-forged', (s) => s.status === 'DOWNLOAD_ERROR', RUN_LIMIT_MS);
+      assert.match(refusal.message ?? '', /^image is signed by key [0-9a-f]{64} \(KEYHASH\), which this device does not trust$/);
+    } finally {
+      host.child.kill('SIGKILL');
+      await hostExit(host, RUN_LIMIT_MS).catch(() => undefined);
+    }
+    const history = murano.product.statusHistory('gw-forged').map((entry) => entry.document!);
+    assert.ok(!history.some((d) => d.status === 'INSTALL'), JSON.stringify(history));
+  });
+});
