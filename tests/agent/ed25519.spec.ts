@@ -1,7 +1,8 @@
 // Ed25519 verification (RFC 8032 7.1 test vectors) and the SHA-512 under it (FIPS 180-2
 // examples), in AssemblyScript as the agent runs them. tests/node/ed25519.test.ts holds the
 // verifier to node:crypto on random and malformed signatures.
-import { ed25519Verify } from "../../assembly/crypto/ed25519";
+import { ED25519_SCRATCH_SIZE, ed25519Verify } from "../../assembly/crypto/ed25519";
+import { IO_BUFFER_SIZE, SCRATCH_ED25519, SCRATCH_END, SCRATCH_HASHING, ioBuffer } from "../../assembly/io";
 import { sha512Final, sha512Init, sha512Update } from "../../assembly/crypto/sha512";
 
 const signature = memory.data(64);
@@ -58,6 +59,13 @@ function loadVector(v: Vector): usize {
   unhex(signature, v.signature);
   return unhex(message, v.message);
 }
+
+describe("the verifier's working memory", () => {
+  it("fits its region of the I/O buffer's work area, which ends inside the buffer", () => {
+    expect(SCRATCH_ED25519 + ED25519_SCRATCH_SIZE <= SCRATCH_HASHING).toBe(true);
+    expect(SCRATCH_END <= ioBuffer + <usize>IO_BUFFER_SIZE).toBe(true);
+  });
+});
 
 describe("SHA-512 (FIPS 180-2 examples)", () => {
   it("hashes the empty string, \"abc\" and the two-block example whole and a byte at a time", () => {
