@@ -41,6 +41,20 @@ function statusTrail(identity: string): string[] {
     .filter((status, i, all) => !status.endsWith("_STEP") || all[i - 1] !== status);
 }
 
+/**
+ * The HTTP link reads config_otau again at every boot. Whether that read of the trial boot lands
+ * before the application confirms (the agent ignores the same update during its trial) or after
+ * (the agent answers INSTALLED_VERSION once more) is a race of the harness; the trail must be one
+ * update, then at most that one answer.
+ */
+function assertOneUpdateTrail(identity: string): void {
+  const trail = statusTrail(identity);
+  const rest = trail.slice(EXPECTED_MURANO_STATUSES.length);
+  assert.deepEqual(trail.slice(0, EXPECTED_MURANO_STATUSES.length), EXPECTED_MURANO_STATUSES);
+  assert.ok(rest.length === 0 || (rest.length === 1 && rest[0] === "INSTALLED_VERSION"), `after the update only the re-read's INSTALLED_VERSION may follow: ${rest.join(", ")}`);
+  assert.equal(murano.product.statusHistory(identity).at(-1)?.document?.version, NEW_VERSION);
+}
+
 describe("a device updates through each cloud transport", () => {
   it("over the Murano HTTP Device API: activation, long-polled config_otau, otau_in writes", async () => {
     const identity = "gw-http";
@@ -53,7 +67,7 @@ describe("a device updates through each cloud transport", () => {
     murano.product.applyPackage(identity, "package_acme_gw_2-0-0");
     await waitFor(device, runsConfirmed(NEW_VERSION), 20_000, "2.0.0 confirmed");
     await link.flushed();
-    assert.deepEqual(statusTrail(identity), EXPECTED_MURANO_STATUSES);
+    assertOneUpdateTrail(identity);
     assert.ok(holdsImage(device.flash.bytes(2), newImage), "slot B holds the new image byte for byte");
     assert.deepEqual(device.boots.map((b) => [b.version, b.onTrial]), [[OLD_VERSION, false], [NEW_VERSION, true]]);
     assert.deepEqual(link.errors, []);
@@ -92,9 +106,11 @@ describe("a device updates through each cloud transport", () => {
     await waitFor(device, runsConfirmed(NEW_VERSION), 20_000, "2.0.0 confirmed");
     const applied = await platform.waitForApplied("acme", "gateway", endpointId, (r) => r.configId === NEW_VERSION, 10_000);
     assert.equal(applied.success, true);
-    assert.deepEqual(platform.endpointSnapshot("acme", "gateway", endpointId).applied.map((r) => [r.configId, r.success]), [
-      [OLD_VERSION, true], [NEW_VERSION, true],
-    ]);
+    // As over Murano HTTP: the config asked for again after the trial reset may be answered after
+    // the confirmation, with the same applied report once more.
+    const reports = platform.endpointSnapshot("acme", "gateway", endpointId).applied.map((r) => [r.configId, r.success]);
+    assert.deepEqual(reports.slice(0, 2), [[OLD_VERSION, true], [NEW_VERSION, true]]);
+    assert.ok(reports.length <= 3 && reports.slice(2).every(([version, ok]) => version === NEW_VERSION && ok), JSON.stringify(reports));
     assert.ok(holdsImage(device.flash.bytes(2), newImage));
     assert.match(link.configs[0], /"configId":"2\.0\.0".*"link":"http:\/\/127\.0\.0\.1:\d+\/files\/acme\/gateway\/2\.0\.0\/firmware\.bin\?expires=\d+&signature=[0-9a-f]+"/);
     assert.equal(link.statuses.at(-1)?.status, "INSTALLED_VERSION");
