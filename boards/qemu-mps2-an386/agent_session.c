@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "bench_measure.h"
 #include "board.h"
 #include "cortexm_runtime.h"
 #include "semihost.h"
@@ -52,7 +51,7 @@ bool agent_start(otau_agent *agent)
         console_printf("board: cannot start the agent: %s\n", otau_agent_error(agent));
         return false;
     }
-    console_printf("measure agent_start_instructions %lu\n", bench_instructions(board_ticks() - start));
+    console_printf("measure agent_start_instructions %lu\n", board_instructions(board_ticks() - start));
     /* wasm3's runtime: linear memory, value stack, parsed module, compiled code pages. */
     console_printf("measure agent_runtime_heap %lu\n", (unsigned long)(cortexm_heap_high_water() - heap_before));
     return true;

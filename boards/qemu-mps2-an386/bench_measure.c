@@ -12,11 +12,6 @@
 
 static uint8_t chunk[CHUNK];
 
-unsigned long bench_instructions(uint64_t ticks)
-{
-    return (unsigned long)(ticks * BOARD_INSTRUCTIONS_PER_TICK);
-}
-
 void bench_print_ram(const char *when)
 {
     console_printf("measure heap_size %lu\n", (unsigned long)cortexm_heap_size());
@@ -37,7 +32,7 @@ void bench_hashing(otau_agent *agent, uint32_t total)
     otau_agent_sha256_init(agent, &result);
     for (uint32_t done = 0; done < total; done += CHUNK) otau_agent_sha256_update(agent, CHUNK, &result);
     otau_agent_sha256_final(agent, &result);
-    console_printf("measure agent_sha256_instructions_per_byte %lu\n", bench_instructions(board_ticks() - start) / total);
+    console_printf("measure agent_sha256_instructions_per_byte %lu\n", board_instructions(board_ticks() - start) / total);
 
     io = otau_agent_io_buffer(agent, &size);
     for (uint32_t i = 0; i < CHUNK; i++) io[i] = (uint8_t)(i * 7 + 3);
@@ -47,7 +42,7 @@ void bench_hashing(otau_agent *agent, uint32_t total)
     boot_sha256_init(&context);
     for (uint32_t done = 0; done < total; done += CHUNK) boot_sha256_update(&context, io, CHUNK);
     boot_sha256_final(&context, digest);
-    console_printf("measure native_sha256_instructions_per_byte %lu\n", bench_instructions(board_ticks() - start) / total);
+    console_printf("measure native_sha256_instructions_per_byte %lu\n", board_instructions(board_ticks() - start) / total);
 }
 
 void bench_native_hash_and_copy(const uint8_t *slot, uint32_t size)
@@ -62,5 +57,5 @@ void bench_native_hash_and_copy(const uint8_t *slot, uint32_t size)
         boot_sha256_update(&context, chunk, n);
     }
     boot_sha256_final(&context, digest);
-    console_printf("measure native_hash_copy_instructions %lu\n", bench_instructions(board_ticks() - start));
+    console_printf("measure native_hash_copy_instructions %lu\n", board_instructions(board_ticks() - start));
 }

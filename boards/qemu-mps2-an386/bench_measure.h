@@ -10,7 +10,6 @@
 
 #include "otau_agent.h"
 
-unsigned long bench_instructions(uint64_t ticks);
 /* Heap and stack bounds and high-water marks, named `<when>_...`. */
 void bench_print_ram(const char *when);
 /* Instructions per byte of SHA-256 over `total` pattern bytes: the agent's (wasm3) and the

@@ -174,8 +174,8 @@ int mode_update(const char *config_path, const char *image_path, const char *fac
     console_printf("board: %s\n", installed ? "slot B holds the image and boots as the confirmed slot"
                                     : "the update did not end with slot B holding the image");
     console_printf("measure image_bytes %lu\n", (unsigned long)size);
-    console_printf("measure transfer_instructions %lu\n", bench_instructions(transfer_ticks));
-    console_printf("measure update_instructions %lu\n", bench_instructions(update_ticks));
+    console_printf("measure transfer_instructions %lu\n", board_instructions(transfer_ticks));
+    console_printf("measure update_instructions %lu\n", board_instructions(update_ticks));
     if (installed) bench_native_hash_and_copy(ram_flash_bytes(OTAU_AREA_SLOT_B), size);
     bench_print_ram("update");
     return installed ? BOARD_EXIT_OK : BOARD_EXIT_FAILED;
