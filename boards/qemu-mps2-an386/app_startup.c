@@ -27,8 +27,7 @@ static void fault_handler(void)
 static void watchdog_expired(void)
 {
     console_printf("app: watchdog expired; waiting for its reset\n");
-    for (;;) {
-    }
+    for (;;) __asm__ volatile("wfi"); /* asleep until that reset: nothing preempts the NMI */
 }
 
 void abort(void)
