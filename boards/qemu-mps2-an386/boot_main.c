@@ -11,6 +11,7 @@
 #include "board_hal.h"
 #include "boot_status.h"
 #include "boot_step.h"
+#include "cortexm_runtime.h"
 #include "cpu.h"
 #include "flash_layout.h"
 #include "semihost.h"
@@ -57,6 +58,7 @@ int main(void)
         if (decision.rule == BOOT_RULE_TRIAL_BOOT) cpu_system_reset();
         return BOARD_EXIT_FAILED;
     }
+    console_printf("measure bootloader_stack_high_water %lu\n", (unsigned long)cortexm_stack_high_water());
     console_printf("measure bootloader_instructions %lu\n", board_instructions(board_ticks()));
     watchdog_start(WATCHDOG_TICKS);
     cpu_hand_over(address);

@@ -60,8 +60,8 @@ function phaseOf(lines: string[]): string {
     if (line.startsWith("bootloader: ")) phase = "bootloader";
     const app = APP_LINE.exec(line);
     if (app) phase = `app ${app[1]} from ${app[2]}`;
-    const status = /"status":"([A-Z_]+)"/.exec(line);
-    if (line.startsWith("report 0: ") && status) phase = status[1].replace(/_STEP$/, "");
+    const status = /"version":"([^"]*)","status":"([A-Z_]+)"/.exec(line);
+    if (line.startsWith("report 0: ") && status) phase = `${status[1]} ${status[2].replace(/_STEP$/, "")}`;
     if (line.startsWith("app: health check passed")) phase = "confirming";
   }
   return phase;
