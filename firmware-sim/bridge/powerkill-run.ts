@@ -15,7 +15,7 @@ export interface PowerKillPlan {
   /** True for a faulty build: the update must end rolled back to oldVersion. */
   rollsBack: boolean;
   kills: number;
-  /** Each kill comes after a uniformly random delay in [0, windowMs) from its power-on. */
+  /** The longest a killed power-on runs: a kill aimed at a phase the run does not reach comes then. */
   windowMs: number;
   /** Uniform in [0, 1). */
   random: () => number;
@@ -30,6 +30,17 @@ export interface PowerKillResult {
   killedDuring: string[];
   problems: string[];
 }
+
+/** Where kills aim, picked at random for each: right after the console line that starts a phase,
+ * within `withinMs`; or (no line) anywhere in the window. Download is the longest phase, so
+ * without aiming nearly every kill would land in it. */
+const TARGETS: Array<{ line?: RegExp; withinMs: number }> = [
+  { withinMs: Infinity },
+  { line: /"status":"DOWNLOAD",/, withinMs: 4_000 },
+  { line: /"status":"INSTALL",/, withinMs: 40 },
+  { line: /^bootloader: slot B \(trial-boot\)$/, withinMs: 400 },
+  { line: /^app: health check passed/, withinMs: 20 },
+];
 
 const BOOT_LINE = /^bootloader: slot (A|B) \(([a-z-]+)\)$/;
 const APP_LINE = /^app (\S+) running from slot (A|B)$/;
@@ -75,9 +86,12 @@ export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): 
     const board = device.powerOn();
     result.powerOns++;
     if (kill) {
-      const delay = plan.random() * plan.windowMs;
-      const exited = await Promise.race([board.exited.then(() => true), sleep(delay).then(() => false)]);
-      if (exited) result.problems.push(`QEMU ended on its own: ${device.console.slice(-5).join(" | ")}`);
+      const target = TARGETS[Math.floor(plan.random() * TARGETS.length)];
+      const delay = plan.random();
+      await (target.line
+        ? board.waitForLine(target.line, plan.windowMs).then(() => sleep(delay * target.withinMs), () => undefined)
+        : sleep(delay * plan.windowMs));
+      if (!board.running) result.problems.push(`QEMU ended on its own: ${device.console.slice(-5).join(" | ")}`);
       await device.powerOff();
       result.kills++;
     }

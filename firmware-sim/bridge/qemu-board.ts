@@ -50,6 +50,8 @@ export function qemuArguments(options: QemuBoardOptions): string[] {
 /** One QEMU run. Events: `line` (each console line), `exit` (code, signal). */
 export class QemuBoard extends EventEmitter {
   readonly lines: string[] = [];
+  /** False once QEMU has ended. */
+  running = true;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly process: ChildProcess;
   private partial = "";
@@ -69,6 +71,7 @@ export class QemuBoard extends EventEmitter {
     this.process.stdout?.on("data", take);
     this.process.stderr?.on("data", take);
     this.exited = new Promise((resolve) => this.process.on("exit", (code, signal) => {
+      this.running = false;
       this.emit("exit", code, signal);
       resolve({ code, signal });
     }));
