@@ -46,6 +46,13 @@ static void app_reset(void *context)
     reset_requested = true;
 }
 
+/* Each status on the console too, then to the bridge. */
+static int32_t app_publish(void *context, uint32_t channel, const uint8_t *document, size_t len)
+{
+    console_printf("report %u: %.*s\n", (unsigned)channel, (int)len, (const char *)document);
+    return bridge_publish(context, channel, document, len);
+}
+
 static const struct otau_hal app_hal = {
     .context = &link,
     .flash_info = board_flash_info,
@@ -57,7 +64,7 @@ static const struct otau_hal app_hal = {
     .reset = app_reset,
     .fetch_start = bridge_fetch_start,
     .fetch_cancel = bridge_fetch_cancel,
-    .publish = bridge_publish,
+    .publish = app_publish,
 };
 
 static const char *running_slot(void)

@@ -4,13 +4,8 @@
 #ifndef UART_H
 #define UART_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "bridge_uart.h" /* uart_put, uart_get */
 
 void uart_init(void);
-/* Waits while the transmitter is full. */
-void uart_put(uint8_t byte);
-/* A received byte into *byte: true, or false at once when none is waiting. */
-bool uart_get(uint8_t *byte);
 
 #endif

@@ -1,7 +1,7 @@
 // The frames on the UART between a board and its bridge (docs/uart-bridge.md): 0x7E, the
 // escaped bytes of [type][body][CRC-32 of type and body, little-endian], 0x7E. 0x7E and 0x7D
 // inside go as 0x7D, byte ^ 0x20, so a reader falls back in step at the next 0x7E whatever it
-// lost. The board's side is boards/qemu-mps2-an386/uart_frames.c.
+// lost. The board's side is host/bridge/uart_frames.c.
 import { crc32 } from "node:zlib";
 
 const FLAG = 0x7e;

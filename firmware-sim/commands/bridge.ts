@@ -33,7 +33,7 @@ async function bridge(options: BridgeOptions): Promise<void> {
   const uartBridge = new UartBridge({ murano: options.murano.replace(/\/$/, ""), identity: options.identity });
   const listening = await uartBridge.listen(port);
   console.log(`bridge for ${options.identity} on 127.0.0.1:${listening} -> ${options.murano}`);
-  console.log(`QEMU: -serial tcp:127.0.0.1:${listening}   a USB-UART: socat /dev/ttyACM0,raw,echo=0,b115200 TCP:127.0.0.1:${listening}`);
+  console.log(`QEMU: -serial tcp:127.0.0.1:${listening}   a USB-UART: socat /dev/ttyACM0,raw,echo=0,b115200,crtscts=1 TCP:127.0.0.1:${listening}`);
   uartBridge.on("connection", () => console.log("board connected"));
   uartBridge.on("hello", (version: string, slot: string) => console.log(`hello: the board runs ${version} from slot ${slot}`));
   uartBridge.on("publish", (channel: number, document: string) => console.log(`report ${channel}: ${document}`));

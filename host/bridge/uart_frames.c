@@ -1,6 +1,6 @@
 #include "uart_frames.h"
 
-#include "uart.h"
+#include "bridge_uart.h"
 
 #define FLAG 0x7Eu
 #define ESCAPE 0x7Du

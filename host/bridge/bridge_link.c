@@ -2,8 +2,7 @@
 
 #include <string.h>
 
-#include "semihost.h"
-#include "uart.h"
+#include "bridge_uart.h"
 
 /* Frame types (docs/uart-bridge.md). Firmware to bridge: */
 enum {
@@ -72,7 +71,6 @@ int32_t bridge_publish(void *context, uint32_t channel, const uint8_t *document,
 {
     (void)context;
     uint8_t head = (uint8_t)channel;
-    console_printf("report %u: %.*s\n", (unsigned)channel, (int)len, (const char *)document);
     frame_send(FRAME_PUBLISH, &head, 1, document, (uint32_t)len);
     return 0;
 }

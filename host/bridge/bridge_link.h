@@ -1,5 +1,6 @@
 /*
- * The firmware's side of the UART bridge (docs/uart-bridge.md): the HAL's transport hooks
+ * A board's side of the UART bridge (docs/uart-bridge.md), over the board's UART
+ * (bridge_uart.h): the HAL's transport hooks
  * (fetch_start, fetch_cancel, publish) become frames to the bridge, which carries them to the
  * cloud; what the bridge sends back (the cloud's answer, config documents, a fetch's response,
  * data and end) is handed to the agent from the main loop, one frame per call of
