@@ -1,6 +1,7 @@
 // The QEMU power-kill campaign (`npm run test:qemu-powerkill`): updates of the QEMU board
-// through the UART bridge, each with the power pulled (QEMU SIGKILLed) at random instants and
-// the board restarted on the same flash file, until at least --kills kills have been made.
+// through the UART bridge, each with the power pulled (QEMU SIGKILLed) at random instants until
+// it ends (at most --per-update times) and the board restarted on the same flash file, until at
+// least --kills kills have been made.
 // Updates alternate between a good 2.0.0 (must end installed and confirmed in slot B) and a
 // 2.0.0 that never confirms (must end rolled back to 1.0.0 in slot A). Prints one line per
 // update and a summary; exits 1 if any power-on started something invalid or any update did
@@ -34,7 +35,6 @@ await rig.start();
 const good = rig.publish("app-2.0.0-B", "2.0.0");
 const noconfirm = rig.publish("app-2.0.0-B-noconfirm", "2.0.0");
 const random = seededRandom(seed);
-const updates = Math.ceil(target / perUpdate);
 const results: PowerKillResult[] = [];
 const started = Date.now();
 
@@ -50,14 +50,14 @@ async function one(index: number): Promise<void> {
   });
   results.push(result);
   const verdict = result.problems.length === 0 ? (rollsBack ? "rolled back to 1.0.0" : "2.0.0 installed") : "FAILED";
-  console.log(`update ${index + 1}/${updates} (${rollsBack ? "faulty 2.0.0" : "good 2.0.0"}): ${result.kills} kills ` +
+  console.log(`update ${index + 1} (${rollsBack ? "faulty 2.0.0" : "good 2.0.0"}): ${result.kills} kills ` +
     `during [${result.killedDuring.join(", ")}], ${result.powerOns} power-ons: ${verdict}`);
   for (const problem of result.problems) console.log(`  problem: ${problem}`);
 }
 
 try {
-  for (let next = 0; next < updates; next += parallel) {
-    await Promise.all(Array.from({ length: Math.min(parallel, updates - next) }, (_, i) => one(next + i)));
+  for (let next = 0; results.reduce((n, r) => n + r.kills, 0) < target; next += parallel) {
+    await Promise.all(Array.from({ length: parallel }, (_, i) => one(next + i)));
   }
 } finally {
   await rig.stop();

@@ -14,6 +14,7 @@ export interface PowerKillPlan {
   oldVersion: string;
   /** True for a faulty build: the update must end rolled back to oldVersion. */
   rollsBack: boolean;
+  /** At most this many kills; fewer when the update ends first. */
   kills: number;
   /** The longest a killed power-on runs: a kill aimed at a phase the run does not reach comes then. */
   windowMs: number;
@@ -99,8 +100,11 @@ export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): 
   };
 
   const first = device.statuses().length;
+  const ended = (s: OtauInDocument): boolean =>
+    s.version === plan.newVersion && s.status === (plan.rollsBack ? "INSTALL_ERROR" : "INSTALL_SUCCESS");
   device.apply(plan.packageId);
-  for (let k = 0; k < plan.kills; k++) {
+  // Kills stop once the update has ended: the ones counted all land inside it.
+  for (let k = 0; k < plan.kills && !device.statuses().slice(first).some(ended); k++) {
     const lines = await runOnce(true);
     result.killedDuring.push(phaseOf(lines));
     result.problems.push(...checkPowerOn(lines, versions));
@@ -110,8 +114,6 @@ export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): 
   const from = device.console.length;
   device.powerOn();
   result.powerOns++;
-  const ended = (s: OtauInDocument): boolean =>
-    s.version === plan.newVersion && s.status === (plan.rollsBack ? "INSTALL_ERROR" : "INSTALL_SUCCESS");
   const final = plan.rollsBack ? plan.oldVersion : plan.newVersion;
   try {
     await device.waitForStatus(ended, plan.settleMs, first);
