@@ -8,8 +8,9 @@
 
 extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 
-/* configure()'s FactoryImageSize setting (docs/abi.md). */
+/* configure()'s FactoryImageSize and RunningVersionCheck settings (docs/abi.md). */
 #define SETTING_FACTORY_IMAGE_SIZE 8u
+#define SETTING_RUNNING_VERSION_CHECK 9u
 
 enum call_outcome call_outcome(otau_agent *agent, int status, int32_t result, const char *what)
 {
@@ -57,7 +58,8 @@ bool agent_start(otau_agent *agent)
     return true;
 }
 
-enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t factory_image_size)
+enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t factory_image_size,
+                             bool version_is_running)
 {
     uint32_t size = 0;
     uint8_t *io = otau_agent_io_buffer(agent, &size);
@@ -69,6 +71,9 @@ enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t fa
     if (outcome == CALL_DONE)
         outcome = call_outcome(agent, otau_agent_configure(agent, SETTING_FACTORY_IMAGE_SIZE,
                                                            factory_image_size, &result),
+                               result, "configure");
+    if (outcome == CALL_DONE && version_is_running)
+        outcome = call_outcome(agent, otau_agent_configure(agent, SETTING_RUNNING_VERSION_CHECK, 1, &result),
                                result, "configure");
     if (outcome == CALL_DONE) outcome = call_outcome(agent, otau_agent_boot(agent, &result), result, "boot");
     return outcome;

@@ -31,9 +31,13 @@ int32_t agent_state(otau_agent *agent);
 otau_agent *agent_new(const struct otau_hal *hal);
 /* (Re)instantiates the agent; prints "measure agent_start_instructions" and the runtime's heap. */
 bool agent_start(otau_agent *agent);
-/* The events the application delivers at every start of the agent: the running image's
- * version, FactoryImageSize (the bytes of the factory image in slot A), boot(). */
-enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t factory_image_size);
+/* The events the application delivers at every start of the agent: its version,
+ * FactoryImageSize (the bytes of the factory image in slot A), boot(). `version_is_running`:
+ * the version is the running image's own (an application built per version), and the agent
+ * checks it against the boot record (RunningVersionCheck); the bring-up firmware's "1.0.0"
+ * only names the factory image. */
+enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t factory_image_size,
+                             bool version_is_running);
 /* on_healthy when the agent is on a trial boot; nothing otherwise. */
 enum call_outcome confirm_trial(otau_agent *agent);
 

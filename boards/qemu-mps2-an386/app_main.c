@@ -87,7 +87,7 @@ static bool start_agent(otau_agent *agent)
     if (!agent_start(agent)) return false;
     /* The factory record measures this image's own bytes when slot A has no record yet. */
     uint32_t image_size = (uint32_t)(__image_end - __image_start);
-    if (agent_boot(agent, APP_VERSION, image_size) != CALL_DONE) return false;
+    if (agent_boot(agent, APP_VERSION, image_size, true) != CALL_DONE) return false;
     bridge_link_hello(&link, APP_VERSION, running_slot());
     return true;
 }

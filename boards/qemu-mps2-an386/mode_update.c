@@ -80,7 +80,7 @@ static bool run_boot(otau_agent *agent, const char *config_path, uint64_t *trans
 {
     for (unsigned restarts = 0;; restarts++) {
         if (!agent_start(agent)) return false;
-        enum call_outcome outcome = agent_boot(agent, FACTORY_VERSION, factory_image_size);
+        enum call_outcome outcome = agent_boot(agent, FACTORY_VERSION, factory_image_size, false);
         if (outcome == CALL_DONE) outcome = deliver_config(agent, config_path);
         if (outcome == CALL_DONE) outcome = confirm_trial(agent);
         if (outcome == CALL_DONE) outcome = pump(agent, transfer_ticks);

@@ -19,7 +19,8 @@ const packages: Record<string, string> = {};
 before(async () => {
   buildBoardImages();
   await rig.start();
-  for (const name of ["app-2.0.0-B", "app-2.0.0-B-noconfirm", "app-2.0.0-B-fault", "app-2.0.0-B-hang"]) {
+  // app-1.9.0-B is a mislabelled release: published as 2.0.0, it says 1.9.0 when it runs.
+  for (const name of ["app-2.0.0-B", "app-2.0.0-B-noconfirm", "app-2.0.0-B-fault", "app-2.0.0-B-hang", "app-1.9.0-B"]) {
     packages[name] = rig.publish(name, "2.0.0");
   }
 });
@@ -93,6 +94,22 @@ describe("QEMU board: firmware update through the UART bridge", { concurrency: t
       assert.equal(device.console.filter((line) => line === "--- power on").length, 1, "one QEMU run: faults reset the machine");
     });
   }
+
+  it("never confirms a 2.0.0 package whose image runs as 1.9.0: INSTALL_ERROR at each trial boot, then back on 1.0.0; 2.0.0 is never reported installed", async () => {
+    const device = await factoryDevice("qemu-mislabelled");
+    device.apply(packages["app-1.9.0-B"]);
+    const rolledBack = (s: OtauInDocument): boolean => s.status === "INSTALL_ERROR" && /within 3 boots; rolled back to 1\.0\.0$/.test(s.message ?? "");
+    await device.waitForStatus(rolledBack, UPDATE_MS);
+    await device.waitForStatus(is("INSTALLED_VERSION", "1.0.0"), BOOT_MS, device.statuses().findIndex(rolledBack));
+    assert.deepEqual(device.appLines(), [
+      "app 1.0.0 running from slot A",
+      "app 1.9.0 running from slot B", "app 1.9.0 running from slot B", "app 1.9.0 running from slot B",
+      "app 1.0.0 running from slot A",
+    ]);
+    const mismatch = "the running image reports version 1.9.0, not 2.0.0 as the update installed; it will not be confirmed, resetting";
+    assert.equal(device.statuses().filter((s) => s.status === "INSTALL_ERROR" && s.message === mismatch).length, 3);
+    assert.ok(!device.statuses().some((s) => s.version === "2.0.0" && (s.status === "INSTALLED_VERSION" || s.status === "INSTALL_SUCCESS")));
+  });
 
   it("survives power pulled at up to 3 random instants of an update: every power-on starts a valid image, the update ends installed", async () => {
     const device = await factoryDevice("qemu-powerkill");
