@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "agent_session.h"
+#include "app_startup.h"
 #include "board.h"
 #include "board_hal.h"
 #include "bridge_link.h"
@@ -142,6 +143,9 @@ int main(void)
     uint32_t last_tick = (uint32_t)board_clock_ms(NULL);
     for (unsigned restarts = 0;;) {
         watchdog_kick();
+        /* Nothing to read: asleep until a byte arrives or the next millisecond. Under QEMU this
+         * leaves the host's CPU to the emulated UART instead of spinning on it. */
+        if (!uart_has_byte()) app_sleep();
         enum call_outcome outcome = step(agent, &confirmed, &last_tick);
         if (reset_requested) reset_now("the agent asked for a reset");
         if (outcome == CALL_DONE) continue;

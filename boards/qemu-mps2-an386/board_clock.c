@@ -7,7 +7,9 @@
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
 #define SYST_CSR_ENABLE_TICKINT_CPUCLK 0x7u
-#define SYST_PERIOD (1u << 24)
+
+/* Ticks between SysTick interrupts (systick_start). */
+static uint32_t period;
 
 static volatile uint32_t systick_wraps;
 
@@ -23,12 +25,13 @@ uint64_t board_ticks(void)
         wraps = systick_wraps;
         value = SYST_CVR;
     } while (wraps != systick_wraps);
-    return (uint64_t)wraps * SYST_PERIOD + (SYST_PERIOD - 1u - value);
+    return (uint64_t)wraps * period + (period - 1u - value);
 }
 
-void systick_start(void)
+void systick_start(uint32_t ticks)
 {
-    SYST_RVR = SYST_PERIOD - 1u;
+    period = ticks;
+    SYST_RVR = period - 1u;
     SYST_CVR = 0;
     SYST_CSR = SYST_CSR_ENABLE_TICKINT_CPUCLK;
 }

@@ -30,7 +30,7 @@ void abort(void)
 void reset_handler(void)
 {
     cortexm_runtime_init();
-    systick_start();
+    systick_start(SYSTICK_LONGEST);
     semihost_exit(main());
 }
 

@@ -6,6 +6,11 @@
 
 #include "bridge_uart.h" /* uart_put, uart_get */
 
+/* Also enables the receive interrupt (IRQ 0), so that a wfi wakes when a byte arrives. */
 void uart_init(void);
+/* The IRQ 0 handler: acknowledges the interrupt; the byte stays for uart_get(). */
+void uart_rx_interrupt(void);
+/* True when a received byte is waiting. */
+bool uart_has_byte(void);
 
 #endif

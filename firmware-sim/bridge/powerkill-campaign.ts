@@ -53,6 +53,10 @@ async function one(index: number): Promise<void> {
   console.log(`update ${index + 1} (${rollsBack ? "faulty 2.0.0" : "good 2.0.0"}): ${result.kills} kills ` +
     `during [${result.killedDuring.join(", ")}], ${result.powerOns} power-ons: ${verdict}`);
   for (const problem of result.problems) console.log(`  problem: ${problem}`);
+  if (result.problems.length > 0) {
+    const statuses = device.statuses().map((d) => `${d.version} ${d.status}`).filter((d, i, all) => d !== all[i - 1]);
+    console.log(`  statuses: ${statuses.join(", ")}\n  console (last 40 lines):\n${device.console.slice(-40).map((l) => `    ${l}`).join("\n")}`);
+  }
 }
 
 try {
