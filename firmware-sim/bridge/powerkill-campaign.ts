@@ -46,7 +46,7 @@ async function one(index: number): Promise<void> {
   await device.powerOff();
   const result = await powerKillUpdate(device, {
     packageId: rollsBack ? noconfirm : good, oldVersion: "1.0.0", newVersion: "2.0.0", rollsBack,
-    kills: perUpdate, windowMs: 10_000, random, settleMs: 300_000,
+    kills: perUpdate, windowMs: 4_000, random, settleMs: 300_000,
   });
   results.push(result);
   const verdict = result.problems.length === 0 ? (rollsBack ? "rolled back to 1.0.0" : "2.0.0 installed") : "FAILED";

@@ -37,7 +37,7 @@ export interface PowerKillResult {
  * without aiming nearly every kill would land in it. */
 const TARGETS: Array<{ line?: RegExp; withinMs: number }> = [
   { withinMs: Infinity },
-  { line: /"status":"DOWNLOAD",/, withinMs: 4_000 },
+  { line: /"status":"DOWNLOAD",/, withinMs: 2_000 },
   { line: /"status":"INSTALL",/, withinMs: 40 },
   { line: /^bootloader: slot B \(trial-boot\)$/, withinMs: 400 },
   { line: /^app: health check passed/, withinMs: 20 },
@@ -82,38 +82,39 @@ function phaseOf(lines: string[]): string {
 export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): Promise<PowerKillResult> {
   const result: PowerKillResult = { kills: 0, powerOns: 0, killedDuring: [], problems: [] };
   const versions = [plan.oldVersion, plan.newVersion];
-  const runOnce = async (kill: boolean): Promise<string[]> => {
-    const from = device.console.length;
-    const board = device.powerOn();
-    result.powerOns++;
-    if (kill) {
-      const target = TARGETS[Math.floor(plan.random() * TARGETS.length)];
-      const delay = plan.random();
-      await (target.line
-        ? board.waitForLine(target.line, plan.windowMs).then(() => sleep(delay * target.withinMs), () => undefined)
-        : sleep(delay * plan.windowMs));
-      if (!board.running) result.problems.push(`QEMU ended on its own: ${device.console.slice(-5).join(" | ")}`);
-      await device.powerOff();
-      result.kills++;
-    }
-    return device.console.slice(from + 1);
-  };
-
   const first = device.statuses().length;
   const ended = (s: OtauInDocument): boolean =>
     s.version === plan.newVersion && s.status === (plan.rollsBack ? "INSTALL_ERROR" : "INSTALL_SUCCESS");
+  const hasEnded = (): boolean => device.statuses().slice(first).some(ended);
   device.apply(plan.packageId);
-  // Kills stop once the update has ended: the ones counted all land inside it.
-  for (let k = 0; k < plan.kills && !device.statuses().slice(first).some(ended); k++) {
-    const lines = await runOnce(true);
+
+  // Each power-on is killed at its aimed instant, unless the update ends first: that power-on
+  // then runs on as the last one. Every kill counted lands inside the update.
+  let from = device.console.length;
+  let board = device.powerOn();
+  result.powerOns++;
+  while (result.kills < plan.kills) {
+    const target = TARGETS[Math.floor(plan.random() * TARGETS.length)];
+    const delay = plan.random();
+    const aimed = target.line
+      ? board.waitForLine(target.line, plan.windowMs).then(() => sleep(delay * target.withinMs), () => undefined)
+      : sleep(delay * plan.windowMs);
+    let aimedAt = false;
+    void aimed.then(() => (aimedAt = true));
+    while (!aimedAt && !hasEnded()) await sleep(20);
+    if (hasEnded()) break;
+    if (!board.running) result.problems.push(`QEMU ended on its own: ${device.console.slice(-5).join(" | ")}`);
+    await device.powerOff();
+    result.kills++;
+    const lines = device.console.slice(from + 1);
     result.killedDuring.push(phaseOf(lines));
     result.problems.push(...checkPowerOn(lines, versions));
+    from = device.console.length;
+    board = device.powerOn();
+    result.powerOns++;
   }
 
   // The last power-on runs until the update has ended and the cloud heard the version that runs.
-  const from = device.console.length;
-  device.powerOn();
-  result.powerOns++;
   const final = plan.rollsBack ? plan.oldVersion : plan.newVersion;
   try {
     await device.waitForStatus(ended, plan.settleMs, first);
@@ -123,7 +124,7 @@ export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): 
     const expected = `app ${final} running from slot ${plan.rollsBack ? "A" : "B"}`;
     if (running !== expected) result.problems.push(`the update ended with "${running}" running, not "${expected}"`);
   } catch (error) {
-    result.problems.push(`the update did not end after ${plan.kills} kills: ${(error as Error).message}`);
+    result.problems.push(`the update did not end after ${result.kills} kills: ${(error as Error).message}`);
   }
   result.problems.push(...checkPowerOn(device.console.slice(from + 1), versions));
   await device.powerOff();
