@@ -83,8 +83,11 @@ export async function powerKillUpdate(device: QemuDevice, plan: PowerKillPlan): 
   const result: PowerKillResult = { kills: 0, powerOns: 0, killedDuring: [], problems: [] };
   const versions = [plan.oldVersion, plan.newVersion];
   const first = device.statuses().length;
+  // A good update has ended when the cloud hears the new version installed: INSTALL_SUCCESS
+  // itself may be lost to a kill between the confirmation and its report (the next boot reports
+  // INSTALLED_VERSION of the confirmed version instead). A rollback is reported until noted.
   const ended = (s: OtauInDocument): boolean =>
-    s.version === plan.newVersion && s.status === (plan.rollsBack ? "INSTALL_ERROR" : "INSTALL_SUCCESS");
+    s.version === plan.newVersion && s.status === (plan.rollsBack ? "INSTALL_ERROR" : "INSTALLED_VERSION");
   const hasEnded = (): boolean => device.statuses().slice(first).some(ended);
   device.apply(plan.packageId);
 
