@@ -1,7 +1,7 @@
 // The agent's `fetch` over real HTTP(S): one ranged GET at a time, its answer streamed to
 // the device as it arrives. It only moves bytes; whether an answer is acceptable (status,
 // range, length) is the agent's decision.
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Fetcher, FetchSink } from "./transport.ts";
 
@@ -27,11 +27,15 @@ export class HttpFetcher implements Fetcher {
    * shorter), whatever the TCP segments were, so the agent's flash writes, and a power
    * cut at flash operation k, do not depend on network timing. Only when the body pauses
    * is a partial piece handed on early.
+   * `agent`: a keep-alive http: agent shared by many devices (a fleet) reuses connections between
+   * transfers; a cancelled or dropped transfer destroys its socket, so none is reused broken.
+   * Default: a fresh connection per transfer.
    */
   constructor(
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
     /** Extra request headers for a URL (the UART bridge adds a Murano device's token to its product content downloads). */
     private readonly headersFor: (target: URL) => Record<string, string> = () => ({}),
+    private readonly agent?: Agent,
   ) {}
 
   start(url: string, offset: number, sink: FetchSink): boolean {
@@ -47,8 +51,7 @@ export class HttpFetcher implements Fetcher {
     const record: HttpFetchRecord = { url, offset };
     this.requests.push(record);
     const headers: Record<string, string> = { ...this.headersFor(target), ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) };
-    // A fresh connection per transfer: a dropped one must not poison a pooled socket.
-    const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
+    const transfer = { request: send(target, { headers, agent: (target.protocol === "http:" && this.agent) || false }), cancelled: false };
     let ended = false;
     let pending: Buffer = Buffer.alloc(0);
     let partialTimer: NodeJS.Timeout | undefined;

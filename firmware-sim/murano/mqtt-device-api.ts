@@ -46,6 +46,8 @@ export class MuranoMqttDeviceApi {
   private readonly identityOf = new Map<Client, string>();
   /** Anonymous connections, which may only activate. */
   private readonly anonymous = new Set<Client>();
+  /** identityOf turned around: a cloud write goes to its device's clients without a scan of all. */
+  private readonly clientsOf = new Map<string, Set<Client>>();
   /** External broker: the retained cloud-write topic of each (identity, alias). */
   private readonly retained = new Map<string, string>();
   private unsubscribe?: () => void;
@@ -79,6 +81,7 @@ export class MuranoMqttDeviceApi {
           return;
         }
         this.identityOf.set(client, identity);
+        this.clientsOf.set(identity, (this.clientsOf.get(identity) ?? new Set()).add(client));
         this.product.noteContact(identity, 'MQTT');
         done(null, true);
       },
@@ -110,11 +113,13 @@ export class MuranoMqttDeviceApi {
       for (const write of this.product.pendingCloudWrites(identity)) deliver(client, write);
     });
     broker.on('clientDisconnect', (client) => {
+      const identity = this.identityOf.get(client);
       this.identityOf.delete(client);
       this.anonymous.delete(client);
+      if (identity !== undefined) this.clientsOf.get(identity)?.delete(client);
     });
     this.unsubscribe = this.product.onCloudWrite((write) => {
-      for (const [client, identity] of this.identityOf) if (identity === write.identity) deliver(client, write);
+      for (const client of this.clientsOf.get(write.identity) ?? []) deliver(client, write);
     });
   }
 
@@ -196,6 +201,7 @@ export class MuranoMqttDeviceApi {
     this.identityOf.clear();
     this.anonymous.clear();
     this.retained.clear();
+    this.clientsOf.clear();
   }
 
   /** The broker devices connect to (the external one's URL when attached). */
