@@ -4,6 +4,7 @@
 // know every device to run 2.0.0.
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { DEFAULT_AGENT_PATH, Setting } from "../agent/agent-instance.ts";
 import { FAST_SETTINGS } from "../device/loopback-device.ts";
 import { runFleet } from "../fleet/fleet-run.ts";
@@ -11,13 +12,16 @@ import { fleetView, reportText } from "../fleet/fleet-view.ts";
 import { FLEET_TRANSPORTS, type FleetTransport } from "../fleet/plan.ts";
 import { EXIT_FAILED, UsageError, parseWholeNumber } from "./usage.ts";
 
+/** Past ~6,000 devices a process runs out of wasm memory reservations; leave room for reboots. */
+const MAX_DEVICES_PER_PROCESS = 2000;
+
 interface FleetCommandOptions {
   devices: string;
   mix: string;
   imageSize: string;
   waves: string;
   waveInterval: string;
-  devicesPerProcess: string;
+  devicesPerProcess?: string;
   bootRate: string;
   timeout: string;
   outageAt?: string;
@@ -35,7 +39,7 @@ export function registerFleet(program: Command): void {
     .option("--image-size <bytes>", "size of the 2.0.0 image", "163840")
     .option("--waves <n>", "rollout waves (Murano: the package applied per wave; Kaa: a targeted rollout, a filter and a date per wave)", "1")
     .option("--wave-interval <seconds>", "between the starts of two waves", "10")
-    .option("--devices-per-process <n>", "devices in one device process (V8 holds ~12,700 wasm memories per process; a boot makes two)", "2000")
+    .option("--devices-per-process <n>", `devices in one device process (default: spread over the CPUs, at most ${MAX_DEVICES_PER_PROCESS}: V8 holds ~12,700 wasm memories per process, a boot makes two)`)
     .option("--boot-rate <n>", "power-ons per second in each device process", "500")
     .option("--timeout <seconds>", "give up this long after the rollout starts", "600")
     .option("--outage-at <seconds>", "the content servers answer 503 from this long after the rollout start ...")
@@ -62,7 +66,9 @@ async function fleetCommand(options: FleetCommandOptions): Promise<number> {
     waves: parseWholeNumber("--waves", options.waves, 1, devices),
     waveIntervalMs: parseWholeNumber("--wave-interval", options.waveInterval, 0, 86_400) * 1000,
     settings,
-    devicesPerProcess: parseWholeNumber("--devices-per-process", options.devicesPerProcess, 1, 6000),
+    devicesPerProcess: options.devicesPerProcess === undefined
+      ? Math.min(MAX_DEVICES_PER_PROCESS, Math.ceil(devices / availableParallelism()))
+      : parseWholeNumber("--devices-per-process", options.devicesPerProcess, 1, 6000),
     bootsPerSecond: parseWholeNumber("--boot-rate", options.bootRate, 1, 100_000),
     timeoutMs: parseWholeNumber("--timeout", options.timeout, 1, 86_400) * 1000,
     outage: outageAt === undefined ? undefined : { afterMs: outageAt * 1000, forMs: parseWholeNumber("--outage-for", options.outageFor, 1, 86_400) * 1000 },

@@ -2,6 +2,7 @@
 // content server, in a process of their own so that accepting connections never waits
 // behind thousands of devices' agent calls. The parent sends the plan, starts the rollout
 // and asks at the end which devices the clouds know to run the new version.
+import { EventEmitter } from "node:events";
 import { makeFirmwareImage, sha256Hex } from "../device/firmware-image.ts";
 import { KaaEmulator } from "../kaa/kaa-emulator.ts";
 import { MuranoEmulator } from "../murano/murano-emulator.ts";
@@ -16,6 +17,8 @@ const send = (message: FromCloud): void => {
   process.send?.(message);
 };
 
+// Every long-poll listens for the server's stop: thousands at once are expected, not a leak.
+EventEmitter.defaultMaxListeners = 0;
 const murano = new MuranoEmulator();
 const kaa = new KaaEmulator();
 const content = new ContentServer();

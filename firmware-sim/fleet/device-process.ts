@@ -44,8 +44,9 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   const module = await compileAgent();
   const factoryImage = makeFirmwareImage({ version: FROM_VERSION, size: FACTORY_BYTES });
   const clock = new SharedTickClock();
-  // Connections to the content servers are reused between transfers (and devices).
-  const httpAgent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Connections to the content servers are reused between transfers (and devices). No cap
+  // on sockets: a request queued in the agent would count against the device's stall timeout.
+  const httpAgent = new Agent({ keepAlive: true });
   const slotBytes = Math.max(plan.imageBytes, FACTORY_BYTES) + 4096;
   devices.forEach((spec, index) => {
     const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent));

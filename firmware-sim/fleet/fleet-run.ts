@@ -42,6 +42,8 @@ export interface FleetResult {
   /** Rollout start to the k-th percent installed (undefined: never reached). */
   installedAtMs: { p50?: number; p90?: number; p99?: number; p100?: number };
   installed: number;
+  /** Rollout start to the first device of each wave installed. */
+  firstInstalledByWaveMs: Array<number | undefined>;
   /** Devices the clouds know to run the new version. */
   cloudConfirmed: number;
   notConfirmed: string[];
@@ -98,6 +100,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const { urls } = await fromCloud.next("ready");
     const phases: Phase[] = devices.map(() => "booting");
     const installedAt: number[] = [];
+    const firstByWave: Array<number | undefined> = Array.from({ length: options.waves }, () => undefined);
     const counts = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
     counts.booting = devices.length;
     let retries = 0;
@@ -115,7 +118,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
           counts[phases[index]]--;
           counts[update.phase]++;
           phases[index] = update.phase;
-          if (update.installedAt !== undefined) installedAt.push(update.installedAt);
+          if (update.installedAt !== undefined) {
+            installedAt.push(update.installedAt);
+            const wave = devices[index].wave;
+            firstByWave[wave] = Math.min(firstByWave[wave] ?? Infinity, update.installedAt);
+          }
         }
       });
       return inbox.next("booted");
@@ -139,10 +146,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         resolve(late);
       };
     });
-    // Wait for the last batch of every device process, so usage covers the whole rollout.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    toCloud({ kind: "verify" });
-    const verified = await fromCloud.next("verified");
+    // The devices' last reports may still be on their way (a Murano HTTP device writes its
+    // statuses one POST at a time): ask the clouds until they agree or time is up.
+    let verified: Extract<FromCloud, { kind: "verified" }>;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      toCloud({ kind: "verify" });
+      verified = await fromCloud.next("verified");
+      if (verified.onTarget === devices.length || Date.now() - rolloutStart > options.timeoutMs) break;
+    }
     const cpuMs = usage.reduce((sum, u) => sum + u.cpuMs, 0) - cpuAtStart;
     const rssBytes = usage.reduce((sum, u) => sum + u.rssBytes, 0);
     const sorted = installedAt.map((at) => at - rolloutStart).sort((a, b) => a - b);
@@ -156,6 +168,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       bootMs,
       installedAtMs: { p50: percentile(50), p90: percentile(90), p99: percentile(99), p100: percentile(100) },
       installed: counts.installed,
+      firstInstalledByWaveMs: firstByWave.map((at) => (at === undefined ? undefined : at - rolloutStart)),
       cloudConfirmed: verified.onTarget,
       notConfirmed: verified.notOnTarget,
       finalCounts: { ...counts },
