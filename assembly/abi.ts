@@ -60,6 +60,13 @@ export const enum Setting {
    * version the boot record installed in the slot that runs (INSTALL_ERROR when they differ).
    */
   RunningVersionCheck = 9,
+  /** Seed of the retry delays' jitter (a hardware random number or a hash of the identity); 0 = no jitter. */
+  JitterSeed = 10,
+  /**
+   * After the last attempt fails (DOWNLOAD_ERROR), the same update is tried again after this
+   * long, doubling (at most 64 times) and jittered at each cool-down; 0 = never (the update ends).
+   */
+  RetryCooldownMs = 11,
 }
 
 /** Log levels passed to the `log` import. */

@@ -1,9 +1,10 @@
 // `npm run bench:fleet`: otau-sim fleet at growing sizes (100, 1,000, then 2,500, 5,000,
 // 10,000 unless FLEET_SIZES says otherwise), the simulator's fast settings, one 160 KiB
 // image, one third per transport, all at once. Prints N against time to 50/99/100 %
-// installed, devices lost (not confirmed by their cloud), failures, retries and the cost per
+// installed (a 5 s cool-down after the last attempt), devices lost (not confirmed by their cloud), failures, retries and the cost per
 // device; stops growing after the first size that loses devices or times out.
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
+import { Setting } from "../firmware-sim/agent/agent-instance.ts";
 import { runFleet, type FleetResult } from "../firmware-sim/fleet/fleet-run.ts";
 
 const SIZES = (process.env.FLEET_SIZES ?? "100,1000,2500,5000,10000").split(",").map(Number);
@@ -24,7 +25,7 @@ for (const devices of SIZES) {
       imageBytes: 160 * 1024,
       waves: 1,
       waveIntervalMs: 0,
-      settings: {},
+      settings: { [Setting.RetryCooldownMs]: 5000 },
       devicesPerProcess: Math.min(MAX_DEVICES_PER_PROCESS, Math.ceil(devices / availableParallelism())),
       bootsPerSecond: 500,
       timeoutMs: TIMEOUT_MS,

@@ -28,6 +28,7 @@ interface FleetCommandOptions {
   outageFor: string;
   attempts?: string;
   stallTimeout?: string;
+  cooldown: string;
 }
 
 export function registerFleet(program: Command): void {
@@ -45,6 +46,7 @@ export function registerFleet(program: Command): void {
     .option("--outage-at <seconds>", "the content servers answer 503 from this long after the rollout start ...")
     .option("--outage-for <seconds>", "... for this long", "30")
     .option("--attempts <n>", `download attempts before DOWNLOAD_ERROR (default ${FAST_SETTINGS[Setting.MaxAttempts]})`)
+    .option("--cooldown <ms>", "after the last attempt, the agent tries the same update again after this long, doubling (0: never)", "5000")
     .option("--stall-timeout <ms>", `a transfer quiet this long is dropped (default ${FAST_SETTINGS[Setting.StallTimeoutMs]})`)
     .action(async (options: FleetCommandOptions) => {
       process.exitCode = await fleetCommand(options);
@@ -56,6 +58,7 @@ async function fleetCommand(options: FleetCommandOptions): Promise<number> {
   const settings: Record<number, number> = {};
   if (options.attempts !== undefined) settings[Setting.MaxAttempts] = parseWholeNumber("--attempts", options.attempts, 1, 1000);
   if (options.stallTimeout !== undefined) settings[Setting.StallTimeoutMs] = parseWholeNumber("--stall-timeout", options.stallTimeout, 1, 3_600_000);
+  settings[Setting.RetryCooldownMs] = parseWholeNumber("--cooldown", options.cooldown, 0, 86_400_000);
   const devices = parseWholeNumber("--devices", options.devices, 1, 1_000_000);
   const view = fleetView();
   const outageAt = options.outageAt === undefined ? undefined : parseWholeNumber("--outage-at", options.outageAt, 0, 86_400);

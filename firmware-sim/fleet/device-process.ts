@@ -50,7 +50,11 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   const slotBytes = Math.max(plan.imageBytes, FACTORY_BYTES) + 4096;
   devices.forEach((spec, index) => {
     const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent));
-    const device = loopbackDevice({ id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock, settings: { ...plan.settings, ...settings } });
+    const device = loopbackDevice({
+      id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock,
+      // Each device its own jitter, from its identity: devices that fail together retry apart.
+      settings: { [Setting.JitterSeed]: fnv1a(spec.id), ...plan.settings, ...settings },
+    });
     const entry: Running = { device, link, phase: "booting" };
     device.on("report", ({ channel, document }: { channel: Channel; document: string }) => {
       if (channel !== Channel.MuranoOtauIn && channel !== Channel.KaaStatus) return;
@@ -110,4 +114,11 @@ function stop(): void {
     link.close();
   }
   process.exit(0);
+}
+
+/** FNV-1a, 32 bits: a device identity as a jitter seed (never 0, which means "no jitter"). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash || 1;
 }

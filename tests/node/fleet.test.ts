@@ -44,7 +44,7 @@ test("a fleet of 45 devices over three device processes, in two waves, ends with
     waves: 2,
     waveIntervalMs,
     // Patient settings: the suite shares the machine with other jobs.
-    settings: { [Setting.StallTimeoutMs]: 10_000, [Setting.MaxAttempts]: 10 },
+    settings: { [Setting.StallTimeoutMs]: 10_000, [Setting.MaxAttempts]: 10, [Setting.RetryCooldownMs]: 2000 },
     devicesPerProcess: 15,
     bootsPerSecond: 200,
     timeoutMs: 90_000,
