@@ -81,6 +81,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     devicesPerProcess: options.devicesPerProcess, bootsPerSecond: options.bootsPerSecond, outage: options.outage,
   };
   const children: ChildProcess[] = [];
+  const inboxes: Array<{ stopping: boolean }> = [];
+  let crash: Error | undefined;
+  const failed = (error: Error) => {
+    crash ??= error;
+  };
   const cloud = fork(fileURLToPath(new URL("./cloud-process.ts", import.meta.url)), [], CHILD_OPTIONS);
   children.push(cloud);
   let cloudCpuMs = 0;
@@ -93,7 +98,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     } else if (message.kind === "outage") {
       options.onNote?.(message.started ? "content servers down (HTTP 503)" : "content servers back");
     }
-  });
+  }, failed);
+  inboxes.push(fromCloud);
   const toCloud = (message: ToCloud) => cloud.send(message);
   try {
     toCloud({ kind: "setup", plan });
@@ -124,7 +130,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
             firstByWave[wave] = Math.min(firstByWave[wave] ?? Infinity, update.installedAt);
           }
         }
-      });
+      }, failed);
+      inboxes.push(inbox);
       return inbox.next("booted");
     });
     const bootStart = Date.now();
@@ -138,7 +145,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const timedOut = await new Promise<boolean>((resolve) => {
       const every = setInterval(() => {
         options.onProgress?.(snapshot());
-        if (counts.installed === devices.length) finish(false);
+        if (counts.installed === devices.length || crash) finish(false);
         else if (Date.now() - rolloutStart > options.timeoutMs) finish(true);
       }, options.progressEveryMs ?? 250);
       const finish = (late: boolean) => {
@@ -146,6 +153,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         resolve(late);
       };
     });
+    if (crash) throw crash;
     // The devices' last reports may still be on their way (a Murano HTTP device writes its
     // statuses one POST at a time): ask the clouds until they agree or time is up.
     let verified: Extract<FromCloud, { kind: "verified" }>;
@@ -181,6 +189,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       timedOut,
     };
   } finally {
+    for (const inbox of inboxes) inbox.stopping = true;
     for (const child of children) if (child.connected) child.send({ kind: "stop" } satisfies ToCloud | ToDevices);
     await Promise.all(children.map((child) => exited(child)));
   }
@@ -199,37 +208,45 @@ function startDeviceProcesses(plan: FleetPlan, urls: CloudUrls, children: ChildP
   return workers;
 }
 
-/** Messages of one child: a handler for the steady stream, and next(kind) for a step's answer; an error or exit rejects. */
+/**
+ * Messages of one child: a handler for the steady stream, and next(kind) for a step's answer.
+ * An error it reports, or an exit the parent did not ask for, rejects what waits and is
+ * passed to `onFailure`.
+ */
 class Inbox<M extends { kind: string }> {
-  private readonly waiting = new Map<string, { resolve(message: M): void }>();
+  private readonly waiting = new Map<string, (message: M) => void>();
+  private readonly rejects = new Set<(error: Error) => void>();
   private failure: Error | undefined;
-  private readonly failed = new Set<(error: Error) => void>();
+  /** Set before the parent stops the child: its exit is expected then. */
+  stopping = false;
 
-  constructor(child: ChildProcess, onMessage: (message: M) => void) {
+  constructor(child: ChildProcess, onMessage: (message: M) => void, private readonly onFailure: (error: Error) => void) {
     child.on("message", (message: M) => {
       if (message.kind === "error") return this.fail(new Error((message as unknown as { message: string }).message));
       onMessage(message);
-      const waiter = this.waiting.get(message.kind);
+      const resolve = this.waiting.get(message.kind);
       this.waiting.delete(message.kind);
-      waiter?.resolve(message);
+      resolve?.(message);
     });
     child.on("exit", (code, signal) => {
-      if (this.waiting.size > 0) this.fail(new Error(`a fleet process ended (${signal ?? `exit ${code}`}) before it answered`));
+      if (!this.stopping) this.fail(new Error(`a fleet process ended (${signal ?? `exit ${code}`})`));
     });
   }
 
   next<K extends M["kind"]>(kind: K): Promise<Extract<M, { kind: K }>> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.set(kind, { resolve: resolve as (message: M) => void });
-      this.failed.add(reject);
+      this.waiting.set(kind, resolve as (message: M) => void);
+      this.rejects.add(reject);
     });
   }
 
   private fail(error: Error): void {
-    this.failure ??= error;
-    for (const reject of this.failed) reject(error);
-    this.failed.clear();
+    if (this.failure) return;
+    this.failure = error;
+    this.onFailure(error);
+    for (const reject of this.rejects) reject(error);
+    this.rejects.clear();
     this.waiting.clear();
   }
 }

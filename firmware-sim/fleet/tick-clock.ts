@@ -45,7 +45,10 @@ export class SharedTickClock implements Clock {
     clearTimeout(this.timer);
     this.armedFor = first.atMs;
     // Never synchronous (at least one loop turn), as SystemClock; unref'd, as SystemClock.
-    this.timer = setTimeout(() => this.run(), Math.max(0, first.atMs - Date.now())).unref();
+    // The callbacks run in the loop's check phase, after the I/O that is ready: in a busy
+    // process, a tick run first would find a download's bytes still unread in the socket
+    // and take the process's own lateness for a stalled server.
+    this.timer = setTimeout(() => setImmediate(() => this.run()).unref(), Math.max(0, first.atMs - Date.now())).unref();
   }
 
   private run(): void {
