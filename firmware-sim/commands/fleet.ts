@@ -29,6 +29,7 @@ interface FleetCommandOptions {
   attempts?: string;
   stallTimeout?: string;
   cooldown: string;
+  mqttBroker: string[];
 }
 
 export function registerFleet(program: Command): void {
@@ -42,6 +43,7 @@ export function registerFleet(program: Command): void {
     .option("--wave-interval <seconds>", "between the starts of two waves", "10")
     .option("--devices-per-process <n>", `devices in one device process (default: spread over the CPUs, at most ${MAX_DEVICES_PER_PROCESS}: V8 holds ~12,700 wasm memories per process, a boot makes two)`)
     .option("--boot-rate <n>", "power-ons per second in each device process", "500")
+    .option("--mqtt-broker <url>", "an MQTT broker instead of the emulators' own (repeat for the nodes of a cluster: the emulators attach to the first, device processes take them in turn)", (url: string, urls: string[]) => [...urls, url], [] as string[])
     .option("--timeout <seconds>", "give up this long after the rollout starts", "600")
     .option("--outage-at <seconds>", "the content servers answer 503 from this long after the rollout start ...")
     .option("--outage-for <seconds>", "... for this long", "30")
@@ -74,6 +76,7 @@ async function fleetCommand(options: FleetCommandOptions): Promise<number> {
       : parseWholeNumber("--devices-per-process", options.devicesPerProcess, 1, 6000),
     bootsPerSecond: parseWholeNumber("--boot-rate", options.bootRate, 1, 100_000),
     timeoutMs: parseWholeNumber("--timeout", options.timeout, 1, 86_400) * 1000,
+    brokers: options.mqttBroker,
     outage: outageAt === undefined ? undefined : { afterMs: outageAt * 1000, forMs: parseWholeNumber("--outage-for", options.outageFor, 1, 86_400) * 1000 },
     onProgress: (snapshot) => view.progress(snapshot),
     onNote: (text) => view.note(text),

@@ -19,8 +19,8 @@ const send = (message: FromCloud): void => {
 
 // Every long-poll listens for the server's stop: thousands at once are expected, not a leak.
 EventEmitter.defaultMaxListeners = 0;
-const murano = new MuranoEmulator();
-const kaa = new KaaEmulator();
+let murano = new MuranoEmulator();
+let kaa = new KaaEmulator();
 const content = new ContentServer();
 let plan: FleetPlan | undefined;
 let image: Uint8Array = new Uint8Array(0);
@@ -47,6 +47,11 @@ async function handle(message: ToCloud): Promise<void> {
 }
 
 async function setup(plan: FleetPlan): Promise<void> {
+  if (plan.brokers?.length) {
+    const broker = { url: plan.brokers[0] };
+    murano = new MuranoEmulator({ mqtt: { broker } });
+    kaa = new KaaEmulator({ kp1: { broker } });
+  }
   await Promise.all([murano.start(), kaa.start(), content.start()]);
   image = makeFirmwareImage({ version: TO_VERSION, size: plan.imageBytes });
   content.serveBytes(IMAGE_PATH, image);

@@ -35,12 +35,13 @@ let failures: Record<string, number> = {};
 let batchTimer: NodeJS.Timeout | undefined;
 
 process.on("message", (message: ToDevices) => {
-  if (message.kind === "start") start(message.devices, message.urls, message.plan).catch((error: Error) => send({ kind: "error", message: error.message }));
+  if (message.kind === "start") start(message.devices, message.urls, message.plan, message.broker).catch((error: Error) => send({ kind: "error", message: error.message }));
   else stop();
 });
 process.on("disconnect", () => stop());
 
-async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPlan, "devices">): Promise<void> {
+/** `broker`: the external MQTT broker (node) this process's devices use; absent: the emulators' own. */
+async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPlan, "devices">, broker?: string): Promise<void> {
   const module = await compileAgent();
   const factoryImage = makeFirmwareImage({ version: FROM_VERSION, size: FACTORY_BYTES });
   const clock = new SharedTickClock();
@@ -49,7 +50,7 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   const httpAgent = new Agent({ keepAlive: true });
   const slotBytes = Math.max(plan.imageBytes, FACTORY_BYTES) + 4096;
   devices.forEach((spec, index) => {
-    const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent));
+    const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent), broker);
     const device = loopbackDevice({
       id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock,
       // Each device its own jitter, from its identity: devices that fail together retry apart.
@@ -79,14 +80,18 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   send({ kind: "booted" });
 }
 
-function linkFor(spec: FleetDevice, urls: CloudUrls, http: HttpFetcher): { link: Running["link"]; fetcher: Fetcher; settings: Record<number, number> } {
+function linkFor(spec: FleetDevice, urls: CloudUrls, http: HttpFetcher, broker: string | undefined): { link: Running["link"]; fetcher: Fetcher; settings: Record<number, number> } {
   switch (spec.transport) {
     case "murano-http":
       return { link: new MuranoHttpLink({ url: urls.muranoHttp, identity: spec.id }), fetcher: http, settings: {} };
     case "murano-mqtt":
-      return { link: new MuranoMqttLink({ httpUrl: urls.muranoHttp, mqttUrl: urls.muranoMqtt, identity: spec.id }), fetcher: http, settings: {} };
+      return {
+        link: new MuranoMqttLink({ httpUrl: urls.muranoHttp, mqttUrl: broker ?? urls.muranoMqtt, identity: spec.id, externalBroker: broker !== undefined }),
+        fetcher: http,
+        settings: {},
+      };
     case "kaa": {
-      const link = new KaaMqttLink({ mqttUrl: urls.kaaMqtt, application: KAA_APPLICATION, token: spec.id });
+      const link = new KaaMqttLink({ mqttUrl: broker ?? urls.kaaMqtt, application: KAA_APPLICATION, token: spec.id });
       return { link, fetcher: link.refreshingLinks(http), settings: { [Setting.Cloud]: 1 } };
     }
   }

@@ -17,6 +17,8 @@ export interface FleetOptions {
   devicesPerProcess: number;
   bootsPerSecond: number;
   outage?: { afterMs: number; forMs: number };
+  /** External MQTT brokers (see FleetPlan.brokers). */
+  brokers?: string[];
   /** Give up waiting this long after the rollout start. */
   timeoutMs: number;
   /** Called about every `progressEveryMs` with the counts so far. */
@@ -78,7 +80,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const devices = planDevices(options.devices, options.mix, options.waves);
   const plan: FleetPlan = {
     devices, imageBytes: options.imageBytes, waves: options.waves, waveIntervalMs: options.waveIntervalMs, settings: options.settings,
-    devicesPerProcess: options.devicesPerProcess, bootsPerSecond: options.bootsPerSecond, outage: options.outage,
+    devicesPerProcess: options.devicesPerProcess, bootsPerSecond: options.bootsPerSecond, outage: options.outage, brokers: options.brokers,
   };
   const children: ChildProcess[] = [];
   const inboxes: Array<{ stopping: boolean }> = [];
@@ -201,7 +203,8 @@ function startDeviceProcesses(plan: FleetPlan, urls: CloudUrls, children: ChildP
   for (let first = 0; first < devices.length; first += plan.devicesPerProcess) {
     const child = fork(fileURLToPath(new URL("./device-process.ts", import.meta.url)), [], CHILD_OPTIONS);
     children.push(child);
-    const message: ToDevices = { kind: "start", devices: devices.slice(first, first + plan.devicesPerProcess), urls, plan: shared };
+    const broker = plan.brokers?.length ? plan.brokers[workers.length % plan.brokers.length] : undefined;
+    const message: ToDevices = { kind: "start", devices: devices.slice(first, first + plan.devicesPerProcess), urls, plan: shared, broker };
     child.send(message);
     workers.push({ process: child, first });
   }

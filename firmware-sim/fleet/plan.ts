@@ -31,6 +31,11 @@ export interface FleetPlan {
   bootsPerSecond: number;
   /** The content servers answer 503 from this long after the rollout start, for outageMs. */
   outage?: { afterMs: number; forMs: number };
+  /**
+   * MQTT brokers to use instead of the emulators' own (e.g. the nodes of a NATS cluster): the
+   * emulators attach to the first, device process k connects its devices to broker k mod n.
+   */
+  brokers?: string[];
 }
 
 /** Where the cloud process serves. */
@@ -62,7 +67,7 @@ export type FromCloud =
 
 // --- parent → device process ------------------------------------------------------------
 export type ToDevices =
-  | { kind: "start"; devices: FleetDevice[]; urls: CloudUrls; plan: Omit<FleetPlan, "devices"> }
+  | { kind: "start"; devices: FleetDevice[]; urls: CloudUrls; plan: Omit<FleetPlan, "devices">; broker?: string }
   | { kind: "stop" };
 
 /** One device's change since the last batch. */

@@ -154,7 +154,11 @@ export class MuranoMqttDeviceApi {
   private async attach(broker: ExternalBroker): Promise<void> {
     const client = await attachToBroker(broker, `otau-sim-murano-${process.pid}`);
     this.client = client;
-    const filters = [`${EXTERNAL_TOPIC_PREFIX}+/${RESOURCE_PREFIX}+`, `${EXTERNAL_TOPIC_PREFIX}+/${BATCH_TOPIC}`];
+    const subscribe = async (): Promise<void> => {
+      await client.subscribeAsync(`${EXTERNAL_TOPIC_PREFIX}+/${RESOURCE_PREFIX}+`, { qos: 1 });
+      // NATS 2.9's MQTT refuses "." in topics, hence the batch topic: there devices write one alias per publish.
+      await client.subscribeAsync(`${EXTERNAL_TOPIC_PREFIX}+/${BATCH_TOPIC}`, { qos: 1 }).catch(() => {});
+    };
     client.on('message', (topic, payload) => {
       const [, token, ...rest] = topic.split('/');
       const identity = token === undefined ? undefined : this.product.identityOfToken(token);
@@ -167,8 +171,8 @@ export class MuranoMqttDeviceApi {
         // Nobody to refuse on someone else's broker: a bad publish is dropped.
       }
     });
-    client.on('connect', () => void client.subscribeAsync(filters, { qos: 1 }).catch(() => {}));
-    await client.subscribeAsync(filters, { qos: 1 });
+    client.on('connect', () => void subscribe().catch(() => {}));
+    await subscribe();
     this.unsubscribe = this.product.onCloudWrite((write) => {
       const token = this.product.tokenOf(write.identity);
       if (token === undefined) return;
