@@ -131,7 +131,13 @@ export function slotWriterEndFile(nextStart: u32, fileDigestOut: usize): Storage
   if (state.open == 0) return StorageStatus.WrongState;
   const align = areaWriteAlign(state.area);
   const fileEnd = (state.written + align - 1) & ~(align - 1);
-  if (nextStart < fileEnd || nextStart > state.erasedUpTo || nextStart > state.limit) return StorageStatus.SizeExceeded;
+  // The pending tail is not programmed yet: the sector it starts is erased when it is.
+  let erasedUpTo = state.erasedUpTo;
+  if (state.pendingLen > 0) {
+    const sector = areaSectorSize(state.area);
+    erasedUpTo = max(erasedUpTo, <u32>((<u64>fileEnd + sector - 1) / sector * sector));
+  }
+  if (nextStart < fileEnd || nextStart > erasedUpTo || nextStart > state.limit) return StorageStatus.SizeExceeded;
   memory.copy(saved, block, BLOCK_SIZE);
   const status = endFile(nextStart, fileDigestOut);
   if (status != StorageStatus.Ok) memory.copy(block, saved, BLOCK_SIZE);
