@@ -76,6 +76,9 @@ interface AgentExports {
   bootloader_decide(): number;
 }
 
+/** on_response's range start for a 206 whose Content-Range is missing or unreadable (docs/abi.md). */
+export const RANGE_START_UNKNOWN = 0xffffffff;
+
 /** Which document `onConfig` delivers (assembly/abi.ts ConfigSource). */
 export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
 

@@ -3,6 +3,7 @@
 // range, length) is the agent's decision.
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { RANGE_START_UNKNOWN } from "../agent/agent-instance.ts";
 import type { Fetcher, FetchSink } from "./transport.ts";
 
 export interface HttpFetchRecord {
@@ -112,10 +113,22 @@ export class HttpFetcher implements Fetcher {
   }
 }
 
-/** Offset of the body's first byte and the whole resource's length (0 unknown). */
+/**
+ * Offset of the body's first byte and the whole resource's length (0 unknown). A 206
+ * without a Content-Range this can read reports RANGE_START_UNKNOWN: its bytes have no place.
+ */
 function bodyPosition(res: IncomingMessage): [number, number] {
   const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers["content-range"] ?? "");
-  if (res.statusCode === 206 && range) return [Number(range[1]), range[2] === "*" ? 0 : Number(range[2])];
+  if (res.statusCode === 206) {
+    const start = range ? Number(range[1]) : NaN;
+    if (!range || !Number.isSafeInteger(start) || start >= RANGE_START_UNKNOWN) return [RANGE_START_UNKNOWN, 0];
+    return [start, range[2] === "*" ? 0 : clampU32(Number(range[2]))];
+  }
   const length = Number(res.headers["content-length"]);
-  return [0, res.statusCode === 200 && Number.isInteger(length) ? length : 0];
+  return [0, res.statusCode === 200 && Number.isInteger(length) ? clampU32(length) : 0];
+}
+
+/** A length past the ABI's u32 stays the largest u32 (too large for any slot), never wraps. */
+function clampU32(value: number): number {
+  return Math.min(value, 0xffffffff);
 }
