@@ -68,8 +68,10 @@ export class HttpFetcher implements Fetcher {
       if (this.current === transfer) this.current = undefined;
       sink.end(ok);
     };
+    let response: IncomingMessage | undefined;
     transfer.request.on("response", (res: IncomingMessage) => {
       if (transfer.cancelled) return;
+      response = res;
       record.status = res.statusCode ?? 0;
       const [rangeStart, total] = bodyPosition(res);
       sink.response(record.status, rangeStart, total);
@@ -98,7 +100,11 @@ export class HttpFetcher implements Fetcher {
       res.on("error", () => end(false));
       res.on("close", () => end(res.complete));
     });
-    transfer.request.on("error", () => end(false));
+    // Bytes after a complete message (junk past Content-Length) fail the parser, but the
+    // message itself is whole: its body still drains and "end" still comes.
+    transfer.request.on("error", () => {
+      if (!response?.complete) end(false);
+    });
     transfer.request.end();
     this.current = transfer;
     return true;
