@@ -222,6 +222,23 @@ export function slotWriterExpectedSize(): u32 {
   return state.expectedSize;
 }
 
+const peekHash = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
+
+/**
+ * The SHA-256 the current file would have if it ended now, into `out` (32 bytes): its
+ * bytes as read back so far plus the pending tail as it arrived. Touches neither flash nor
+ * the writer (it finishes a copy of the file's hash), so a caller can ask whether what
+ * arrived is already the whole file. With a host SHA-256 that keeps its state outside the
+ * context bytes (docs/abi.md, Accelerators) the copy is not a live hash: the answer is wrong,
+ * never a trap, and the file just does not count as complete.
+ */
+export function slotWriterFileDigestSoFar(out: usize): void {
+  memory.fill(out, 0, SHA256_DIGEST_SIZE);
+  memory.copy(peekHash, fileHash, SHA256_CONTEXT_SIZE);
+  sha256Update(peekHash, pending, state.pendingLen);
+  sha256Final(peekHash, out);
+}
+
 /** The 32-byte SHA-256 of the slot's image as read back; valid once finish has hashed it. */
 export function slotWriterDigest(): usize {
   return digest;
