@@ -141,7 +141,9 @@ async function sendRaw(
   const parts: Buffer[] = [Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1')];
   if (req.method !== 'HEAD') {
     if (chunked) {
-      for (const piece of [slice, junk]) {
+      // chunked-junk breaks the framing half way through the body, so the answer is never whole.
+      const sent = has('chunked-junk') ? slice.subarray(0, slice.length >> 1) : slice;
+      for (const piece of [sent, junk]) {
         if (piece.length > 0) parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), Buffer.from(piece), Buffer.from('\r\n'));
       }
       parts.push(Buffer.from(has('chunked-junk') ? 'zz\r\nnot a chunk\r\n\r\n' : '0\r\n\r\n'));

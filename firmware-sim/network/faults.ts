@@ -34,7 +34,7 @@ export type Fault =
   | { kind: 'extra'; bytes: number }
   /** Transfer-Encoding: chunked, no Content-Length. */
   | { kind: 'chunked' }
-  /** Chunked, and junk where the last chunk should be: the body never ends well-formed. */
+  /** Chunked: the first half of the body, then junk where the next chunk should be (never whole). */
   | { kind: 'chunked-junk' }
   /** The Content-Length header says TEXT (e.g. 1e400, -1, 12abc) whatever is sent. */
   | { kind: 'length'; text: string }
