@@ -94,18 +94,20 @@ function testVersionOrder(installed: usize): bool {
  * version cannot be ordered, so it is refused: comparing only what parses failed open.
  */
 function refuseUnordered(installed: usize): bool {
+  // Name whichever of the two does not parse (the update's version first).
+  const updateParses = isSemanticVersion(versionPtr(active), versionLength(active));
+  const named = updateParses ? installed : active;
   messageClear();
-  if (!isSemanticVersion(versionPtr(active), versionLength(active))) {
-    say("version \"");
-    sayBytes(versionPtr(active), versionLength(active));
-    say("\" is not a semantic version (MAJOR.MINOR.PATCH[-pre-release][+build], semver.org) and this device does not allow downgrades, so it cannot be ordered against installed ");
-    sayBytes(versionPtr(installed), versionLength(installed));
-  } else {
-    say("installed version \"");
-    sayBytes(versionPtr(installed), versionLength(installed));
-    say("\" is not a semantic version (MAJOR.MINOR.PATCH[-pre-release][+build], semver.org) and this device does not allow downgrades, so version ");
+  say(updateParses ? "installed version \"" : "version \"");
+  sayBytes(versionPtr(named), versionLength(named));
+  say("\" is not a semantic version (MAJOR.MINOR.PATCH[-pre-release][+build], semver.org) and this device does not allow downgrades, so ");
+  if (updateParses) {
+    say("version ");
     sayBytes(versionPtr(active), versionLength(active));
     say(" cannot be ordered against it");
+  } else {
+    say("it cannot be ordered against installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
   }
   return testError();
 }
