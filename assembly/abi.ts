@@ -38,7 +38,10 @@ export const enum Setting {
   Cloud = 0,
   /** 1 = refuse updates without a sha256 digest (TEST_ERROR). */
   RequireDigest = 1,
-  /** 1 = accept a semver-older version. */
+  /**
+   * 1 = accept a version of lower SemVer 2.0.0 precedence, and versions that cannot be
+   * ordered; 0 = refuse both (manifest/version.ts).
+   */
   AllowDowngrade = 2,
   /** Download attempts per update before DOWNLOAD_ERROR. */
   MaxAttempts = 3,
@@ -67,6 +70,8 @@ export const enum Setting {
    * long, doubling (at most 64 times) and jittered at each cool-down; 0 = never (the update ends).
    */
   RetryCooldownMs = 11,
+  /** 1 = install an image with no integrity information (no sha256 digest, no trusted keys); 0 = refuse it at TEST. */
+  AllowUnverifiedImages = 12,
 }
 
 /** Log levels passed to the `log` import. */

@@ -66,10 +66,15 @@ export function startFetch(offset: u32): Next {
   return Next.Move; // Fetching, so that TransferFailed is handled like any other
 }
 
+/** True when the transfer has been quiet for the stall timeout at `now`. */
+export function isStalled(now: u32): bool {
+  return now - lastActivity >= setting(Setting.StallTimeoutMs);
+}
+
 /** Fetching or Receiving, Tick(now): give up on a transfer that has gone quiet. */
 export function checkStall(now: u32, _b: u32, _c: u32): Next {
   const quiet = now - lastActivity;
-  if (quiet < setting(Setting.StallTimeoutMs)) return Next.Stay;
+  if (!isStalled(now)) return Next.Stay;
   fetch_cancel();
   messageClear();
   say("no data for ");
@@ -93,7 +98,7 @@ export function scheduleRetry(_a: u32, _b: u32, _c: u32): Next {
     if (setting(Setting.RetryCooldownMs) == 0) return downloadFailed();
     return coolDown();
   }
-  const delay = jittered(<u32>min<u64>(<u64>setting(Setting.RetryBaseMs) << (attempts - 1), <u64>setting(Setting.RetryMaxMs)));
+  const delay = jittered(<u32>retryDelay(attempts));
   retryAt = clockNow() + delay;
   say("attempt ");
   sayNumber(attempts);
@@ -123,6 +128,20 @@ function coolDown(): Next {
   say(")");
   reportStatus(active, Status.DownloadError);
   return Next.Move;
+}
+
+/** The longest wait a wrapping u32 millisecond clock can tell apart (retryWhenDue compares signed). */
+const MAX_DELAY_MS: u64 = 0x7fffffff;
+
+/** RetryBaseMs doubled per attempt after the first, capped by RetryMaxMs; it saturates, never wraps. */
+function retryDelay(attempt: u32): u64 {
+  const cap = min<u64>(<u64>setting(Setting.RetryMaxMs), MAX_DELAY_MS);
+  const base = <u64>setting(Setting.RetryBaseMs);
+  const doublings = attempt - 1;
+  // A u32 base doubled up to 31 times fits in a u64; more doublings are past any cap.
+  if (base == 0) return 0;
+  if (doublings >= 32) return cap;
+  return min<u64>(base << doublings, cap);
 }
 
 /** Backoff, Tick(now). */

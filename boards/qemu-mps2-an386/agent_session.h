@@ -11,7 +11,7 @@
 
 #include "otau_agent.h"
 
-#define AGENT_MEMORY_LIMIT (36u * 1024u)
+#define AGENT_MEMORY_LIMIT (40u * 1024u)
 #define AGENT_STACK_SIZE (4u * 1024u)
 
 /* agent_state() (docs/abi.md). */

@@ -9,7 +9,7 @@ static const char *const setting_names[] = {
     [1] = "require-digest", [2] = "allow-downgrade", [3] = "max-attempts",
     [4] = "retry-base-ms",  [5] = "retry-max-ms",    [6] = "stall-timeout-ms",
     [7] = "trial-boots",    [8] = "factory-image-size",
-    [10] = "jitter-seed",   [11] = "retry-cooldown-ms",
+    [10] = "jitter-seed",   [11] = "retry-cooldown-ms", [12] = "allow-unverified-images",
 };
 
 #define SETTING_COUNT (sizeof setting_names / sizeof setting_names[0])
@@ -38,7 +38,7 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
     snprintf(error, error_size,
              "--setting '%s': unknown name (require-digest, allow-downgrade, max-attempts, "
              "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size, "
-             "jitter-seed, retry-cooldown-ms)",
+             "jitter-seed, retry-cooldown-ms, allow-unverified-images)",
              text);
     return false;
 }
