@@ -1,4 +1,6 @@
-// Every number the agent shares with its hosts (docs/abi.md), in one place.
+// Every number the agent shares with its hosts (docs/abi.md), in one place. The C hosts
+// take the same numbers from host/include/otau_abi.h and firmware-sim from
+// firmware-sim/agent/abi.ts; tests/node/abi-numbers.test.ts checks all three agree.
 
 /** Return codes of the exports. Negative means the call was refused and changed nothing. */
 export const enum AbiResult {
@@ -92,6 +94,15 @@ export const enum Channel {
   KaaStatus = 2,
 }
 
+/**
+ * What the `fetch` and `apply_json` imports return when the host has nothing behind them
+ * (no transport, no application handler). Other negative values are the port's own refusals.
+ */
+export const enum ImportResult {
+  Ok = 0,
+  NotProvided = -1,
+}
+
 /** Flash areas, as the flash imports number them. */
 export const enum Area {
   BootRecord = 0,
@@ -129,5 +140,5 @@ export const enum Sha256NativeResult {
   /** The host has no native SHA-256. */
   NotProvided = -1,
   /** An unknown operation, or a context Init did not set up. */
-  Refused = -2,
+  BadOperation = -2,
 }

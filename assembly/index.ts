@@ -72,7 +72,7 @@ export function on_data(len: u32): i32 {
 
 /** The transfer ended: ok = 1 when the body arrived complete, 0 when it failed. */
 export function on_data_end(ok: i32): i32 {
-  dispatch(AgentEvent.DataEnd, ok != 0 ? 1 : 0);
+  dispatch(AgentEvent.DataEnd, <u32>ok);
   return AbiResult.Ok;
 }
 

@@ -87,6 +87,12 @@ export function sayNumber(value: u64): void {
   while (n > 0) putByte(load<u8>(digits + --n));
 }
 
+/** "1 file", "3 files": the number, then `one` or `many`. */
+export function sayCount(count: u64, one: string, many: string): void {
+  sayNumber(count);
+  say(count == 1 ? one : many);
+}
+
 /** `count` bytes as lowercase hex: digests in messages. */
 export function sayHex(ptr: usize, count: usize): void {
   const HEX = "0123456789abcdef";

@@ -1,7 +1,7 @@
 // Starting the transfers of an update: the first file after the checks passed, the file
 // a reset interrupted, the next file of a URL_LIST. Each leaves the machine Fetching.
 import { active, fileCount, fileSize, fileSizeKnown } from "../manifest/update_request";
-import { messageClear, say, sayNumber } from "../message";
+import { messageClear, say, sayCount, sayNumber } from "../message";
 import {
   fileIndex, fileReceived, fileSelect, fileSetReceived, fileSetTotal, fileStart,
 } from "./current_file";
@@ -31,8 +31,7 @@ function startFile(): Next {
 export function startDownload(_a: u32, _b: u32, _c: u32): Next {
   messageClear();
   say("downloading ");
-  sayNumber(fileCount(active));
-  say(fileCount(active) == 1 ? " file" : " files");
+  sayCount(fileCount(active), " file", " files");
   reportStatus(active, Status.Download);
   attemptsReset();
   fileSelect(0, 0);

@@ -15,7 +15,8 @@ import {
   bootRecordTrialBooted, bootRecordTrialSlot, bootRecordWritableSlot, bootRecordTrialAttempts,
 } from "../storage/boot_record";
 import {
-  journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalStage, journalVerifiedLength,
+  journalClear, journalFileIndex, journalFileStart, journalLoad, journalMatches, journalRecord, journalRecordRollbackReported,
+  journalRollbackReported, journalVerifiedLength,
 } from "../storage/journal";
 import {
   SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterFileDigestSoFar,
@@ -86,21 +87,17 @@ export function bootOutcome(): BootOutcome {
 }
 
 /**
- * The journal entry that says a rollback has been reported: this file index (real ones are
- * below MAX_FILES) with the failed image's recorded digest as the fingerprint. The failed
- * slot stays Failed until the next update reuses it, so without this mark every boot until
- * then would report the rollback again.
+ * The failed slot stays Failed until the next update reuses it, so without a mark in the
+ * journal (keyed by the failed image's recorded digest) every boot until then would report
+ * the rollback again.
  */
-const ROLLBACK_REPORTED: u32 = 0xffffffff;
-
 function rollbackReported(): bool {
-  return journalLoad() == StorageStatus.Ok && journalFileIndex() == ROLLBACK_REPORTED &&
-    journalMatches(bootRecordSlotDigest(failedSlot));
+  return journalLoad() == StorageStatus.Ok && journalRollbackReported(bootRecordSlotDigest(failedSlot));
 }
 
 /** After the rollback's reports: later boots report only the installed version. */
 export function noteRollbackReported(): i32 {
-  return journalRecord(bootRecordSlotDigest(failedSlot), ROLLBACK_REPORTED, 0, 0);
+  return journalRecordRollbackReported(bootRecordSlotDigest(failedSlot));
 }
 
 /** The confirmed version as a request header (cloud and version), for reports. */
@@ -160,7 +157,6 @@ export function imageRewind(fileStart: u32): i32 {
 export function noteProgress(req: usize, fileIndex: i32, fileStart: u32): void {
   const durable = slotWriterDurableLength();
   if (durable < journalSavedAt + JOURNAL_STEP) return;
-  // The journal's stage field carries the file's start offset in the slot.
   if (journalRecord(identity, <u32>fileIndex, durable, fileStart) == StorageStatus.Ok) journalSavedAt = durable;
 }
 
@@ -218,15 +214,15 @@ export function resumeOffered(req: usize): bool {
 }
 
 export function resumeFileIndex(): i32 { return <i32>journalFileIndex(); }
-export function resumeFileStart(): u32 { return journalStage(); }
+export function resumeFileStart(): u32 { return journalFileStart(); }
 
 /** Re-reads and re-hashes what the slot already holds; fails when it is before the file's start. */
 export function imageResume(req: usize): i32 {
   fingerprint(req, identity, hashContext);
-  const status = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, journalVerifiedLength(), journalStage());
+  const status = slotWriterBegin(writableSlot, SIZE_UNKNOWN, 0, journalVerifiedLength(), journalFileStart());
   if (status != StorageStatus.Ok) return status;
   journalSavedAt = slotWriterDurableLength();
-  return slotWriterOffset() < journalStage() ? StorageStatus.ResumeBeyondSize : StorageStatus.Ok;
+  return slotWriterOffset() < journalFileStart() ? StorageStatus.ResumeBeyondSize : StorageStatus.Ok;
 }
 
 export function clearProgress(): void {

@@ -22,48 +22,44 @@ let state: AgentState = AgentState.Idle;
 /** As a row's next state: the handler never moves. */
 const SAME = AgentState.Any;
 
-@final
-export class Transition {
-  constructor(
-    readonly state: AgentState,
-    readonly event: AgentEvent,
-    readonly handler: Handler,
-    readonly next: AgentState,
-  ) {}
-}
-
-export const TRANSITIONS: StaticArray<Transition> = [
+/**
+ * The table, a row per line: state | event << 8 | next state << 16, then the handler. Only
+ * constants, so it is static data; rows built at start-up would be start code that wasm3
+ * compiles and runs at every boot. A handler of the wrong type traps when its row is taken,
+ * and every row is taken by a spec (tests/agent/engine-transitions.spec.ts).
+ */
+export const TRANSITIONS: StaticArray<u32> = [
   // A new document may arrive at any time; a valid one is a Candidate (rows at the end).
-  new Transition(AgentState.Any, AgentEvent.Config, takeConfig, SAME),
-  new Transition(AgentState.Any, AgentEvent.Abort, abortUpdate, AgentState.Idle),
-  new Transition(AgentState.Any, AgentEvent.Failed, endUpdate, AgentState.Idle),
+  AgentState.Any           | AgentEvent.Config << 8         | SAME << 16,                     changetype<u32>(takeConfig),
+  AgentState.Any           | AgentEvent.Abort << 8          | AgentState.Idle << 16,          changetype<u32>(abortUpdate),
+  AgentState.Any           | AgentEvent.Failed << 8         | AgentState.Idle << 16,          changetype<u32>(endUpdate),
   // Taking a config.
-  new Transition(AgentState.Idle, AgentEvent.Begin, beginUpdate, SAME),
+  AgentState.Idle          | AgentEvent.Begin << 8          | SAME << 16,                     changetype<u32>(beginUpdate),
   // Downloading.
-  new Transition(AgentState.Idle, AgentEvent.TestPassed, startDownload, AgentState.Fetching),
-  new Transition(AgentState.Idle, AgentEvent.Resume, resumeAfterReset, AgentState.Fetching),
-  new Transition(AgentState.Fetching, AgentEvent.Response, acceptResponse, AgentState.Receiving),
-  new Transition(AgentState.Fetching, AgentEvent.DataEnd, transferEndedEarly, SAME),
-  new Transition(AgentState.Fetching, AgentEvent.Tick, checkStall, SAME),
-  new Transition(AgentState.Fetching, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
-  new Transition(AgentState.Receiving, AgentEvent.Data, storeChunk, SAME),
-  new Transition(AgentState.Receiving, AgentEvent.DataEnd, endTransfer, SAME),
-  new Transition(AgentState.Receiving, AgentEvent.Tick, checkBodyStall, SAME),
-  new Transition(AgentState.Receiving, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
-  new Transition(AgentState.Receiving, AgentEvent.FileDone, startNextFile, AgentState.Fetching),
-  new Transition(AgentState.Backoff, AgentEvent.Tick, retryWhenDue, SAME),
-  new Transition(AgentState.Backoff, AgentEvent.RetryDue, resumeDownload, AgentState.Fetching),
+  AgentState.Idle          | AgentEvent.TestPassed << 8     | AgentState.Fetching << 16,      changetype<u32>(startDownload),
+  AgentState.Idle          | AgentEvent.Resume << 8         | AgentState.Fetching << 16,      changetype<u32>(resumeAfterReset),
+  AgentState.Fetching      | AgentEvent.Response << 8       | AgentState.Receiving << 16,     changetype<u32>(acceptResponse),
+  AgentState.Fetching      | AgentEvent.DataEnd << 8        | SAME << 16,                     changetype<u32>(transferEndedEarly),
+  AgentState.Fetching      | AgentEvent.Tick << 8           | SAME << 16,                     changetype<u32>(checkStall),
+  AgentState.Fetching      | AgentEvent.TransferFailed << 8 | AgentState.Backoff << 16,       changetype<u32>(scheduleRetry),
+  AgentState.Receiving     | AgentEvent.Data << 8           | SAME << 16,                     changetype<u32>(storeChunk),
+  AgentState.Receiving     | AgentEvent.DataEnd << 8        | SAME << 16,                     changetype<u32>(endTransfer),
+  AgentState.Receiving     | AgentEvent.Tick << 8           | SAME << 16,                     changetype<u32>(checkBodyStall),
+  AgentState.Receiving     | AgentEvent.TransferFailed << 8 | AgentState.Backoff << 16,       changetype<u32>(scheduleRetry),
+  AgentState.Receiving     | AgentEvent.FileDone << 8       | AgentState.Fetching << 16,      changetype<u32>(startNextFile),
+  AgentState.Backoff       | AgentEvent.Tick << 8           | SAME << 16,                     changetype<u32>(retryWhenDue),
+  AgentState.Backoff       | AgentEvent.RetryDue << 8       | AgentState.Fetching << 16,      changetype<u32>(resumeDownload),
   // Installing.
-  new Transition(AgentState.Receiving, AgentEvent.DownloadDone, install, AgentState.AwaitingReset),
-  new Transition(AgentState.Trial, AgentEvent.Healthy, confirmUpdate, AgentState.Idle),
+  AgentState.Receiving     | AgentEvent.DownloadDone << 8   | AgentState.AwaitingReset << 16, changetype<u32>(install),
+  AgentState.Trial         | AgentEvent.Healthy << 8        | AgentState.Idle << 16,          changetype<u32>(confirmUpdate),
   // What a valid config means in each state. Last, so that the search for the frequent
   // download events (Data, Tick) passes as few rows as possible.
-  new Transition(AgentState.Idle, AgentEvent.Candidate, startUpdate, SAME),
-  new Transition(AgentState.Fetching, AgentEvent.Candidate, supersedeUpdate, SAME),
-  new Transition(AgentState.Receiving, AgentEvent.Candidate, supersedeUpdate, SAME),
-  new Transition(AgentState.Backoff, AgentEvent.Candidate, supersedeUpdate, SAME),
-  new Transition(AgentState.AwaitingReset, AgentEvent.Candidate, refuseUntilReset, SAME),
-  new Transition(AgentState.Trial, AgentEvent.Candidate, refuseDuringTrial, SAME),
+  AgentState.Idle          | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(startUpdate),
+  AgentState.Fetching      | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(supersedeUpdate),
+  AgentState.Receiving     | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(supersedeUpdate),
+  AgentState.Backoff       | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(supersedeUpdate),
+  AgentState.AwaitingReset | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(refuseUntilReset),
+  AgentState.Trial         | AgentEvent.Candidate << 8      | SAME << 16,                     changetype<u32>(refuseDuringTrial),
 ];
 
 // One bit per row taken since clearTransitionsTaken(): lets the transition specs check
@@ -88,10 +84,23 @@ export function resetMachine(initial: AgentState): void {
   clearRaised();
 }
 
+/** Rows in the table. */
+export const TRANSITION_COUNT = TRANSITIONS.length >> 1;
+
+export function transitionState(row: i32): AgentState {
+  return <AgentState>(TRANSITIONS[row << 1] & 0xff);
+}
+
+export function transitionEvent(row: i32): AgentEvent {
+  return <AgentEvent>(TRANSITIONS[row << 1] >> 8 & 0xff);
+}
+
+// Runs for every event (each download chunk): the row index stays inside the table.
 function find(event: AgentEvent): i32 {
-  for (let i = 0; i < TRANSITIONS.length; i++) {
-    const row = TRANSITIONS[i];
-    if (row.event == event && (row.state == AgentState.Any || row.state == state)) return i;
+  for (let i = 0; i < TRANSITION_COUNT; i++) {
+    const match = unchecked(TRANSITIONS[i << 1]);
+    const rowState = <AgentState>(match & 0xff);
+    if (<AgentEvent>(match >> 8 & 0xff) == event && (rowState == AgentState.Any || rowState == state)) return i;
   }
   return -1;
 }
@@ -105,8 +114,9 @@ function step(event: AgentEvent, a: u32, b: u32, c: u32): void {
     return;
   }
   taken |= <u64>1 << <u64>index;
-  const row = TRANSITIONS[index];
-  if (row.handler(a, b, c) == Next.Move && row.next != SAME) state = row.next;
+  const next = <AgentState>(unchecked(TRANSITIONS[index << 1]) >> 16);
+  const handler = changetype<Handler>(unchecked(TRANSITIONS[(index << 1) + 1]));
+  if (handler(a, b, c) == Next.Move && next != SAME) state = next;
 }
 
 /** Runs one host event with its arguments, then every event its handlers raised, in order. */

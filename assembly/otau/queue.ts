@@ -1,18 +1,30 @@
 // Events raised by handlers wait here until the current one has finished, so a
-// handler never re-enters the table. A handful is the most one step ever raises.
-import { AgentEvent } from "./events";
+// handler never re-enters the table. A handful is the most one step ever raises
+// (Candidate, then Abort and Begin); a full queue would be a bug in the table, so an
+// event that does not fit is logged and counted, never silently lost.
+import { LogLevel } from "../abi";
+import { logText } from "../host";
+import { AgentEvent, eventName } from "./events";
 
 const CAPACITY: i32 = 8;
 const slots = memory.data(CAPACITY);
 let head: i32 = 0;
 let count: i32 = 0;
+let dropped: u32 = 0;
 
-/** Queues an event; returns false when the queue is full (a bug: the caller logs it). */
-export function raise(event: AgentEvent): bool {
-  if (count == CAPACITY) return false;
+export function raise(event: AgentEvent): void {
+  if (count == CAPACITY) {
+    dropped++;
+    logText(LogLevel.Error, "event queue full, dropped ", eventName(event));
+    return;
+  }
   store<u8>(slots + (head + count) % CAPACITY, <u8>event);
   count++;
-  return true;
+}
+
+/** Events dropped because the queue was full, since the agent started. */
+export function raisedDropped(): u32 {
+  return dropped;
 }
 
 export function hasRaised(): bool {

@@ -97,7 +97,7 @@ function completeAnyway(whole: i32): Next {
   return finishFile();
 }
 
-/** Receiving, DataEnd(ok): the file is complete (ok = 1), or the transfer broke off. */
+/** Receiving, DataEnd(ok): the file is complete (ok != 0), or the transfer broke off. */
 export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
   if (ok == 0 || (fileTotal() != 0 && fileReceived() < fileTotal())) {
     const whole = wholeFileArrived();
@@ -132,7 +132,8 @@ function finishFile(): Next {
     sayNumber(fileSize(active, index));
     return downloadFailed();
   }
-  const status = imageEndFile(fileStart(), received, digest, !isLastFile());
+  const last = isLastFile();
+  const status = imageEndFile(fileStart(), received, digest, !last);
   if (status != 0) return storageFailure(FlashStep.VerifyingSlot, status);
   if (fileDigestKnown(active, index) && memory.compare(digest, fileDigest(active, index), 32) != 0) {
     messageClear();
@@ -162,6 +163,6 @@ function finishFile(): Next {
   }
   fileSetTotal(received);
   reportProgress();
-  raise(isLastFile() ? AgentEvent.DownloadDone : AgentEvent.FileDone);
+  raise(last ? AgentEvent.DownloadDone : AgentEvent.FileDone);
   return Next.Stay;
 }

@@ -3,7 +3,7 @@
 import { AgentState, LogLevel, Setting } from "../abi";
 import { logText, reset } from "../host";
 import { Cloud, active, clearRequest, versionLength, versionPtr } from "../manifest/update_request";
-import { messageClear, say, sayBytes, sayNumber } from "../message";
+import { messageClear, say, sayBytes, sayCount } from "../message";
 import {
   BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, noteRollbackReported, storeBoot,
   storageErrorText, trialAttemptsLeft,
@@ -87,10 +87,4 @@ function sayOtherVersion(ownVersion: usize, ownVersionLength: i32, req: usize, w
   sayBytes(versionPtr(req), versionLength(req));
   say(" as ");
   say(what);
-}
-
-/** "1 boot", "3 boots". */
-function sayCount(count: i32, one: string, many: string): void {
-  sayNumber(count);
-  say(count == 1 ? one : many);
 }

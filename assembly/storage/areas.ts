@@ -19,17 +19,9 @@ const ALIGN: usize = 8;
 const ERASED: usize = 12;
 const geometry = memory.data(<i32>GEOMETRY_STRIDE * AREA_COUNT, 4);
 
-let lastCode: i32 = 0;
-
-/** The raw code of the last failed flash import call (for logs when it is not an ABI code). */
-export function lastFlashCode(): i32 {
-  return lastCode;
-}
-
 /** Maps a flash import's return code to a status. */
 export function flashStatus(code: i32): StorageStatus {
   if (code == 0) return StorageStatus.Ok;
-  lastCode = code;
   if (code <= FlashCode.NoSuchArea && code >= FlashCode.DeviceError) return <StorageStatus>code;
   return StorageStatus.FlashUnknownError;
 }

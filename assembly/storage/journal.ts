@@ -21,7 +21,7 @@ const ENTRY_COMMIT_MAGIC: u32 = 0x4a41544f; // "OTAJ"
 const SEQUENCE: usize = 0;
 const FILE_INDEX: usize = 4;
 const VERIFIED_LENGTH: usize = 8;
-const STAGE: usize = 12;
+const FILE_START: usize = 12;
 const FINGERPRINT: usize = 16;
 const CRC: usize = FINGERPRINT + <usize>FINGERPRINT_SIZE; // 48; JOURNAL_ENTRY_BYTES = CRC + 4
 
@@ -109,13 +109,13 @@ function scan(): StorageStatus {
 }
 
 /** Appends an entry unless the newest one already says the same (saves wear). */
-function append(fingerprint: usize, fileIndex: u32, verifiedLength: u32, stage: u32): StorageStatus {
+function append(fingerprint: usize, fileIndex: u32, verifiedLength: u32, fileStart: u32): StorageStatus {
   const scanned = scan();
   if (scanned != StorageStatus.Ok) return scanned;
   memory.fill(entry, 0, <usize>SLOT_MAX);
   store<u32>(entry + FILE_INDEX, fileIndex);
   store<u32>(entry + VERIFIED_LENGTH, verifiedLength);
-  store<u32>(entry + STAGE, stage);
+  store<u32>(entry + FILE_START, fileStart);
   if (fingerprint != 0) memory.copy(entry + FINGERPRINT, fingerprint, FINGERPRINT_SIZE);
   if (found && memory.compare(entry + FILE_INDEX, latest + FILE_INDEX, CRC - FILE_INDEX) == 0) {
     return StorageStatus.Ok;
@@ -151,11 +151,27 @@ function append(fingerprint: usize, fileIndex: u32, verifiedLength: u32, stage: 
 
 /**
  * Saves progress: the update identified by the 32-byte `fingerprint` has `verifiedLength`
- * bytes of file `fileIndex` in flash and verified; `stage` is the caller's own phase code
- * (kept, not interpreted). Save a length only once it is durable (slotWriterDurableLength).
+ * bytes of the slot in flash and verified, up to file `fileIndex`, which starts at
+ * `fileStart` in the slot. Save a length only once it is durable (slotWriterDurableLength).
  */
-export function journalRecord(fingerprint: usize, fileIndex: u32, verifiedLength: u32, stage: u32): StorageStatus {
-  return append(fingerprint, fileIndex, verifiedLength, stage);
+export function journalRecord(fingerprint: usize, fileIndex: u32, verifiedLength: u32, fileStart: u32): StorageStatus {
+  return append(fingerprint, fileIndex, verifiedLength, fileStart);
+}
+
+/**
+ * The file index that marks an entry as "the rollback of the image with this fingerprint
+ * has been reported" rather than progress: real file indices are far below it.
+ */
+const ROLLBACK_REPORTED: u32 = 0xffffffff;
+
+/** Notes that the rollback of the image whose 32-byte digest is `fingerprint` has been reported. */
+export function journalRecordRollbackReported(fingerprint: usize): StorageStatus {
+  return append(fingerprint, ROLLBACK_REPORTED, 0, 0);
+}
+
+/** After journalLoad returned Ok: true when the newest entry notes this image's rollback as reported. */
+export function journalRollbackReported(fingerprint: usize): bool {
+  return journalFileIndex() == ROLLBACK_REPORTED && journalMatches(fingerprint);
 }
 
 /** No update in progress any more (an all-zero entry). */
@@ -181,11 +197,6 @@ function isCleared(): bool {
   return true;
 }
 
-/** The 32-byte fingerprint of the update in progress (after journalLoad returned Ok). */
-export function journalFingerprint(): usize {
-  return latest + FINGERPRINT;
-}
-
 export function journalFileIndex(): u32 {
   return load<u32>(latest + FILE_INDEX);
 }
@@ -194,8 +205,9 @@ export function journalVerifiedLength(): u32 {
   return load<u32>(latest + VERIFIED_LENGTH);
 }
 
-export function journalStage(): u32 {
-  return load<u32>(latest + STAGE);
+/** Where the file being downloaded starts in the slot. */
+export function journalFileStart(): u32 {
+  return load<u32>(latest + FILE_START);
 }
 
 /** True when the journal's update is the one with this 32-byte fingerprint. */

@@ -128,7 +128,7 @@ export function slotWriterBegin(
  * read from flash. On failure the writer is as it was before the call.
  */
 export function slotWriterEndFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
-  if (state.open == 0) return StorageStatus.WrongState;
+  if (state.open == 0) return StorageStatus.NoImageOpen;
   const align = areaWriteAlign(state.area);
   const fileEnd = (state.written + align - 1) & ~(align - 1);
   // The pending tail is not programmed yet: the sector it starts is erased when it is.
@@ -167,7 +167,7 @@ function endFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
 
 /** Appends `len` bytes at `ptr`. On any failure the writer is as it was before the call. */
 export function slotWriterWrite(ptr: usize, len: u32): StorageStatus {
-  if (state.open == 0) return StorageStatus.WrongState;
+  if (state.open == 0) return StorageStatus.NoImageOpen;
   if (<u64>state.written + <u64>len > <u64>state.limit) return StorageStatus.SizeExceeded;
   memory.copy(saved, block, BLOCK_SIZE);
   const status = append(ptr, len);
@@ -182,7 +182,7 @@ export function slotWriterWrite(ptr: usize, len: u32): StorageStatus {
  * writer is closed and `slotWriterDigest()` holds the digest of the slot's bytes.
  */
 export function slotWriterFinish(): StorageStatus {
-  if (state.open == 0) return StorageStatus.WrongState;
+  if (state.open == 0) return StorageStatus.NoImageOpen;
   if (state.expectedSize != SIZE_UNKNOWN && state.written != state.expectedSize) return StorageStatus.SizeMismatch;
   if (state.pendingLen > 0) {
     memory.copy(saved, block, BLOCK_SIZE);

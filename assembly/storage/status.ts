@@ -12,7 +12,7 @@ export const enum StorageStatus {
   FlashMisaligned = FlashCode.Misaligned,
   FlashNotErased = FlashCode.NotErased,
   FlashDeviceError = FlashCode.DeviceError,
-  /** The host returned a negative code the ABI does not define; see `lastFlashCode()`. */
+  /** The host returned a code the ABI does not define. */
   FlashUnknownError = -6,
 
   // The geometry the host reported for an area cannot be used.
@@ -29,7 +29,7 @@ export const enum StorageStatus {
 
   // Slot writer.
   /** The call does not fit the writer's state (no image open). */
-  WrongState = -20,
+  NoImageOpen = -20,
   /** The area is not a slot (1 = A, 2 = B). */
   NotASlot = -21,
   /** The expected image size is larger than the slot. */
@@ -81,7 +81,7 @@ export function storageStatusName(status: StorageStatus): string {
     case StorageStatus.WriteAlignmentInvalid: return "write alignment is not a power of two up to 32";
     case StorageStatus.ErasedValueInvalid: return "erased value is neither 0xFF nor 0x00";
     case StorageStatus.BootAreaTooSmall: return "boot-record area too small for two copies and a journal";
-    case StorageStatus.WrongState: return "no image is being written";
+    case StorageStatus.NoImageOpen: return "no image is being written";
     case StorageStatus.NotASlot: return "area is not a slot";
     case StorageStatus.ImageTooLarge: return "image larger than the slot";
     case StorageStatus.SizeExceeded: return "more data than the expected size";

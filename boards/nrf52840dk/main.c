@@ -25,7 +25,6 @@ extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 #define TICK_MS 100u
 #define LOG_RING_SIZE 2048u
 
-enum { AGENT_TRIAL = 5 }; /* agent_state() (docs/abi.md) */
 
 /* ---- The log: a ring of text lines in RAM, newest last; `log_next` is where the next byte goes. */
 char log_ring[LOG_RING_SIZE];
@@ -160,7 +159,7 @@ static void check_health(otau_agent *agent, bool *confirmed)
 {
     int32_t state = 0, result = 0;
     if (*confirmed || !link.cloud_answered) return;
-    if (otau_agent_state(agent, &state) != OTAU_AGENT_OK || state != AGENT_TRIAL) return;
+    if (otau_agent_state(agent, &state) != OTAU_AGENT_OK || state != OTAU_STATE_TRIAL) return;
     *confirmed = true;
     log_text("board: health check passed (agent started, cloud answered); confirming");
     otau_agent_on_healthy(agent, &result);

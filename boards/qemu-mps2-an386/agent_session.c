@@ -8,10 +8,6 @@
 
 extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 
-/* configure()'s FactoryImageSize and RunningVersionCheck settings (docs/abi.md). */
-#define SETTING_FACTORY_IMAGE_SIZE 8u
-#define SETTING_RUNNING_VERSION_CHECK 9u
-
 enum call_outcome call_outcome(otau_agent *agent, int status, int32_t result, const char *what)
 {
     if (status == OTAU_AGENT_OK && result >= 0) return CALL_DONE;
@@ -69,11 +65,11 @@ enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t fa
     enum call_outcome outcome =
         call_outcome(agent, otau_agent_firmware_version(agent, len, &result), result, "firmware_version");
     if (outcome == CALL_DONE)
-        outcome = call_outcome(agent, otau_agent_configure(agent, SETTING_FACTORY_IMAGE_SIZE,
+        outcome = call_outcome(agent, otau_agent_configure(agent, OTAU_SETTING_FACTORY_IMAGE_SIZE,
                                                            factory_image_size, &result),
                                result, "configure");
     if (outcome == CALL_DONE && version_is_running)
-        outcome = call_outcome(agent, otau_agent_configure(agent, SETTING_RUNNING_VERSION_CHECK, 1, &result),
+        outcome = call_outcome(agent, otau_agent_configure(agent, OTAU_SETTING_RUNNING_VERSION_CHECK, 1, &result),
                                result, "configure");
     if (outcome == CALL_DONE) outcome = call_outcome(agent, otau_agent_boot(agent, &result), result, "boot");
     return outcome;
@@ -82,6 +78,6 @@ enum call_outcome agent_boot(otau_agent *agent, const char *version, uint32_t fa
 enum call_outcome confirm_trial(otau_agent *agent)
 {
     int32_t result = 0;
-    if (agent_state(agent) != AGENT_TRIAL) return CALL_DONE;
+    if (agent_state(agent) != OTAU_STATE_TRIAL) return CALL_DONE;
     return call_outcome(agent, otau_agent_on_healthy(agent, &result), result, "on_healthy");
 }

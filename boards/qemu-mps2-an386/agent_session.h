@@ -14,11 +14,6 @@
 #define AGENT_MEMORY_LIMIT (40u * 1024u)
 #define AGENT_STACK_SIZE (4u * 1024u)
 
-/* agent_state() (docs/abi.md). */
-enum agent_state { AGENT_IDLE = 0, AGENT_TRIAL = 5 };
-/* on_config's source for a Murano config_otau document (docs/abi.md). */
-#define MURANO_CONFIG_OTAU 0u
-
 /* What one agent call came to. A trap ends the instance: the agent must be started again. */
 enum call_outcome { CALL_DONE, CALL_TRAPPED, CALL_FAILED };
 

@@ -96,7 +96,7 @@ static bool start_agent(otau_agent *agent)
 /* The health check: the agent runs (it booted) and the cloud answered. */
 static enum call_outcome check_health(otau_agent *agent, bool *confirmed)
 {
-    if (*confirmed || !link.cloud_answered || agent_state(agent) != AGENT_TRIAL) return CALL_DONE;
+    if (*confirmed || !link.cloud_answered || agent_state(agent) != OTAU_STATE_TRIAL) return CALL_DONE;
 #ifdef APP_DEFECT_noconfirm
     reset_now("defect: never confirming this build");
 #endif

@@ -41,7 +41,7 @@ static enum call_outcome pump(otau_agent *agent, uint64_t *transfer_ticks)
             uint64_t start = board_ticks();
             status = semihost_transport_step(&bench_transport, agent);
             *transfer_ticks += board_ticks() - start;
-        } else if (agent_state(agent) == AGENT_IDLE) {
+        } else if (agent_state(agent) == OTAU_STATE_IDLE) {
             return CALL_DONE;
         } else {
             uint32_t now = (uint32_t)board_clock_ms(NULL);
@@ -69,7 +69,7 @@ static enum call_outcome deliver_config(otau_agent *agent, const char *path)
         return CALL_FAILED;
     }
     int32_t result = 0;
-    return call_outcome(agent, otau_agent_on_config(agent, MURANO_CONFIG_OTAU, (uint32_t)len, &result),
+    return call_outcome(agent, otau_agent_on_config(agent, OTAU_CONFIG_MURANO_CONFIG_OTAU, (uint32_t)len, &result),
                         result, "on_config");
 }
 

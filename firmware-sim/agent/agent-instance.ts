@@ -2,11 +2,13 @@
 // The host side only moves bytes: every decision stays in the agent.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { AbiResult, AgentState, Channel, ConfigSource, FlashCode, ImportResult, LogLevel, Setting } from "./abi.ts";
 import { nodeSha256Native, sha256NotProvided } from "./native-sha256.ts";
 
 export const DEFAULT_AGENT_PATH = fileURLToPath(new URL("../../build/agent.wasm", import.meta.url));
 
-export enum LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 }
+// The ABI's numbers, for the modules that drive an instance.
+export { AgentState, Channel, ConfigSource, LogLevel, Setting };
 
 /** Flash imports, given the agent's memory (firmware-sim/flash implements them). */
 export interface FlashImports {
@@ -15,9 +17,6 @@ export interface FlashImports {
   flash_write(area: number, offset: number, ptr: number, len: number): number;
   flash_erase(area: number, offset: number, len: number): number;
 }
-
-/** `report` channels (assembly/abi.ts Channel). */
-export enum Channel { MuranoOtauIn = 0, KaaApplied = 1, KaaStatus = 2 }
 
 /**
  * What a Node host supplies. Unset parts get a default: log and reports dropped, no
@@ -45,12 +44,11 @@ export class AgentFatal extends Error {
   }
 }
 
-const FLASH_NO_SUCH_AREA = -1;
 const noFlash: FlashImports = {
-  flash_info: () => FLASH_NO_SUCH_AREA,
-  flash_read: () => FLASH_NO_SUCH_AREA,
-  flash_write: () => FLASH_NO_SUCH_AREA,
-  flash_erase: () => FLASH_NO_SUCH_AREA,
+  flash_info: () => FlashCode.NoSuchArea,
+  flash_read: () => FlashCode.NoSuchArea,
+  flash_write: () => FlashCode.NoSuchArea,
+  flash_erase: () => FlashCode.NoSuchArea,
 };
 
 interface AgentExports {
@@ -78,18 +76,6 @@ interface AgentExports {
 
 /** on_response's range start for a 206 whose Content-Range is missing or unreadable (docs/abi.md). */
 export const RANGE_START_UNKNOWN = 0xffffffff;
-
-/** Which document `onConfig` delivers (assembly/abi.ts ConfigSource). */
-export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
-
-/** The machine's state (`agent_state`; assembly/abi.ts AgentState). */
-export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, AwaitingReset = 4, Trial = 5 }
-
-/** Device settings (assembly/abi.ts Setting). */
-export enum Setting {
-  Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
-  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8, RunningVersionCheck = 9, JitterSeed = 10, RetryCooldownMs = 11, AllowUnverifiedImages = 12,
-}
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -129,9 +115,9 @@ export class AgentInstance {
         throw new AgentFatal(text(ptr, len), line, column);
       },
       report: (channel: number, ptr: number, len: number) => host.report?.(channel, text(ptr, len)),
-      fetch: (ptr: number, len: number, offset: number) => (host.fetch ? host.fetch(text(ptr, len), offset >>> 0) : -1),
+      fetch: (ptr: number, len: number, offset: number) => (host.fetch ? host.fetch(text(ptr, len), offset >>> 0) : ImportResult.NotProvided),
       fetch_cancel: () => host.fetchCancel?.(),
-      apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : -1),
+      apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : ImportResult.NotProvided),
       reset: () => host.reset?.(),
       sha256_native: host.nativeSha256 ? nodeSha256Native(getMemory) : sha256NotProvided,
       ...(host.flash ? host.flash(getMemory) : noFlash),
@@ -245,5 +231,5 @@ export class AgentInstance {
 }
 
 function check(call: string, result: number): void {
-  if (result !== 0) throw new Error(`agent ${call} returned ${result}`);
+  if (result !== AbiResult.Ok) throw new Error(`agent ${call} returned ${result}`);
 }

@@ -3,44 +3,38 @@
 // The state of each open hash is kept here, by the agent's context address.
 import { createHash, type Hash } from "node:crypto";
 
-/** `sha256_native` operations (assembly/host.ts Sha256Native). */
-export enum Sha256NativeOp { Probe = 0, Init = 1, Update = 2, Final = 3 }
-
-export const SHA256_NATIVE_OK = 0;
-export const SHA256_NATIVE_NOT_PROVIDED = -1;
-/** An unknown operation, or Update/Final on a context Init did not set up. */
-export const SHA256_NATIVE_BAD_OPERATION = -2;
+import { Sha256Native, Sha256NativeResult } from "./abi.ts";
 
 export type Sha256NativeImport = (op: number, ctx: number, ptr: number, len: number) => number;
 
 /** The import for a host without a native hash: the agent hashes in AssemblyScript. */
-export const sha256NotProvided: Sha256NativeImport = () => SHA256_NATIVE_NOT_PROVIDED;
+export const sha256NotProvided: Sha256NativeImport = () => Sha256NativeResult.NotProvided;
 
 /** The import over node:crypto; `memory()` is the agent instance's memory. */
 export function nodeSha256Native(memory: () => WebAssembly.Memory): Sha256NativeImport {
   const open = new Map<number, Hash>();
   return (op, ctx, ptr, len) => {
     switch (op) {
-      case Sha256NativeOp.Probe:
-        return SHA256_NATIVE_OK;
-      case Sha256NativeOp.Init:
+      case Sha256Native.Probe:
+        return Sha256NativeResult.Ok;
+      case Sha256Native.Init:
         open.set(ctx, createHash("sha256"));
-        return SHA256_NATIVE_OK;
-      case Sha256NativeOp.Update: {
+        return Sha256NativeResult.Ok;
+      case Sha256Native.Update: {
         const hash = open.get(ctx);
-        if (!hash) return SHA256_NATIVE_BAD_OPERATION;
+        if (!hash) return Sha256NativeResult.BadOperation;
         hash.update(new Uint8Array(memory().buffer, ptr, len));
-        return SHA256_NATIVE_OK;
+        return Sha256NativeResult.Ok;
       }
-      case Sha256NativeOp.Final: {
+      case Sha256Native.Final: {
         const hash = open.get(ctx);
-        if (!hash) return SHA256_NATIVE_BAD_OPERATION;
+        if (!hash) return Sha256NativeResult.BadOperation;
         open.delete(ctx);
         new Uint8Array(memory().buffer, ptr, 32).set(hash.digest());
-        return SHA256_NATIVE_OK;
+        return Sha256NativeResult.Ok;
       }
       default:
-        return SHA256_NATIVE_BAD_OPERATION;
+        return Sha256NativeResult.BadOperation;
     }
   };
 }

@@ -5,6 +5,7 @@
 // before it, after it, or torn half way. The cut throws PowerLoss out of the flash import,
 // which unwinds the agent; the device runner then discards the instance and reboots.
 // It implements the agent's flash imports (docs/abi.md "Flash") over the agent's memory.
+import { FlashCode } from "../agent/abi.ts";
 
 export type ErasedValue = 0xff | 0x00;
 
@@ -55,14 +56,7 @@ export interface FlashOperation {
 }
 
 /** The ABI's flash return codes. */
-export enum FlashCode {
-  Ok = 0,
-  NoSuchArea = -1,
-  OutOfRange = -2,
-  Misaligned = -3,
-  NotErased = -4,
-  DeviceError = -5,
-}
+export { FlashCode };
 
 /** Power was cut during flash operation `operation.index`. */
 export class PowerLoss extends Error {

@@ -4,6 +4,7 @@
  * really allocated (the memory limit, not the page size the module sees) before it is touched;
  * a bad pointer traps the agent instead of reaching the HAL.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "agent_instance.h"
@@ -120,9 +121,6 @@ m3ApiRawFunction(import_flash_erase)
     m3ApiReturn(hal->flash_erase(hal->context, area, offset, len));
 }
 
-/* The refusal an import answers when the port lacks the HAL function behind it. */
-#define HOST_CANNOT -1
-
 m3ApiRawFunction(import_report)
 {
     m3ApiGetArg(uint32_t, channel);
@@ -132,7 +130,16 @@ m3ApiRawFunction(import_report)
     (void)_ctx;
 
     const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
-    if (hal->publish) hal->publish(hal->context, channel, document, len);
+    int32_t published = hal->publish ? hal->publish(hal->context, channel, document, len) : 0;
+    /* The agent cannot act on a lost report (`report` returns nothing): the device log says so. */
+    if (published != 0 && hal->log) {
+        char line[64];
+        int line_len = snprintf(line, sizeof line, "report on channel %u not published (code %d)",
+                                (unsigned)channel, (int)published);
+        if (line_len > 0)
+            hal->log(hal->context, OTAU_LOG_WARN, line,
+                     (size_t)line_len < sizeof line ? (size_t)line_len : sizeof line - 1);
+    }
     m3ApiSuccess();
 }
 
@@ -146,7 +153,7 @@ m3ApiRawFunction(import_fetch)
     (void)_ctx;
 
     const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
-    if (!hal->fetch_start) m3ApiReturn(HOST_CANNOT);
+    if (!hal->fetch_start) m3ApiReturn(OTAU_IMPORT_NOT_PROVIDED);
     m3ApiReturn(hal->fetch_start(hal->context, url, len, offset));
 }
 
@@ -168,7 +175,7 @@ m3ApiRawFunction(import_apply_json)
     (void)_ctx;
 
     const struct otau_hal *hal = AGENT_FROM_RUNTIME(runtime)->hal;
-    if (!hal->apply_json) m3ApiReturn(HOST_CANNOT);
+    if (!hal->apply_json) m3ApiReturn(OTAU_IMPORT_NOT_PROVIDED);
     m3ApiReturn(hal->apply_json(hal->context, json, len));
 }
 
@@ -192,9 +199,9 @@ m3ApiRawFunction(import_sha256_native)
     m3ApiGetArg(uint32_t, len);
     (void)_ctx;
 
-    if (op != AGENT_SHA256_PROBE) m3ApiCheckMem(context, AGENT_SHA256_CONTEXT_BYTES);
-    if (op == AGENT_SHA256_UPDATE && len > 0) m3ApiCheckMem(data, len);
-    if (op == AGENT_SHA256_FINAL) m3ApiCheckMem(data, AGENT_SHA256_DIGEST_BYTES);
+    if (op != OTAU_SHA256_PROBE) m3ApiCheckMem(context, AGENT_SHA256_CONTEXT_BYTES);
+    if (op == OTAU_SHA256_UPDATE && len > 0) m3ApiCheckMem(data, len);
+    if (op == OTAU_SHA256_FINAL) m3ApiCheckMem(data, AGENT_SHA256_DIGEST_BYTES);
     m3ApiReturn(agent_sha256(op, context, data, len, data));
 }
 

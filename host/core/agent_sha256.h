@@ -10,23 +10,12 @@
 
 #include <stdint.h>
 
+#include "otau_abi.h" /* enum otau_sha256_op, enum otau_sha256_result */
+
 /* The agent's SHA256_CONTEXT_SIZE (assembly/crypto/sha256.ts): the bytes of agent memory at
  * `ctx` the host may keep its state in, between Init and Final. */
 #define AGENT_SHA256_CONTEXT_BYTES 112u
 #define AGENT_SHA256_DIGEST_BYTES 32u
-
-enum agent_sha256_op {
-    AGENT_SHA256_PROBE = 0,
-    AGENT_SHA256_INIT = 1,
-    AGENT_SHA256_UPDATE = 2,
-    AGENT_SHA256_FINAL = 3
-};
-
-enum agent_sha256_result {
-    AGENT_SHA256_OK = 0,
-    AGENT_SHA256_NOT_PROVIDED = -1,
-    AGENT_SHA256_BAD_OPERATION = -2 /* unknown operation, or a context Init did not set up */
-};
 
 /* `context`: AGENT_SHA256_CONTEXT_BYTES (any alignment), `data`: `len` bytes to hash (Update),
  * `digest`: AGENT_SHA256_DIGEST_BYTES out (Final). The caller has checked every range. */

@@ -9,5 +9,5 @@ int32_t agent_sha256(uint32_t op, uint8_t *context, const uint8_t *data, uint32_
     (void)data;
     (void)len;
     (void)digest;
-    return AGENT_SHA256_NOT_PROVIDED;
+    return OTAU_SHA256_NOT_PROVIDED;
 }

@@ -23,22 +23,22 @@ int32_t agent_sha256(uint32_t op, uint8_t *context, const uint8_t *data, uint32_
 {
     struct boot_sha256 state; /* copied: agent memory need not be aligned for it */
     switch (op) {
-    case AGENT_SHA256_PROBE:
-        return AGENT_SHA256_OK;
-    case AGENT_SHA256_INIT:
+    case OTAU_SHA256_PROBE:
+        return OTAU_SHA256_OK;
+    case OTAU_SHA256_INIT:
         boot_sha256_init(&state);
         break;
-    case AGENT_SHA256_UPDATE:
-        if (!load_state(&state, context)) return AGENT_SHA256_BAD_OPERATION;
+    case OTAU_SHA256_UPDATE:
+        if (!load_state(&state, context)) return OTAU_SHA256_BAD_OPERATION;
         boot_sha256_update(&state, data, len);
         break;
-    case AGENT_SHA256_FINAL:
-        if (!load_state(&state, context)) return AGENT_SHA256_BAD_OPERATION;
+    case OTAU_SHA256_FINAL:
+        if (!load_state(&state, context)) return OTAU_SHA256_BAD_OPERATION;
         boot_sha256_final(&state, digest);
         break;
     default:
-        return AGENT_SHA256_BAD_OPERATION;
+        return OTAU_SHA256_BAD_OPERATION;
     }
     memcpy(context, &state, sizeof state);
-    return AGENT_SHA256_OK;
+    return OTAU_SHA256_OK;
 }

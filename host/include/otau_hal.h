@@ -13,27 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "otau_abi.h" /* areas, flash results, log levels */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Flash areas (docs/abi.md "Flash"): the agent addresses flash only through these. */
-enum otau_flash_area {
-    OTAU_AREA_BOOT_RECORD = 0,
-    OTAU_AREA_SLOT_A = 1,
-    OTAU_AREA_SLOT_B = 2,
-    OTAU_AREA_COUNT = 3
-};
-
-/* Results of the flash functions; the values cross the ABI unchanged. */
-enum otau_flash_result {
-    OTAU_FLASH_OK = 0,
-    OTAU_FLASH_NO_SUCH_AREA = -1,
-    OTAU_FLASH_OUT_OF_RANGE = -2, /* offset + len runs past the end of the area */
-    OTAU_FLASH_MISALIGNED = -3,   /* not a multiple of write_align (write) or sector_size (erase) */
-    OTAU_FLASH_NOT_ERASED = -4,   /* a write targets a byte that is not erased (strict NOR) */
-    OTAU_FLASH_DEVICE_ERROR = -5  /* the part (or the file behind it) reported a failure */
-};
 
 /* How an area looks; the agent assumes nothing beyond what this says. */
 struct otau_flash_area_info {
@@ -41,14 +25,6 @@ struct otau_flash_area_info {
     uint32_t sector_size;  /* the erase unit */
     uint32_t write_align;  /* offsets and lengths of writes are multiples of this (1, 4, 8, 16 ...) */
     uint32_t erased_value; /* the value of every byte after an erase: 0xFF or 0x00 */
-};
-
-/* Log levels, the same numbers as the ABI's `log` import. */
-enum otau_log_level {
-    OTAU_LOG_ERROR = 0,
-    OTAU_LOG_WARN = 1,
-    OTAU_LOG_INFO = 2,
-    OTAU_LOG_DEBUG = 3
 };
 
 struct otau_hal {

@@ -12,7 +12,7 @@ static void check(struct agent_events *events, const char *export_name, int stat
     if (status != OTAU_AGENT_OK)
         linux_log(events->device, OTAU_LOG_ERROR, "%s failed: %s", export_name,
                   otau_agent_error(events->agent));
-    else if (result != 0)
+    else if (result != OTAU_ABI_OK)
         linux_log(events->device, OTAU_LOG_WARN, "%s returned %d", export_name, (int)result);
 }
 
@@ -23,7 +23,7 @@ size_t agent_events_chunk_size(struct agent_events *events)
     return size;
 }
 
-void agent_events_config(struct agent_events *events, enum agent_config_source source,
+void agent_events_config(struct agent_events *events, enum otau_config_source source,
                          const char *document, size_t len)
 {
     if (events->closed) return;

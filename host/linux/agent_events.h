@@ -9,16 +9,8 @@
 #include <stdint.h>
 
 #include "linux_hal.h"
+#include "otau_abi.h"
 #include "otau_agent.h"
-
-/* on_config sources (docs/abi.md). */
-enum agent_config_source {
-    AGENT_CONFIG_MURANO = 0,
-    AGENT_CONFIG_KAA = 2
-};
-
-/* agent_state() values (docs/abi.md). */
-#define AGENT_STATE_TRIAL 5
 
 struct agent_events {
     otau_agent *agent;
@@ -28,7 +20,7 @@ struct agent_events {
 };
 
 /* The document goes into the I/O buffer; a longer one is cut to it and its full length passed. */
-void agent_events_config(struct agent_events *events, enum agent_config_source source,
+void agent_events_config(struct agent_events *events, enum otau_config_source source,
                          const char *document, size_t len);
 void agent_events_response(struct agent_events *events, uint32_t http_status, uint32_t range_start,
                            uint32_t total_length);

@@ -6,10 +6,17 @@
 #include <string.h>
 
 static const char *const setting_names[] = {
-    [1] = "require-digest", [2] = "allow-downgrade", [3] = "max-attempts",
-    [4] = "retry-base-ms",  [5] = "retry-max-ms",    [6] = "stall-timeout-ms",
-    [7] = "trial-boots",    [8] = "factory-image-size",
-    [10] = "jitter-seed",   [11] = "retry-cooldown-ms", [12] = "allow-unverified-images",
+    [OTAU_SETTING_REQUIRE_DIGEST] = "require-digest",
+    [OTAU_SETTING_ALLOW_DOWNGRADE] = "allow-downgrade",
+    [OTAU_SETTING_MAX_ATTEMPTS] = "max-attempts",
+    [OTAU_SETTING_RETRY_BASE_MS] = "retry-base-ms",
+    [OTAU_SETTING_RETRY_MAX_MS] = "retry-max-ms",
+    [OTAU_SETTING_STALL_TIMEOUT_MS] = "stall-timeout-ms",
+    [OTAU_SETTING_TRIAL_BOOTS] = "trial-boots",
+    [OTAU_SETTING_FACTORY_IMAGE_SIZE] = "factory-image-size",
+    [OTAU_SETTING_JITTER_SEED] = "jitter-seed",
+    [OTAU_SETTING_RETRY_COOLDOWN_MS] = "retry-cooldown-ms",
+    [OTAU_SETTING_ALLOW_UNVERIFIED_IMAGES] = "allow-unverified-images",
 };
 
 #define SETTING_COUNT (sizeof setting_names / sizeof setting_names[0])
@@ -19,7 +26,7 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
 {
     const char *equals = strchr(text, '=');
     size_t name_len = equals ? (size_t)(equals - text) : strlen(text);
-    for (uint32_t id = 1; id < SETTING_COUNT; id++) {
+    for (uint32_t id = OTAU_SETTING_CLOUD + 1; id < SETTING_COUNT; id++) {
         if (!setting_names[id] || strlen(setting_names[id]) != name_len || strncmp(text, setting_names[id], name_len) != 0)
             continue;
         const char *value = equals ? equals + 1 : "";

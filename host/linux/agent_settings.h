@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Setting 0 (Cloud) follows --cloud and has no name here. */
-#define AGENT_SETTING_CLOUD 0u
+#include "otau_abi.h"
+
+/* OTAU_SETTING_CLOUD follows --cloud and has no name here. */
 
 struct agent_setting {
     uint32_t id;

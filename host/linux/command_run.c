@@ -72,7 +72,7 @@ static int check_options(struct run_state *run, const struct host_options *optio
         if (!agent_setting_parse(run_options->settings[i], &run->settings[i], error, sizeof error))
             return usage_error(error);
     run->setting_count = run_options->setting_count;
-    run->settings[run->setting_count++] = (struct agent_setting){AGENT_SETTING_CLOUD, *cloud};
+    run->settings[run->setting_count++] = (struct agent_setting){OTAU_SETTING_CLOUD, *cloud};
     return HOST_EXIT_OK;
 }
 

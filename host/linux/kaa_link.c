@@ -67,10 +67,10 @@ static void on_message(struct mosquitto *mosq, void *context, const struct mosqu
 
     if (strcmp(path, "/config/json/status") == 0) {
         log_line(link, OTAU_LOG_INFO, "config pushed", NULL);
-        agent_events_config(link->events, AGENT_CONFIG_KAA, payload, len);
+        agent_events_config(link->events, OTAU_CONFIG_KAA_RESPONSE, payload, len);
     } else if (strncmp(path, "/config/json/", 13) == 0 && is_reply(path + 13)) {
         link->answered = true;
-        agent_events_config(link->events, AGENT_CONFIG_KAA, payload, len);
+        agent_events_config(link->events, OTAU_CONFIG_KAA_RESPONSE, payload, len);
     } else if (strncmp(path, "/applied/json/", 14) == 0 && is_reply(path + 14) &&
                ends_with(path, "/error")) {
         char detail[200];
@@ -187,10 +187,10 @@ static unsigned kaa_wait_fds(void *context, struct curl_waitfd *fds, unsigned ca
 static void kaa_publish(void *context, uint32_t channel, const char *document, size_t len)
 {
     struct kaa_link *link = context;
-    if (channel == 1) {
+    if (channel == OTAU_CHANNEL_KAA_APPLIED) {
         if (!report_queue_push(&link->applied, document, len))
             log_line(link, OTAU_LOG_ERROR, "applied report dropped: the send queue is full", NULL);
-    } else if (channel == 2) {
+    } else if (channel == OTAU_CHANNEL_KAA_STATUS) {
         linux_log(link->events->device, OTAU_LOG_INFO, "kaa: status %.*s", (int)len, document);
     }
 }

@@ -297,7 +297,7 @@ static void poll_done(struct curl_transfer *transfer, CURLcode result)
         }
         if (value) {
             log_line(link, OTAU_LOG_INFO, "config_otau changed", NULL);
-            agent_events_config(link->events, AGENT_CONFIG_MURANO, value, value_len);
+            agent_events_config(link->events, OTAU_CONFIG_MURANO_CONFIG_OTAU, value, value_len);
         }
         request_release(request);
         /* Without Last-Modified the next poll would answer the same value at once: wait. */
@@ -370,7 +370,7 @@ static void start_write(struct murano_link *link)
 static void murano_publish(void *context, uint32_t channel, const char *document, size_t len)
 {
     struct murano_link *link = context;
-    if (channel != 0) return; /* channels 1 and 2 are Kaa's */
+    if (channel != OTAU_CHANNEL_MURANO_OTAU_IN) return; /* the others are Kaa's */
     if (!report_queue_push(&link->reports, document, len))
         log_line(link, OTAU_LOG_ERROR, "otau_in report dropped: the send queue is full", NULL);
 }

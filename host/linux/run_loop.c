@@ -33,8 +33,8 @@ static int32_t run_publish(void *context, uint32_t channel, const uint8_t *docum
     const char *text = (const char *)document;
     report_trace_write(&run->trace, channel, text, len);
     size_t goal_len = strlen(run->installed_report);
-    /* Channels 0 and 2 carry otau_in documents, whose field order the agent fixes. */
-    if (goal_len > 0 && channel != 1 && len >= goal_len && memcmp(text, run->installed_report, goal_len) == 0)
+    /* Every channel but Kaa's applied carries otau_in documents, whose field order the agent fixes. */
+    if (goal_len > 0 && channel != OTAU_CHANNEL_KAA_APPLIED && len >= goal_len && memcmp(text, run->installed_report, goal_len) == 0)
         run->installed = true;
     run->cloud.publish(run->cloud.context, channel, text, len);
     return 0;
@@ -105,7 +105,7 @@ bool run_loop_boot_agent(struct run_state *run)
     }
     if (!started(run, "boot", otau_agent_boot(agent, &result), result)) return false;
     run->booted_at_ms = now_ms(run);
-    run->on_trial = agent_events_state(&run->events) == AGENT_STATE_TRIAL;
+    run->on_trial = agent_events_state(&run->events) == OTAU_STATE_TRIAL;
     return true;
 }
 

@@ -3,8 +3,9 @@
 // Declared on the AssemblyScript side in tests/agent/sha256-native.ts.
 import { tsImport } from "tsx/esm/api";
 
-const { nodeSha256Native, sha256NotProvided, Sha256NativeOp } = await tsImport(
+const { nodeSha256Native, sha256NotProvided } = await tsImport(
   "../../firmware-sim/agent/native-sha256.ts", import.meta.url);
+const { Sha256Native } = await tsImport("../../firmware-sim/agent/abi.ts", import.meta.url);
 
 export function sha256NativeImports(memory) {
   const native = nodeSha256Native(memory);
@@ -13,7 +14,7 @@ export function sha256NativeImports(memory) {
   return {
     sha256_native: (op, ctx, ptr, len) => {
       if (!provided) return sha256NotProvided(op, ctx, ptr, len);
-      if (op !== Sha256NativeOp.Probe) calls++;
+      if (op !== Sha256Native.Probe) calls++;
       return native(op, ctx, ptr, len);
     },
     test_sha256_native_provide: (on) => { provided = on !== 0; },

@@ -1,5 +1,5 @@
 import {
-  journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalStage, journalVerifiedLength,
+  journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalFileStart, journalVerifiedLength,
 } from "../../assembly/storage/journal";
 import { StorageStatus } from "../../assembly/storage/status";
 import { CutKind, flashCut, flashErases, flashOperations, flashSetup } from "./storage-flash";
@@ -28,7 +28,7 @@ describe("progress journal", () => {
     expect<i32>(journalLoad()).toBe(StorageStatus.Ok);
     expect<u32>(journalFileIndex()).toBe(3);
     expect<u32>(journalVerifiedLength()).toBe(4096);
-    expect<u32>(journalStage()).toBe(9);
+    expect<u32>(journalFileStart()).toBe(9);
     expect<bool>(journalMatches(fingerprint)).toBe(true);
     expect<bool>(journalMatches(otherFingerprint)).toBe(false);
   });

@@ -116,8 +116,8 @@ describe("slot writer: size and digest checks", () => {
     flashSetup(16384, 4096, 8192, 1024, 4, 0xff, 0);
     expect<i32>(slotWriterBegin(Area.SlotA, 8193, 0, 0)).toBe(StorageStatus.ImageTooLarge);
     expect<i32>(slotWriterBegin(Area.BootRecord, 100, 0, 0)).toBe(StorageStatus.NotASlot);
-    expect<i32>(slotWriterWrite(image, 1)).toBe(StorageStatus.WrongState);
-    expect<i32>(slotWriterFinish()).toBe(StorageStatus.WrongState);
+    expect<i32>(slotWriterWrite(image, 1)).toBe(StorageStatus.NoImageOpen);
+    expect<i32>(slotWriterFinish()).toBe(StorageStatus.NoImageOpen);
     expect<i32>(slotWriterBegin(Area.SlotA, SIZE_UNKNOWN, 0, 0)).toBe(StorageStatus.Ok);
     expect<i32>(writeRange(0, 8192, 4096)).toBe(StorageStatus.Ok);
     expect<i32>(slotWriterWrite(image, 1)).toBe(StorageStatus.SizeExceeded, "an unknown size is bounded by the slot");

@@ -114,9 +114,9 @@ static void sha256_refuses_a_length_beyond_the_io_buffer(void)
     int32_t result = 0;
     CHECK_INT(otau_agent_sha256_init(test.agent, &result), OTAU_AGENT_OK);
     CHECK_INT(otau_agent_sha256_update(test.agent, 4097, &result), OTAU_AGENT_OK);
-    CHECK_INT(result, -1);
+    CHECK_INT(result, OTAU_ABI_LENGTH_TOO_LARGE);
     CHECK_INT(otau_agent_sha256_update(test.agent, 0xFFFFFFFFu, &result), OTAU_AGENT_OK);
-    CHECK_INT(result, -1);
+    CHECK_INT(result, OTAU_ABI_LENGTH_TOO_LARGE);
     test_device_close(&test);
 }
 
@@ -126,13 +126,13 @@ static void sha256_refuses_update_and_final_without_init(void)
     open_agent(&test);
     int32_t result = 0;
     CHECK_INT(otau_agent_sha256_update(test.agent, 3, &result), OTAU_AGENT_OK);
-    CHECK_INT(result, -2);
+    CHECK_INT(result, OTAU_ABI_WRONG_STATE);
     CHECK_INT(otau_agent_sha256_final(test.agent, &result), OTAU_AGENT_OK);
-    CHECK_INT(result, -2);
+    CHECK_INT(result, OTAU_ABI_WRONG_STATE);
     char hex[65] = "";
     agent_sha256(&test, "abc", 3, 1, 4096, hex);
     CHECK_INT(otau_agent_sha256_final(test.agent, &result), OTAU_AGENT_OK);
-    CHECK_INT(result, -2); /* the hash closed with the first final */
+    CHECK_INT(result, OTAU_ABI_WRONG_STATE); /* the hash closed with the first final */
     test_device_close(&test);
 }
 

@@ -190,6 +190,27 @@ static void report_hands_the_document_to_the_transport(void)
     test_device_close(&test);
 }
 
+static int32_t refuse_publish(void *context, uint32_t channel, const uint8_t *document, size_t len)
+{
+    (void)context;
+    (void)channel;
+    (void)document;
+    (void)len;
+    return -7;
+}
+
+static void a_report_the_transport_refuses_is_logged_with_its_code(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    test.hal.publish = refuse_publish;
+    int status;
+    call(&test, "call_report", 3, (uint32_t[]){2, 16, 10}, &status);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    CHECK_CONTAINS(test_device_log(&test), "report on channel 2 not published (code -7)");
+    test_device_close(&test);
+}
+
 static void report_reaching_past_the_memory_limit_traps_before_publishing(void)
 {
     struct test_device test;
@@ -243,6 +264,7 @@ int main(int argc, char **argv)
     RUN_TEST(flash_refusals_reach_the_agent_as_abi_codes);
     RUN_TEST(a_device_without_flash_reports_no_such_area);
     RUN_TEST(report_hands_the_document_to_the_transport);
+    RUN_TEST(a_report_the_transport_refuses_is_logged_with_its_code);
     RUN_TEST(report_reaching_past_the_memory_limit_traps_before_publishing);
     RUN_TEST(fetch_without_a_transport_is_refused_and_a_bad_url_pointer_traps);
     RUN_TEST(reset_asks_the_linux_device_to_restart);

@@ -21,18 +21,18 @@ static void hex(const uint8_t *digest, char *out)
 static void hash_in_steps(const uint8_t *data, size_t len, size_t step, char *out)
 {
     uint8_t digest[AGENT_SHA256_DIGEST_BYTES];
-    CHECK_INT(agent_sha256(AGENT_SHA256_INIT, context, NULL, 0, NULL), AGENT_SHA256_OK);
+    CHECK_INT(agent_sha256(OTAU_SHA256_INIT, context, NULL, 0, NULL), OTAU_SHA256_OK);
     for (size_t at = 0; at < len; at += step) {
         size_t n = len - at < step ? len - at : step;
-        CHECK_INT(agent_sha256(AGENT_SHA256_UPDATE, context, data + at, (uint32_t)n, NULL), AGENT_SHA256_OK);
+        CHECK_INT(agent_sha256(OTAU_SHA256_UPDATE, context, data + at, (uint32_t)n, NULL), OTAU_SHA256_OK);
     }
-    CHECK_INT(agent_sha256(AGENT_SHA256_FINAL, context, NULL, 0, digest), AGENT_SHA256_OK);
+    CHECK_INT(agent_sha256(OTAU_SHA256_FINAL, context, NULL, 0, digest), OTAU_SHA256_OK);
     hex(digest, out);
 }
 
 static void test_probe_answers_provided(void)
 {
-    CHECK_INT(agent_sha256(AGENT_SHA256_PROBE, NULL, NULL, 0, NULL), AGENT_SHA256_OK);
+    CHECK_INT(agent_sha256(OTAU_SHA256_PROBE, NULL, NULL, 0, NULL), OTAU_SHA256_OK);
 }
 
 static void test_fips_vectors(void)
@@ -82,16 +82,16 @@ static void test_every_chunking_gives_the_same_digest(void)
 
 static void test_unknown_operation_is_refused(void)
 {
-    CHECK_INT(agent_sha256(4, context, NULL, 0, NULL), AGENT_SHA256_BAD_OPERATION);
+    CHECK_INT(agent_sha256(4, context, NULL, 0, NULL), OTAU_SHA256_BAD_OPERATION);
 }
 
 static void test_a_context_init_never_set_up_is_refused_unchanged(void)
 {
     uint8_t digest[AGENT_SHA256_DIGEST_BYTES] = {0};
     memset(context, 0xEE, AGENT_SHA256_CONTEXT_BYTES); /* a count of waiting bytes past the block */
-    CHECK_INT(agent_sha256(AGENT_SHA256_UPDATE, context, (const uint8_t *)"abc", 3, NULL),
-              AGENT_SHA256_BAD_OPERATION);
-    CHECK_INT(agent_sha256(AGENT_SHA256_FINAL, context, NULL, 0, digest), AGENT_SHA256_BAD_OPERATION);
+    CHECK_INT(agent_sha256(OTAU_SHA256_UPDATE, context, (const uint8_t *)"abc", 3, NULL),
+              OTAU_SHA256_BAD_OPERATION);
+    CHECK_INT(agent_sha256(OTAU_SHA256_FINAL, context, NULL, 0, digest), OTAU_SHA256_BAD_OPERATION);
     CHECK_INT(context[0], 0xEE);
     CHECK_INT(digest[0], 0);
 }

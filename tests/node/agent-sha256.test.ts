@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
-import { nodeSha256Native, Sha256NativeOp } from "../../firmware-sim/agent/native-sha256.ts";
+import { Sha256Native } from "../../firmware-sim/agent/abi.ts";
+import { nodeSha256Native } from "../../firmware-sim/agent/native-sha256.ts";
 
 const nodeSha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -50,7 +51,7 @@ test("a host that offers sha256_native gets every hash operation after one probe
       abi.sha256_final();
       assert.equal(Buffer.from(memory.buffer, abi.io_buffer(), 32).toString("hex"), nodeSha256(Buffer.from("abc")));
     }
-    const { Probe, Init, Update, Final } = Sha256NativeOp;
+    const { Probe, Init, Update, Final } = Sha256Native;
     assert.deepEqual(operations, offered ? [Probe, Init, Update, Final, Init, Update, Final] : [Probe], `offered: ${offered}`);
   }
 });
