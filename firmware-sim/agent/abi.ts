@@ -2,7 +2,7 @@
 // which tests/node/abi-numbers.test.ts compares them with.
 
 /** Return codes of the exports. */
-export enum AbiResult { Ok = 0, LengthTooLarge = -1, WrongState = -2, BadArgument = -3 }
+export enum AbiResult { Ok = 0, LengthTooLarge = -1, WrongState = -2, BadArgument = -3, StorageFailed = -4 }
 
 /** Which document `on_config` delivers. */
 export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
@@ -27,7 +27,7 @@ export enum Channel { MuranoOtauIn = 0, KaaApplied = 1, KaaStatus = 2 }
 export enum ImportResult { Ok = 0, NotProvided = -1 }
 
 /** Flash areas of the flash imports. */
-export enum Area { BootRecord = 0, SlotA = 1, SlotB = 2 }
+export enum Area { BootRecord = 0, SlotA = 1, SlotB = 2, TrustStore = 3 }
 
 /** What the flash imports return. */
 export enum FlashCode { Ok = 0, NoSuchArea = -1, OutOfRange = -2, Misaligned = -3, NotErased = -4, DeviceError = -5 }

@@ -1,9 +1,10 @@
 // The trust store's format (area 3; docs/boot-record.md "Trust store") from TypeScript: what
 // a factory writes to provision a device's image-signing keys, and a reader for tests.
+import { Area } from "../agent/abi.ts";
 import { crc32 } from "./boot-record.ts";
 import type { AreaGeometry, NorFlash } from "./nor-flash.ts";
 
-export const TRUST_STORE_AREA = 3;
+export const TRUST_STORE_AREA = Area.TrustStore;
 export const TRUST_KEYS_MAX = 4;
 const STORE_MAGIC = 0x4b41544f; // "OTAK"
 const COMMIT_MAGIC = 0x434b544f; // "OTKC"

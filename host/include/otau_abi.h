@@ -18,7 +18,8 @@ enum otau_abi_result {
     OTAU_ABI_OK = 0,
     OTAU_ABI_LENGTH_TOO_LARGE = -1, /* a length exceeds the I/O buffer */
     OTAU_ABI_WRONG_STATE = -2,      /* the call is not valid now */
-    OTAU_ABI_BAD_ARGUMENT = -3      /* an argument is out of its range */
+    OTAU_ABI_BAD_ARGUMENT = -3,     /* an argument is out of its range, or a document was refused */
+    OTAU_ABI_STORAGE_FAILED = -4    /* flash could not be written; nothing changed */
 };
 
 /* on_config's `source`: which document is in the I/O buffer. */
@@ -82,8 +83,11 @@ enum otau_flash_area {
     OTAU_AREA_BOOT_RECORD = 0,
     OTAU_AREA_SLOT_A = 1,
     OTAU_AREA_SLOT_B = 2,
-    OTAU_AREA_COUNT = 3
+    OTAU_AREA_TRUST_STORE = 3 /* optional: a port without one answers OTAU_FLASH_NO_SUCH_AREA */
 };
+
+/* The areas every port has: the boot record and both slots. */
+#define OTAU_AREA_COUNT 3
 
 /* Results of the flash imports. */
 enum otau_flash_result {

@@ -55,7 +55,7 @@ static bool geometry_is_valid(const struct file_flash_geometry *g, char *error, 
     uint64_t total = 0;
     for (int area = 0; area < FILE_FLASH_AREAS; area++) {
         uint32_t size = g->area_size[area];
-        if ((size == 0 && area != FILE_FLASH_TRUST_STORE) || size % g->sector_size) {
+        if ((size == 0 && area != OTAU_AREA_TRUST_STORE) || size % g->sector_size) {
             snprintf(error, error_size,
                      "flash %s size %u must be a positive multiple of the sector size %u",
                      area_names[area], (unsigned)size, (unsigned)g->sector_size);

@@ -14,10 +14,10 @@
 
 #include "otau_hal.h"
 
-/* otau_hal.h's three areas and the optional trust store, area 3 (the keys images must be
- * signed with; docs/boot-record.md "Trust store"), after them in the file when its size is not 0. */
-#define FILE_FLASH_TRUST_STORE 3
-#define FILE_FLASH_AREAS 4
+/* The three areas every port has and the optional trust store, OTAU_AREA_TRUST_STORE (the keys
+ * images must be signed with; docs/boot-record.md "Trust store"), after them in the file when
+ * its size is not 0. */
+#define FILE_FLASH_AREAS (OTAU_AREA_TRUST_STORE + 1)
 
 struct file_flash_geometry {
     uint32_t area_size[FILE_FLASH_AREAS]; /* each a multiple of sector_size; the trust store's may be 0 (none) */

@@ -37,7 +37,7 @@ static const struct option_spec {
      offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_SLOT_A]),
      "<bytes>", "areas 1 and 2, slot A and slot B (default 262144)"},
     {"--trust-store-size", HOST_OPTIONS_FLASH, VALUE_U32,
-     offsetof(struct host_options, flash_geometry.area_size[FILE_FLASH_TRUST_STORE]),
+     offsetof(struct host_options, flash_geometry.area_size[OTAU_AREA_TRUST_STORE]),
      "<bytes>", "area 3, the trust store, after slot B in the image (default 0: none, no signature checks)"},
     {"--sector-size", HOST_OPTIONS_FLASH, VALUE_U32,
      offsetof(struct host_options, flash_geometry.sector_size), "<bytes>", "erase unit (default 4096)"},

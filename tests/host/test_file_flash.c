@@ -258,16 +258,16 @@ static void a_trust_store_area_follows_slot_b_in_the_image_when_its_size_is_give
     char path[sizeof image_dir + 16];
     snprintf(path, sizeof path, "%s/trust.img", image_dir);
     struct file_flash_geometry geometry = small_geometry(0xFF, 4, false);
-    geometry.area_size[FILE_FLASH_TRUST_STORE] = 2 * SECTOR;
+    geometry.area_size[OTAU_AREA_TRUST_STORE] = 2 * SECTOR;
     char error[256];
     struct file_flash *flash = file_flash_open(path, &geometry, error, sizeof error);
     CHECK(flash != NULL);
     if (!flash) return;
     struct otau_flash_area_info info;
-    CHECK_INT(file_flash_info(flash, FILE_FLASH_TRUST_STORE, &info), OTAU_FLASH_OK);
+    CHECK_INT(file_flash_info(flash, OTAU_AREA_TRUST_STORE, &info), OTAU_FLASH_OK);
     CHECK_INT(info.size, 2 * SECTOR);
     uint8_t data[4] = {1, 2, 3, 4};
-    CHECK_INT(file_flash_write(flash, FILE_FLASH_TRUST_STORE, 4, data, 4), OTAU_FLASH_OK);
+    CHECK_INT(file_flash_write(flash, OTAU_AREA_TRUST_STORE, 4, data, 4), OTAU_FLASH_OK);
     file_flash_close(flash);
     /* Boot record, two slots, then the trust store: 12 sectors in all. */
     FILE *file = fopen(path, "rb");

@@ -49,8 +49,8 @@ const C_NAMES: Record<string, [tag: string, prefix: string]> = {
   Sha256NativeResult: ["otau_sha256_result", "OTAU_SHA256_"],
 };
 
-/** Members that are not ABI values: the table's wildcard state, C's area count. */
-const NOT_ABI = new Set(["AgentState.Any", "otau_flash_area.OTAU_AREA_COUNT"]);
+/** Members that are not ABI values: the table's wildcard state. */
+const NOT_ABI = new Set(["AgentState.Any"]);
 
 const agent = parseEnums(read("../../assembly/abi.ts"), /export const enum (\w+) \{([^}]*)\}/g);
 const c = parseEnums(read("../../host/include/otau_abi.h"), /enum (\w+) \{([^}]*)\}/g);
