@@ -50,6 +50,14 @@ const findings = {
   // Issue 11 item 1: 1025 bytes = one 1 KiB sector + 1, 4-byte writes: DOWNLOAD_ERROR "flash
   // error while verifying the slot: more data than the expected size" with no fault injected.
   'image-size-sector-plus-one': [0x02, 0x20, ...config(0x13, 1025), OP.RUN, OP.HEALTHY],
+  // Found by the campaign: the flash write that confirms a trial fails (INSTALL_ERROR "flash
+  // error while confirming the trial image"); the agent then leaves the trial state, accepts
+  // the next config (without a size: TEST_STEP "checked ... against slot B of 0 bytes",
+  // TEST_SUCCESS; with one: TEST_ERROR "does not fit slot B of 0 bytes") and fails
+  // it with DOWNLOAD_ERROR "flash error while preparing the slot: slot holds the running or
+  // fallback image", a flash error no flash reported. Before, the same config got TEST_ERROR
+  // "version ... is on trial boot".
+  'failed-confirm-then-update': [0x02, 0x20, ...config(0x11, 2000), OP.RUN, OP.FAULT, 0, 0, OP.HEALTHY, ...config(0x12, 2000, TPL.SHA256)],
 };
 
 function write(folder, inputs) {
