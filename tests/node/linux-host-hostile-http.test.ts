@@ -35,6 +35,7 @@ function response(status: string, headers: string[], body: Buffer | string = '')
 /** A one-request-per-connection HTTP/1.1 server whose answers are whatever a route returns. */
 class HostileServer {
   private server: Server = createServer((socket) => this.serve(socket));
+  private sockets = new Set<Socket>();
   routes = new Map<string, Route>();
   /** The documents devices wrote to otau_in, per CIK. */
   otauIn = new Map<string, StatusReport[]>();
@@ -47,6 +48,7 @@ class HostileServer {
   }
 
   async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -61,6 +63,8 @@ class HostileServer {
 
   private serve(socket: Socket): void {
     let received = Buffer.alloc(0);
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -190,7 +194,8 @@ describe('otau-host run against a hostile HTTP server', () => {
     let ftpConnections = 0;
     const ftp = createServer((socket) => {
       ftpConnections++;
-      socket.end('220 hostile ftp\r\n');
+      socket.on('error', () => {});
+      socket.destroy();
     });
     await new Promise<void>((resolve) => ftp.listen(0, '127.0.0.1', resolve));
     const ftpUrl = `ftp://127.0.0.1:${(ftp.address() as AddressInfo).port}/fw.bin`;
