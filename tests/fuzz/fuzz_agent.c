@@ -119,6 +119,7 @@ static bool answered(const struct run *run)
 
 static const uint8_t *agent_wasm;
 static uint32_t agent_wasm_len;
+static struct otau_agent_config agent_config; /* OTAU_FUZZ_STACK_SIZE: wasm3's value stack */
 
 static uint8_t content_byte(uint32_t seed, uint32_t offset)
 {
@@ -641,6 +642,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     agent_wasm_len = (uint32_t)fread(module, 1, sizeof module, file);
     fclose(file);
     agent_wasm = module;
+    const char *stack_size = getenv("OTAU_FUZZ_STACK_SIZE");
+    if (stack_size) agent_config.stack_size = (uint32_t)strtoul(stack_size, NULL, 10);
     return 0;
 }
 
@@ -675,7 +678,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The factory image is version 1.0.0 whatever a config of that version says. */
     sent_version(&run, FACTORY_VERSION)->unchecked = true;
 
-    run.agent = otau_agent_new(&run.device.hal, agent_wasm, agent_wasm_len, NULL);
+    run.agent = otau_agent_new(&run.device.hal, agent_wasm, agent_wasm_len, &agent_config);
     if (!run.agent) fuzz_fail("out of memory");
     power_cycle(&run);
 

@@ -1,6 +1,7 @@
 /* Runs the fuzz harness over saved inputs without libFuzzer: the committed seed corpus as a
  * regression test (npm test), or one finding to read (OTAU_FUZZ_VERBOSE=1).
- * usage: fuzz_replay <agent.wasm> <input file or directory>... */
+ * usage: fuzz_replay [--stack-size N] <agent.wasm> <input file or directory>...
+ * --stack-size: wasm3's value stack for the agent (default: the core's default). */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <stdint.h>
@@ -60,8 +61,13 @@ static void replay(const char *path)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--stack-size") == 0) {
+        setenv("OTAU_FUZZ_STACK_SIZE", argv[2], 1);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: fuzz_replay <agent.wasm> <input file or directory>...\n");
+        fprintf(stderr, "usage: fuzz_replay [--stack-size N] <agent.wasm> <input file or directory>...\n");
         return 2;
     }
     setenv("OTAU_FUZZ_AGENT", argv[1], 1);

@@ -37,6 +37,12 @@ const seeds = {
   'power-cut-in-an-erase': [0x02, 0x21, ...config(0x23, 5000), OP.FAULT, 1, 100, OP.RUN, OP.RESEND, OP.RUN, OP.HEALTHY],
   'downgrade-refused': [0x02, 0x20, ...config(0x24, 3000, TPL.SHA256 | TPL.SIZE | TPL.OLD), OP.RUN],
   'no-digest-required': [0x22, 0x20, ...config(0x25, 3000, TPL.SIZE), OP.RUN],
+  // The deepest documents the agent takes (16 levels) and one level past it: the stack floor.
+  'deep-documents': [0x02, 0x20,
+    ...raw(0, `{"version":"1.3.0","name":"x","type":"JSON","payload":${'{"a":'.repeat(14)}[1]${'}'.repeat(14)}}`),
+    ...raw(0, `{"version":"1.3.1","name":"x","type":"JSON","payload":${'['.repeat(16)}${']'.repeat(16)}}`),
+    ...raw(1, encodeURIComponent(`{"config_otau":{"version":"1.3.2","name":"x","type":"JSON","payload":${'{"b":'.repeat(13)}0${'}'.repeat(13)}}}`)),
+    OP.POWER, ...raw(2, `{"configId":"1.3.3","config":{"link":"http://fw.example/x","extra":${'['.repeat(14)}${']'.repeat(14)}}}`)],
   'raw-documents': [0x02, 0x20,
     ...raw(0, '{"version":"2.0.0","name":"x","type":"FILE","payload":"http://fw.example/a","version":"2.0.1"}'),
     ...raw(1, '%7B%22config_otau%22%3A%7B%7D%7D'),
