@@ -62,11 +62,12 @@ static bool read_status_line(struct http_head *head, const char *line, size_t le
     return true;
 }
 
-/* "bytes <first>-<last>/<total>" or "bytes <first>-<last>/*"; "bytes * /<total>" answers a 416. */
+/* "bytes <first>-<last>/<total>" or "bytes <first>-<last>/*"; "bytes * /<total>" answers a 416.
+ * False when malformed: the head then has no Content-Range. */
 static bool read_content_range(struct http_head *head, const char *value, size_t len)
 {
     trim(&value, &len);
-    if (len < 6 || strncasecmp(value, "bytes ", 6) != 0) return refuse(head, "a Content-Range that is not in bytes");
+    if (len < 6 || strncasecmp(value, "bytes ", 6) != 0) return false;
     const char *at = value + 6;
     const char *end = value + len;
     uint32_t first = 0, last = 0, total = 0;
@@ -75,21 +76,21 @@ static bool read_content_range(struct http_head *head, const char *value, size_t
     if (at < end && *at == '*') {
         at++;
     } else {
-        if (!(n = read_digits(at, (size_t)(end - at), &first))) return refuse(head, "a malformed Content-Range");
+        if (!(n = read_digits(at, (size_t)(end - at), &first))) return false;
         at += n;
-        if (at >= end || *at++ != '-') return refuse(head, "a malformed Content-Range");
-        if (!(n = read_digits(at, (size_t)(end - at), &last))) return refuse(head, "a malformed Content-Range");
+        if (at >= end || *at++ != '-') return false;
+        if (!(n = read_digits(at, (size_t)(end - at), &last))) return false;
         at += n;
-        if (last < first) return refuse(head, "a Content-Range whose last byte is before its first");
+        if (last < first) return false;
         range = true;
     }
-    if (at >= end || *at++ != '/') return refuse(head, "a malformed Content-Range");
+    if (at >= end || *at++ != '/') return false;
     if (at < end && *at == '*' && at + 1 == end) {
         total = 0;
     } else {
         n = read_digits(at, (size_t)(end - at), &total);
-        if (!n || at + n != end) return refuse(head, "a malformed Content-Range");
-        if (range && last >= total) return refuse(head, "a Content-Range past the resource's length");
+        if (!n || at + n != end) return false;
+        if (range && last >= total) return false;
     }
     if (range) {
         head->has_content_range = true;
@@ -119,6 +120,10 @@ bool http_head_line(struct http_head *head, const char *line, size_t len)
             head->complete = true;
             /* Content-Length is the whole resource only in a 200; a 206's is the part's. */
             if (head->status == 200 && head->has_content_length) head->total_length = head->content_length;
+            if (head->status == 206 && !head->has_content_range) {
+                head->range_start = HTTP_RANGE_START_UNKNOWN;
+                head->total_length = 0;
+            }
         }
         return true;
     }
@@ -127,7 +132,11 @@ bool http_head_line(struct http_head *head, const char *line, size_t len)
     size_t name_len = (size_t)(colon - line);
     const char *value = colon + 1;
     size_t value_len = len - name_len - 1;
-    if (named(line, name_len, "Content-Range")) return read_content_range(head, value, value_len);
+    if (named(line, name_len, "Content-Range") && !read_content_range(head, value, value_len)) {
+        head->has_content_range = false; /* the 206's start is then unknown */
+        head->range_start = 0;
+        head->total_length = 0;
+    }
     if (named(line, name_len, "Content-Length")) {
         uint32_t length = 0;
         if (!http_parse_length(value, value_len, &length))

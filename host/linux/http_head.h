@@ -1,7 +1,9 @@
 /* Reading an HTTP response head as libcurl hands it over, one line at a time, strictly: a
  * value the agent would be told (status, first byte offset, total length) is taken only when
- * it is exactly what RFC 9110 allows, and a head that is not is refused as a whole, with the
- * reason. No line is too long to read (a 300-byte reason phrase is still a status line). */
+ * it is exactly what RFC 9110 allows. A malformed status code or Content-Length (by which
+ * libcurl frames the body) refuses the head as a whole, with the reason; a 206 whose
+ * Content-Range is missing or malformed is reported as starting at HTTP_RANGE_START_UNKNOWN.
+ * No line is too long to read (a 300-byte reason phrase is still a status line). */
 #ifndef OTAU_HTTP_HEAD_H
 #define OTAU_HTTP_HEAD_H
 
@@ -9,9 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* on_response's rangeStart for a 206 without a readable Content-Range (docs/abi.md): never 0,
+ * or its bytes would land at the start of the file. */
+#define HTTP_RANGE_START_UNKNOWN 0xFFFFFFFFu
+
 struct http_head {
     long status;
-    uint32_t range_start;   /* first byte of the body, from Content-Range (206) */
+    uint32_t range_start;   /* first byte of the body, from Content-Range (206; HTTP_RANGE_START_UNKNOWN without one) */
     uint32_t total_length;  /* the whole resource: Content-Range's total, or a 200's Content-Length; 0 unknown */
     bool has_content_range; /* a Content-Range with a byte range was read */
     bool has_content_length;

@@ -190,6 +190,15 @@ describe('otau-host run against a hostile HTTP server', () => {
     });
   }
 
+  it('reports a 206 without Content-Range as starting at an unknown byte: its bytes are never installed', async () => {
+    const image = randomBytes(10_000);
+    server.routes.set('/no-content-range.bin', () => response('206 Partial Content', [`Content-Length: ${image.length}`], image));
+    const run = device('/no-content-range.bin', image);
+    const { statuses, output } = await runUntil(run.args, run.trace, 'DOWNLOAD_ERROR');
+    assert.ok(statuses.some((report) => report.status === 'DOWNLOAD_ERROR'), output);
+    assert.ok(!statuses.some((report) => report.status === 'DOWNLOAD_SUCCESS'), JSON.stringify(statuses));
+  });
+
   it('does not follow a redirect to ftp://', async () => {
     let ftpConnections = 0;
     const ftp = createServer((socket) => {
