@@ -111,6 +111,28 @@ struct run {
     uint32_t answered_fetch; /* device.fetch_count of the fetch answered last */
 };
 
+/* The agent's own coverage points (tests/fuzz/instrument-agent.mjs): libFuzzer's extra counters
+ * guide the campaign by them; `points_seen` keeps which were ever reached, for the summary. */
+#define AGENT_POINTS_MAX 16384u
+__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t agent_points[AGENT_POINTS_MAX];
+static uint8_t points_seen[AGENT_POINTS_MAX];
+
+void otau_fuzz_cover(uint32_t point);
+void otau_fuzz_cover(uint32_t point)
+{
+    if (point >= AGENT_POINTS_MAX) return;
+    if (agent_points[point] < 255) agent_points[point]++;
+    points_seen[point] = 1;
+}
+
+/* OTAU_FUZZ_POINTS set: at exit, how many agent points the inputs run reached. */
+static void print_points_reached(void)
+{
+    unsigned reached = 0;
+    for (uint32_t i = 0; i < AGENT_POINTS_MAX; i++) reached += points_seen[i];
+    fprintf(stderr, "fuzz: agent points reached: %u of %s\n", reached, getenv("OTAU_FUZZ_POINTS"));
+}
+
 /* The current fetch has had its on_response. */
 static bool answered(const struct run *run)
 {
@@ -642,6 +664,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     agent_wasm_len = (uint32_t)fread(module, 1, sizeof module, file);
     fclose(file);
     agent_wasm = module;
+    if (getenv("OTAU_FUZZ_POINTS")) atexit(print_points_reached);
     const char *stack_size = getenv("OTAU_FUZZ_STACK_SIZE");
     if (stack_size) agent_config.stack_size = (uint32_t)strtoul(stack_size, NULL, 10);
     return 0;
