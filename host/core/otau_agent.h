@@ -20,7 +20,7 @@ extern "C" {
 #define OTAU_AGENT_DEFAULT_MEMORY_LIMIT (48u * 1024u)
 #define OTAU_AGENT_DEFAULT_STACK_SIZE (8u * 1024u)
 /* The smallest value stack the agent is started with. Measured: the fuzz corpus (every update
- * path, the deepest documents the agent reads) needs 1,592 bytes, a Kaa config being the
+ * path, the deepest documents the agent reads) needs 1,576 bytes, a Murano config being the
  * deepest; below that a config traps with a stack overflow on every start. 2 KiB leaves room
  * for the agent to grow; tests/host's fuzz_corpus replays the corpus at exactly this size.
  * (wasm3 v0.5.0 also misses value-stack overflows at tiny stack sizes: docs/toolchain.md
