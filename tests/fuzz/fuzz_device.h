@@ -39,7 +39,6 @@ struct fuzz_device {
     uint32_t fetch_offset;
     bool reset_requested;
     int32_t apply_json_result;
-    uint32_t reports; /* reports checked so far */
 };
 
 /* The message and the state, then abort(): libFuzzer records the input as a crash. */
