@@ -25,7 +25,7 @@ static const struct option_spec {
      "<bytes>", "linear memory wasm3 allocates for the agent (default 49152)"},
     {"--stack-size", HOST_OPTIONS_AGENT, VALUE_U32,
      offsetof(struct host_options, agent_config.stack_size),
-     "<bytes>", "wasm3 value stack (default 8192, at least 2048)"},
+     "<bytes>", "wasm3 value stack (default 8192, at least 3072)"},
     {"--log", HOST_OPTIONS_AGENT, VALUE_LEVEL, offsetof(struct host_options, log_level),
      "<level>", "error, warn, info (default) or debug: the least severe log line shown"},
     {"--flash", HOST_OPTIONS_FLASH, VALUE_TEXT, offsetof(struct host_options, flash_path),
