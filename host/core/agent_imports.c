@@ -205,6 +205,22 @@ m3ApiRawFunction(import_sha256_native)
     m3ApiReturn(agent_sha256(op, context, data, len, data));
 }
 
+#ifdef OTAU_FUZZ_COVERAGE
+/* The fuzz build only (tests/fuzz): its copy of the agent, instrumented by
+ * tests/fuzz/instrument-agent.mjs, calls this at each of its coverage points. */
+void otau_fuzz_cover(uint32_t point);
+
+m3ApiRawFunction(import_fuzz_cover)
+{
+    m3ApiGetArg(uint32_t, point);
+    (void)_ctx;
+    (void)_mem;
+    (void)runtime;
+    otau_fuzz_cover(point);
+    m3ApiSuccess();
+}
+#endif
+
 static const struct agent_import {
     const char *name;
     const char *signature; /* wasm3 notation: result(arguments), i = i32, v = none */
@@ -222,6 +238,9 @@ static const struct agent_import {
     {"apply_json", "i(ii)", import_apply_json},
     {"reset", "v()", import_reset},
     {"sha256_native", "i(iiii)", import_sha256_native},
+#ifdef OTAU_FUZZ_COVERAGE
+    {"fuzz_cover", "v(i)", import_fuzz_cover},
+#endif
 };
 
 int agent_link_imports(struct otau_agent *agent, IM3Module module)

@@ -25,7 +25,7 @@ static const struct option_spec {
      "<bytes>", "linear memory wasm3 allocates for the agent (default 49152)"},
     {"--stack-size", HOST_OPTIONS_AGENT, VALUE_U32,
      offsetof(struct host_options, agent_config.stack_size),
-     "<bytes>", "wasm3 value stack (default 8192, at least 1024)"},
+     "<bytes>", "wasm3 value stack (default 8192, at least 3072)"},
     {"--log", HOST_OPTIONS_AGENT, VALUE_LEVEL, offsetof(struct host_options, log_level),
      "<level>", "error, warn, info (default) or debug: the least severe log line shown"},
     {"--flash", HOST_OPTIONS_FLASH, VALUE_TEXT, offsetof(struct host_options, flash_path),
@@ -181,6 +181,14 @@ bool host_options_parse(struct host_options *options, int argc, char **argv, uns
     /* --slot-size sets slot A; slot B always has the same size, so that an image fits either. */
     uint32_t *area_size = options->flash_geometry.area_size;
     area_size[OTAU_AREA_SLOT_B] = area_size[OTAU_AREA_SLOT_A];
+    /* Below the floor the agent traps on its first config, and again after every restart. */
+    uint32_t stack_size = options->agent_config.stack_size;
+    if (stack_size != 0 && stack_size < OTAU_AGENT_MIN_STACK_SIZE) {
+        snprintf(error, error_size,
+                 "--stack-size %u is too small: the agent needs at least %u bytes of wasm3 stack",
+                 (unsigned)stack_size, OTAU_AGENT_MIN_STACK_SIZE);
+        return false;
+    }
     if ((groups & HOST_OPTIONS_AGENT) && !options->agent_path) {
         snprintf(error, error_size, "missing --agent <agent.wasm>");
         return false;

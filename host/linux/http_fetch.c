@@ -7,79 +7,34 @@
 #include <strings.h>
 
 #define FETCH_REFUSED -1
+#define FETCH_PROTOCOLS "http,https"
 #define CONNECT_TIMEOUT_S 15L
 #define MAX_REDIRECTS 5L
 
-static bool parse_u32(const char *text, const char **end, uint32_t *value)
-{
-    char *stop = NULL;
-    unsigned long long parsed = strtoull(text, &stop, 10);
-    if (stop == text || parsed > UINT32_MAX) return false;
-    *value = (uint32_t)parsed;
-    *end = stop;
-    return true;
-}
-
-/* "bytes 100-199/1000"; the total may be "*" (unknown), the range "*" (a 416 answer). */
-static void read_content_range(struct http_fetch *fetch, const char *value)
-{
-    const char *at = value;
-    while (*at == ' ') at++;
-    if (strncasecmp(at, "bytes ", 6) != 0) return;
-    at += 6;
-    uint32_t first = 0;
-    uint32_t last = 0;
-    const char *end = at;
-    if (*at == '*')
-        end = at + 1;
-    else if (parse_u32(at, &end, &first) && *end == '-' && parse_u32(end + 1, &end, &last))
-        fetch->range_start = first;
-    else
-        return;
-    uint32_t total = 0;
-    if (*end == '/' && parse_u32(end + 1, &end, &total)) fetch->total_length = total;
-}
-
-static void read_header_line(struct http_fetch *fetch, const char *line, size_t len)
-{
-    char text[256];
-    if (len >= sizeof text) return; /* no header we read is that long */
-    memcpy(text, line, len);
-    while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == '\n')) len--;
-    text[len] = '\0';
-
-    if (strncmp(text, "HTTP/", 5) == 0) {
-        /* A new response head (after a redirect or 100 Continue): start over. */
-        const char *space = strchr(text, ' ');
-        fetch->status = space ? strtol(space + 1, NULL, 10) : 0;
-        fetch->range_start = 0;
-        fetch->total_length = 0;
-        return;
-    }
-    if (len == 0) {
-        bool redirect = fetch->status >= 300 && fetch->status < 400 && fetch->status != 304;
-        if (fetch->status >= 200 && !redirect) fetch->head_complete = true;
-        return;
-    }
-    const char *colon = strchr(text, ':');
-    if (!colon) return;
-    const char *value = colon + 1;
-    size_t name_len = (size_t)(colon - text);
-    if (name_len == 13 && strncasecmp(text, "Content-Range", 13) == 0) {
-        read_content_range(fetch, value);
-    } else if (name_len == 14 && strncasecmp(text, "Content-Length", 14) == 0 &&
-               fetch->status == 200) {
-        const char *end = NULL;
-        while (*value == ' ') value++;
-        uint32_t length = 0;
-        if (parse_u32(value, &end, &length)) fetch->total_length = length;
-    }
-}
-
 static size_t on_header(char *line, size_t size, size_t count, void *context)
 {
-    read_header_line(context, line, size * count);
-    return size * count;
+    struct http_fetch *fetch = context;
+    size_t len = size * count;
+    bool status_line = len >= 5 && strncmp(line, "HTTP/", 5) == 0;
+    if (!http_head_line(&fetch->head, line, len)) {
+        linux_log(fetch->events->device, OTAU_LOG_WARN, "fetch refused: the server sent %s",
+                  fetch->head.problem);
+        return 0; /* libcurl ends the transfer as failed */
+    }
+    if (status_line) {
+        /* CURLOPT_REDIR_PROTOCOLS_STR keeps an https fetch on https; this catches the one path
+         * it lets through, http -> https -> http. */
+        const char *scheme = NULL;
+        curl_easy_getinfo(fetch->transfer.easy, CURLINFO_SCHEME, &scheme);
+        bool https = scheme && strcasecmp(scheme, "https") == 0;
+        if (fetch->was_https && !https) {
+            linux_log(fetch->events->device, OTAU_LOG_WARN,
+                      "fetch refused: a redirect from https to http");
+            return 0;
+        }
+        fetch->was_https = fetch->was_https || https;
+    }
+    return len;
 }
 
 /* Buffers the body; pauses the transfer while the agent has not taken what is buffered. */
@@ -158,16 +113,17 @@ int32_t http_fetch_start(struct http_fetch *fetch, const char *url, size_t url_l
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, fetch);
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(easy, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+    /* Only http(s), and a redirect never leaves https (libcurl's default also follows ftp). */
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, FETCH_PROTOCOLS);
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, http_redirect_protocols(url_text));
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
     /* Stalls are the agent's to detect (StallTimeoutMs): no transfer timeout here. */
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     free(url_text);
 
     fetch->transfer.easy = easy;
-    fetch->status = 0;
-    fetch->range_start = 0;
-    fetch->total_length = 0;
-    fetch->head_complete = false;
+    http_head_start(&fetch->head);
+    fetch->was_https = false;
     fetch->response_delivered = false;
     fetch->staged = 0;
     fetch->delivered = 0;
@@ -196,11 +152,11 @@ void http_fetch_deliver(struct http_fetch *fetch)
 {
     const uint32_t generation = fetch->generation;
     if (!fetch->active) return;
-    if (!fetch->response_delivered && (fetch->head_complete || fetch->finished)) {
+    if (!fetch->response_delivered && (fetch->head.complete || fetch->finished)) {
         fetch->response_delivered = true;
-        if (fetch->head_complete)
-            agent_events_response(fetch->events, (uint32_t)fetch->status, fetch->range_start,
-                                  fetch->total_length);
+        if (fetch->head.complete)
+            agent_events_response(fetch->events, (uint32_t)fetch->head.status,
+                                  fetch->head.range_start, fetch->head.total_length);
     }
     size_t chunk = agent_events_chunk_size(fetch->events);
     /* Only whole I/O buffers until the transfer ends: the agent then sees the same chunks

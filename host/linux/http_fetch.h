@@ -12,6 +12,7 @@
 
 #include "agent_events.h"
 #include "curl_loop.h"
+#include "http_head.h"
 
 /* Body bytes buffered between libcurl and the agent: more than libcurl's largest write
  * (CURL_MAX_WRITE_SIZE) plus a partial I/O buffer, so that a paused transfer can always resume. */
@@ -24,10 +25,8 @@ struct http_fetch {
     bool active;           /* a fetch is under way: its events are still due */
     uint32_t generation;   /* changes whenever a fetch starts or stops */
     /* The final response's head, as the header callback saw it. */
-    long status;
-    uint32_t range_start;
-    uint32_t total_length;
-    bool head_complete;
+    struct http_head head;
+    bool was_https; /* some response of this fetch came over https: no later one may not */
     bool response_delivered;
     /* Body bytes waiting for on_data. */
     uint8_t staging[HTTP_FETCH_STAGING_BYTES];

@@ -2,10 +2,13 @@
 #include "murano_link.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_queue.h"
 #include "retry_delay.h"
@@ -216,7 +219,15 @@ static bool save_cik(struct murano_link *link)
     char *temporary = malloc(path_len);
     if (!temporary) return false;
     snprintf(temporary, path_len, "%s.new", link->settings.cik_file);
-    FILE *file = fopen(temporary, "w");
+    /* The CIK is the device's credential: readable by its owner only (0600, whatever the umask
+     * or an old file's mode). */
+    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, S_IRUSR | S_IWUSR);
+    if (fd >= 0 && fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!file && fd >= 0) close(fd);
     bool ok = file && fprintf(file, "%s\n", link->cik) > 0;
     if (file && fclose(file) != 0) ok = false;
     /* Renamed into place: a power cut leaves the old file or the whole new one. */
@@ -257,25 +268,72 @@ static void start_activation(struct murano_link *link)
 
 /* ---- long-poll of config_otau */
 
-/* The value of `alias` in a form-encoded body, decoded in place ('+' is a space). NULL if absent. */
-static char *form_value(char *body, const char *alias, size_t *len)
+enum form_result { FORM_FOUND, FORM_ABSENT, FORM_DUPLICATE };
+
+/* The value of `alias` in the NUL-terminated form body `body`, decoded in place ('+' is a
+ * space). A field given twice is refused, as the agent refuses a JSON key given twice: which
+ * copy wins is where parsers disagree. */
+static enum form_result form_value(char *body, const char *alias, char **value_out, size_t *len)
 {
     size_t alias_len = strlen(alias);
+    char *value = NULL;
     for (char *field = body; field; field = strchr(field, '&') ? strchr(field, '&') + 1 : NULL) {
         if (strncmp(field, alias, alias_len) != 0 || field[alias_len] != '=') continue;
-        char *value = field + alias_len + 1;
-        char *end = strchr(value, '&');
-        if (end) *end = '\0';
-        for (char *at = value; *at; at++)
-            if (*at == '+') *at = ' ';
-        int decoded_len = 0;
-        char *decoded = curl_easy_unescape(NULL, value, 0, &decoded_len);
-        if (!decoded) return NULL;
-        memcpy(value, decoded, (size_t)decoded_len); /* never longer than the encoded text */
-        curl_free(decoded);
-        *len = (size_t)decoded_len;
-        return value;
+        if (value) return FORM_DUPLICATE;
+        value = field + alias_len + 1;
     }
+    if (!value) return FORM_ABSENT;
+    char *end = strchr(value, '&');
+    if (end) *end = '\0';
+    for (char *at = value; *at; at++)
+        if (*at == '+') *at = ' ';
+    int decoded_len = 0;
+    char *decoded = curl_easy_unescape(NULL, value, 0, &decoded_len);
+    if (!decoded) return FORM_ABSENT;
+    memcpy(value, decoded, (size_t)decoded_len); /* never longer than the encoded text */
+    curl_free(decoded);
+    *value_out = value;
+    *len = (size_t)decoded_len;
+    return FORM_FOUND;
+}
+
+/* A config_otau answer the host cannot hand on as one document: logged, and reported on otau_in
+ * as a TEST_ERROR with an empty version (the host reads no JSON, so it cannot name one). */
+static void refuse_config(struct murano_link *link, const char *reason)
+{
+    log_line(link, OTAU_LOG_ERROR, "config_otau answer refused", reason);
+    char document[256];
+    int len = snprintf(document, sizeof document,
+                       "{\"version\":\"\",\"status\":\"TEST_ERROR\",\"message\":"
+                       "\"config_otau refused by the host: %s\"}", reason);
+    const struct linux_transport *transport = link->events->device->transport;
+    if (transport && transport->publish && len > 0 && (size_t)len < sizeof document)
+        transport->publish(transport->context, 0, (const uint8_t *)document, (size_t)len);
+}
+
+/* The config_otau value of a 200 answer, or NULL (refused or absent: logged). */
+static char *config_value(struct murano_link *link, struct response_body *body, size_t *len)
+{
+    if (!body->data) {
+        log_line(link, OTAU_LOG_WARN, "a config answer without config_otau", NULL);
+        return NULL;
+    }
+    /* A NUL would end the form early: the agent would get a cut value and never know. */
+    if (memchr(body->data, '\0', body->len)) {
+        refuse_config(link, "the answer holds a NUL byte");
+        return NULL;
+    }
+    char *value = NULL;
+    switch (form_value(body->data, CONFIG_ALIAS, &value, len)) {
+    case FORM_FOUND:
+        return value;
+    case FORM_DUPLICATE:
+        refuse_config(link, "the answer holds config_otau more than once");
+        return NULL;
+    case FORM_ABSENT:
+        break;
+    }
+    log_line(link, OTAU_LOG_WARN, "a config answer without config_otau", NULL);
     return NULL;
 }
 
@@ -291,9 +349,7 @@ static void poll_done(struct curl_transfer *transfer, CURLcode result)
         size_t value_len = 0;
         if (status == 200) {
             snprintf(link->last_modified, sizeof link->last_modified, "%s", link->seen_modified);
-            value = request->body.data ? form_value(request->body.data, CONFIG_ALIAS, &value_len)
-                                       : NULL;
-            if (!value) log_line(link, OTAU_LOG_WARN, "a config answer without config_otau", NULL);
+            value = config_value(link, &request->body, &value_len);
         }
         if (value) {
             log_line(link, OTAU_LOG_INFO, "config_otau changed", NULL);

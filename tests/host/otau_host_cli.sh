@@ -64,6 +64,18 @@ expect_usage_error "an unknown agent setting is a usage error" run --agent "$AGE
 expect_usage_error "a setting without a number is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting max-attempts=many
 expect_usage_error "allow-unverified-images is a known setting that needs a number" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting allow-unverified-images=yes
 grep -q "allow-unverified-images needs a whole number" "$WORK/err" || fail "allow-unverified-images is not a known setting: $(cat "$WORK/err")"
+expect_usage_error "a 1024-byte stack (the agent traps on every config) is a usage error" boot --agent "$AGENT" --stack-size 1024
+expect_usage_error "a stack one byte below the floor is a usage error" boot --agent "$AGENT" --stack-size 3071
+if "$HOST" boot --agent "$AGENT" --stack-size 1024 2>&1 | grep -q "at least 3072 bytes"; then
+  echo "ok - a refused stack size names the floor"
+else
+  fail "a refused stack size does not name the floor"
+fi
+if "$HOST" boot --agent "$AGENT" --stack-size 3072 | grep -q "booted$"; then
+  echo "ok - the agent boots with a stack at the floor"
+else
+  fail "the agent does not boot with --stack-size 3072"
+fi
 expect_usage_error "a poll timeout over Murano's limit is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --poll-timeout-ms 300001
 
 if "$HOST" run --help | grep -q -- "--exit-when-installed"; then

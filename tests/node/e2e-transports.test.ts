@@ -42,7 +42,8 @@ function statusTrail(identity: string): string[] {
 }
 
 /**
- * The HTTP link reads config_otau again at every boot. Whether that read of the trial boot lands
+ * The links ask for config_otau again at every boot (HTTP reads it, MQTT gets the unacknowledged
+ * write again). Whether that read of the trial boot lands
  * before the application confirms (the agent ignores the same update during its trial) or after
  * (the agent answers INSTALLED_VERSION once more) is a race of the harness; the trail must be one
  * update, then at most that one answer.
@@ -84,7 +85,7 @@ describe("a device updates through each cloud transport", () => {
     await waitFor(device, runsConfirmed(NEW_VERSION), 20_000, "2.0.0 confirmed");
     const since = 1; // skip the boot report of 1.0.0
     await murano.product.waitForStatus(identity, (s) => s.status === "INSTALLED_VERSION" && s.version === NEW_VERSION, 10_000, { since });
-    assert.deepEqual(statusTrail(identity), EXPECTED_MURANO_STATUSES);
+    assertOneUpdateTrail(identity);
     assert.ok(murano.product.isAcknowledged(identity, "config_otau"), "the device echoed config_otau once it was installed");
     assert.ok(holdsImage(device.flash.bytes(2), newImage));
     assert.deepEqual(link.errors, []);

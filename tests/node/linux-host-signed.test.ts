@@ -60,7 +60,9 @@ describe('otau-host run with a trust store', () => {
       version: NEW, name: 'fw', type: 'FILE', payload: content.url(path), sha256: createHash('sha256').update(signed).digest('hex'), size: signed.length,
     }));
     return ['run', '--agent', AGENT_PATH, '--flash', provisionedFlash(identity), '--trust-store-size', String(TRUST_STORE_SIZE),
-      '--firmware-version', OLD, '--confirm-after-ms', '200', '--exit-when-installed', NEW, '--murano', muranoUrl, '--identity', identity];
+      '--firmware-version', OLD, '--confirm-after-ms', '200', '--exit-when-installed', NEW, '--murano', muranoUrl, '--identity', identity,
+      // The signature check goes deepest into the agent's stack: run at the floor otau-host allows.
+      '--stack-size', '3072'];
   }
 
   it('installs an image imgtool signed with the provisioned key and records its security counter', async () => {
