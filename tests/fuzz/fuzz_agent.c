@@ -34,10 +34,6 @@
 #define DOC_MAX 1024u
 #define URL_BASE "http://fw.example/"
 
-/* Settings ids of docs/abi.md "Settings". */
-enum { SET_CLOUD = 0, SET_REQUIRE_DIGEST = 1, SET_ALLOW_DOWNGRADE = 2, SET_MAX_ATTEMPTS = 3,
-       SET_TRIAL_BOOTS = 7, SET_FACTORY_SIZE = 8 };
-
 enum op {
     OP_CONFIG,   /* a config from the template: version, flags, sizes */
     OP_RESPONSE, /* answer the fetch: honest, or one of the lies of answer_fetch() */
@@ -439,7 +435,7 @@ static void op_config(struct run *run, struct input *in)
 
     uint32_t source;
     if (run->kaa) {
-        source = 2;
+        source = OTAU_CONFIG_KAA_RESPONSE;
         if (type == 3) snprintf(doc, sizeof doc, "{\"configId\":\"%s\",\"config\":{}}", version);
         else
             snprintf(doc, sizeof doc, "{\"configId\":\"%s\",\"config\":{%s%s%s%s%s,\"upgradableFrom\":[\"" FACTORY_VERSION "\"]}}",
@@ -452,8 +448,8 @@ static void op_config(struct run *run, struct input *in)
         else
             snprintf(config, sizeof config, "{\"version\":\"%s\",\"name\":\"fw\",\"type\":\"%s\",\"payload\":%s%s%s%s%s}",
                      version, list ? "URL_LIST" : "FILE", list ? "[" : "", urls, list ? "]" : "", sha_field, size_field);
-        source = (flags & TPL_OTAU_INFO) ? 1u : 0u;
-        if (source == 1) {
+        source = (flags & TPL_OTAU_INFO) ? OTAU_CONFIG_MURANO_OTAU_INFO : OTAU_CONFIG_MURANO_CONFIG_OTAU;
+        if (source == OTAU_CONFIG_MURANO_OTAU_INFO) {
             static char info[DOC_MAX * 2];
             snprintf(info, sizeof info, "{\"author\":\"fuzz\",\"config_otau\":%s}", config);
             percent_encode(info, doc, sizeof doc);
@@ -689,14 +685,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run.device.apply_json_result = (geometry_byte & 0x80) ? -22 : 0;
 
     run.kaa = (geometry_byte & 0x10) != 0;
-    setting(&run, SET_CLOUD, run.kaa ? 1u : 0u);
-    setting(&run, SET_REQUIRE_DIGEST, (geometry_byte >> 5) & 1u);
-    setting(&run, SET_ALLOW_DOWNGRADE, (geometry_byte >> 6) & 1u);
-    setting(&run, SET_MAX_ATTEMPTS, 1u + (device_byte & 7u));
-    setting(&run, SET_TRIAL_BOOTS, 1u + ((device_byte >> 3) & 3u));
+    setting(&run, OTAU_SETTING_CLOUD, run.kaa ? 1u : 0u);
+    setting(&run, OTAU_SETTING_REQUIRE_DIGEST, (geometry_byte >> 5) & 1u);
+    setting(&run, OTAU_SETTING_ALLOW_DOWNGRADE, (geometry_byte >> 6) & 1u);
+    setting(&run, OTAU_SETTING_MAX_ATTEMPTS, 1u + (device_byte & 7u));
+    setting(&run, OTAU_SETTING_TRIAL_BOOTS, 1u + ((device_byte >> 3) & 3u));
     uint32_t factory_size = geometry.area_size[OTAU_AREA_SLOT_A] / 2 + 13u;
     put_factory_image(&run, factory_size);
-    setting(&run, SET_FACTORY_SIZE, (device_byte & 0x20) ? factory_size : 0u);
+    setting(&run, OTAU_SETTING_FACTORY_IMAGE_SIZE, (device_byte & 0x20) ? factory_size : 0u);
 
     /* The factory image is version 1.0.0 whatever a config of that version says. */
     sent_version(&run, FACTORY_VERSION)->unchecked = true;

@@ -167,7 +167,7 @@ static int32_t fuzz_publish(void *context, uint32_t channel, const uint8_t *docu
     if (verbose()) fprintf(stderr, "[report %u] %.*s\n", (unsigned)channel, (int)len, document);
     const char *problem = report_check(channel, document, len);
     if (problem) fuzz_fail("report on channel %u: %s: %.*s", (unsigned)channel, problem, (int)len, document);
-    if (channel != 0 && channel != 2) return 0;
+    if (channel != OTAU_CHANNEL_MURANO_OTAU_IN && channel != OTAU_CHANNEL_KAA_STATUS) return 0;
     char status[32], message[REPORT_MESSAGE_MAX + 1];
     report_field(document, len, "status", status, sizeof status);
     report_field(document, len, "message", message, sizeof message);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "otau_abi.h"
+
 /* A strict reader over one document: RFC 8259 grammar, RFC 3629 UTF-8 (no overlong forms, no
  * surrogates, nothing past U+10FFFF). Top-level string fields are decoded on request. */
 struct reader {
@@ -287,7 +289,7 @@ const char *report_check(uint32_t channel, const uint8_t *document, size_t len)
 
     const char *problem = NULL;
     size_t length = 0;
-    if (channel == 0 || channel == 2) {
+    if (channel == OTAU_CHANNEL_MURANO_OTAU_IN || channel == OTAU_CHANNEL_KAA_STATUS) {
         char status[32];
         if (!report_field(document, len, "status", status, sizeof status))
             return "a status report without a status";
@@ -301,7 +303,7 @@ const char *report_check(uint32_t channel, const uint8_t *document, size_t len)
         if (length > REPORT_MESSAGE_MAX) return "a report's message is longer than 400 bytes";
         return NULL;
     }
-    if (channel == 1) {
+    if (channel == OTAU_CHANNEL_KAA_APPLIED) {
         if (!field_length(document, len, "configId", &length, &problem)) return problem;
         if (length > 64) return "an applied report's configId is longer than 64 bytes";
         if (report_field(document, len, "reasonPhrase", NULL, 0) &&
