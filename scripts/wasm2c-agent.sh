@@ -3,7 +3,7 @@
 #
 #   scripts/wasm2c-agent.sh <agent.wasm> <output dir>
 #
-# writes <output dir>/agent_translated.c and .h (wasm2c, module name "agent") and
+# writes <output dir>/agent_translated.c and .h (wasm2c, module name "agent"), wasm-rt.h, and
 # agent_translated_exports.c: the module's entry points in the form host/core/agent_aot.h
 # declares (the size and SHA-256 of the module translated, instance size, instantiate, memory,
 # and a table of every export that takes only i32
@@ -20,6 +20,14 @@ OUT=$2
 command -v wasm2c >/dev/null 2>&1 || { echo "wasm2c-agent: wasm2c is not installed (apt-get install wabt)" >&2; exit 1; }
 mkdir -p "$OUT"
 wasm2c "$WASM" -n agent -o "$OUT/agent_translated.c"
+# wasm2c's runtime header beside its output, for cross compilers that do not search /usr/include.
+for header in /usr/include/wasm-rt.h /usr/src/wasm2c/wasm-rt.h; do
+  if [ -f "$header" ]; then
+    cp "$header" "$OUT/wasm-rt.h"
+    break
+  fi
+done
+[ -f "$OUT/wasm-rt.h" ] || { echo "wasm2c-agent: wabt's wasm-rt.h is not installed" >&2; exit 1; }
 
 # wasm2c's header names each export in a comment, then declares it:
 #   /* export: 'on_data' */
