@@ -52,6 +52,10 @@ WASM3_CONFIG := -Dd_m3HasFloat=0 -Dd_m3VerboseErrorMessages=0 -Dd_m3MaxFunctionS
 CFLAGS := $(ARCH) -Os -g -std=gnu11 -ffunction-sections -fdata-sections $(WASM3_CONFIG) \
   -I. -I$(ROOT)/host/include -I$(ROOT)/host/core -I$(ROOT)/host/cortexm -I$(ROOT)/host/boot \
   -isystem $(WASM3_DIR) -MMD -MP
+# AGENT_MEMORY_LIMIT (bytes), when set, replaces the board's default linear memory for the agent.
+ifneq ($(AGENT_MEMORY_LIMIT),)
+  CFLAGS += -DAGENT_MEMORY_LIMIT=$(AGENT_MEMORY_LIMIT)u
+endif
 # The translated agent: explicit bounds checks, a bounded call depth, wasm2c's wasm-rt.h (copied
 # beside its output), no assert() (newlib's would pull in stdio).
 ifeq ($(RUNTIME),aot)

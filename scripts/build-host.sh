@@ -1,8 +1,9 @@
 #!/bin/sh
 # Configures and builds the C host (host/CMakeLists.txt), Release, quietly: the compiler's output
-# is shown only when a build fails. Two builds:
-#   build/host/      wasm3 runs build/agent.wasm (target $1, default otau-host; "all" adds the C tests)
-#   build/host-aot/  build/agent.wasm translated by wasm2c and compiled in (otau-host only)
+# is shown only when a build fails. Two builds, of target $1 (default otau-host; "all" adds the C
+# tests):
+#   build/host/      wasm3 runs build/agent.wasm
+#   build/host-aot/  build/agent.wasm translated by wasm2c and compiled in
 set -eu
 
 ROOT_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,4 +26,4 @@ build() { # build <dir under build/> <target> <cmake options...>
 }
 
 build host "$TARGET" -DOTAU_RUNTIME=wasm3
-build host-aot otau-host -DOTAU_RUNTIME=aot
+build host-aot "$TARGET" -DOTAU_RUNTIME=aot

@@ -34,7 +34,9 @@
 extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 
 #define FACTORY_VERSION "1.0.0"
+#ifndef AGENT_MEMORY_LIMIT /* bytes of agent linear memory; the Makefile may set it */
 #define AGENT_MEMORY_LIMIT (36u * 1024u)
+#endif
 #define AGENT_STACK_SIZE (4u * 1024u)
 #define MAX_BOOTS 4
 /* A bound for the bring-up run: a document that makes the agent trap every time must end it. */
