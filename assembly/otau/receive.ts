@@ -3,7 +3,7 @@
 import { fetch_cancel } from "../host";
 import { ioBuffer } from "../io";
 import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown } from "../manifest/update_request";
-import { messageClear, say, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import {
   fileIndex, fileReceived, fileSetReceived, fileSetTotal, fileStart, fileTotal, isLastFile, sayFile,
 } from "./current_file";
@@ -13,6 +13,7 @@ import { imageEndFile, imageRewind, imageWrite, noteProgress, slotCapacity } fro
 import { progressAfterChunk, reportProgress } from "./progress";
 import { raise } from "./queue";
 import { noteActivity, transferFailed } from "./retry";
+import { text } from "../text";
 
 /** Receiving, Data(length): `length` bytes of the body are in the I/O buffer. */
 export function storeChunk(length: u32, _b: u32, _c: u32): Next {
@@ -48,7 +49,7 @@ export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
     messageClear();
     say("transfer of ");
     sayFile();
-    say(ok != 0 ? " ended early after " : " broke off after ");
+    sayText(ok != 0 ? text(" ended early after ") : text(" broke off after "));
     sayNumber(received);
     if (total != 0) {
       say(" of ");
