@@ -23,6 +23,9 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 NATIVE_SHA256 ?= 0
 RUNTIME ?= wasm3
 AOT_CALL_DEPTH ?= 32
+# Entries of the translated agent's function table (wasm_rt_mcu.c; the agent has 22; a module
+# with more fails to start).
+AOT_TABLE_ELEMENTS ?= 24
 ifeq ($(RUNTIME),aot)
   RUNTIME_SUFFIX := -aot
 else ifeq ($(RUNTIME),wasm3)
@@ -60,6 +63,7 @@ endif
 # beside its output), no assert() (newlib's would pull in stdio).
 ifeq ($(RUNTIME),aot)
   CFLAGS += -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=$(AOT_CALL_DEPTH) \
+    -DWASM_RT_MCU_TABLE_ELEMENTS=$(AOT_TABLE_ELEMENTS)u \
     -DNDEBUG -isystem $(AOT_DIR)
 endif
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes

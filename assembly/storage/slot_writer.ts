@@ -21,7 +21,7 @@ import {
   MAX_WRITE_ALIGN, areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign,
   flashCheckErased, flashErase, flashRead, flashWrite, isSlot,
 } from "./areas";
-import { hashFlash } from "./image_check";
+import { FLASH_CHUNK, flashChunk, hashFlash } from "./image_check";
 import { StorageStatus } from "./status";
 
 /** Pass as `expectedSize` when the size is not known in advance (bounded by the slot). */
@@ -62,8 +62,9 @@ const fileHash = block + FILE_HASH;
 const expectedDigest = memory.data(<i32>SHA256_DIGEST_SIZE);
 const digest = memory.data(<i32>SHA256_DIGEST_SIZE);
 
-const READ_BACK_SIZE: u32 = 512;
-const readBack = memory.data(<i32>READ_BACK_SIZE, 8);
+// Read-back goes through image_check's flash buffer (hashFlash never runs during one).
+const READ_BACK_SIZE: u32 = FLASH_CHUNK;
+const readBack = flashChunk;
 
 // How far this writer has programmed flash. Not part of the saved block: a call that fails
 // half way is undone in RAM, but the bytes it did program stay in flash, and a retry must

@@ -150,7 +150,7 @@ section() { # section <elf> <name>: the section's size
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 per_byte() { awk -v n="$1" -v d="$2" 'BEGIN { if (n == "?" || d == "?" || d == 0) print "?"; else printf "%.0f", n / d }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.1fx", a / b }'; }
-verdict() { [ "$1" -le "$2" ] && echo "within" || echo "OVER"; }
+verdict() { case "$1" in '' | *[!0-9]*) echo "not measured" ;; *) [ "$1" -le "$2" ] && echo "within" || echo "OVER" ;; esac; }
 
 flash_parts() { # flash_parts <firmware.map>: flash by component, from the input sections of .text
   awk '
