@@ -44,7 +44,7 @@ export function configure(setting: i32, value: u32): i32 {
  * when the flash could not be read (the agent then stays idle).
  */
 export function boot(): i32 {
-  logText(LogLevel.Info, text("otau agent text("), AGENT_VERSION, text(") booted"));
+  logText(LogLevel.Info, text("otau agent "), AGENT_VERSION, text(" booted"));
   return startAgent(firmwareVersion, firmwareVersionLength);
 }
 

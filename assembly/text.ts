@@ -19,8 +19,3 @@ export function textLength(t: Text): usize {
 export function textBytes(t: Text): usize {
   return t + 1;
 }
-
-/** Whether the text equals the `len` bytes at `ptr`. */
-export function textEquals(t: Text, ptr: usize, len: usize): bool {
-  return textLength(t) == len && memory.compare(textBytes(t), ptr, len) == 0;
-}
