@@ -3,13 +3,14 @@
 import { apply_json, reset } from "../host";
 import { active, fileCount } from "../manifest/update_request";
 import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
-import { messageClear, say, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import { Next } from "./events";
 import { FlashStep, storageFailure } from "./failure";
 import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotArea, runningSlotName } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
 import { signedImageConfirmed } from "./signed_image";
 import { Status } from "./status";
+import { text } from "../text";
 
 const digest = memory.data(32);
 
@@ -18,7 +19,7 @@ export function install(_a: u32, _b: u32, _c: u32): Next {
   messageClear();
   say("all ");
   sayNumber(fileCount(active));
-  say(fileCount(active) == 1 ? " file verified" : " files verified");
+  sayText(fileCount(active) == 1 ? text(" file verified") : text(" files verified"));
   reportStatus(active, Status.DownloadSuccess);
   messageClear();
   say("installing into slot ");

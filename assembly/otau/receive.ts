@@ -3,7 +3,7 @@
 import { fetch_cancel } from "../host";
 import { ioBuffer } from "../io";
 import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown, versionLength, versionPtr } from "../manifest/update_request";
-import { messageClear, say, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import {
   fileIndex, fileReceived, fileSetReceived, fileSetTotal, fileStart, fileTotal, isLastFile, sayFile,
 } from "./current_file";
@@ -18,6 +18,7 @@ import {
 } from "./signed_image";
 import { Status } from "./status";
 import { noteActivity, transferFailed } from "./retry";
+import { text } from "../text";
 
 /** Receiving, Data(length): `length` bytes of the body are in the I/O buffer. */
 export function storeChunk(length: u32, _b: u32, _c: u32): Next {
@@ -64,7 +65,7 @@ export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
     messageClear();
     say("transfer of ");
     sayFile();
-    say(ok != 0 ? " ended early after " : " broke off after ");
+    sayText(ok != 0 ? text(" ended early after ") : text(" broke off after "));
     sayNumber(received);
     if (total != 0) {
       say(" of ");

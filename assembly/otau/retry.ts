@@ -5,7 +5,7 @@
 import { Setting } from "../abi";
 import { fetch, fetch_cancel } from "../host";
 import { active, fileUrl, fileUrlLength } from "../manifest/update_request";
-import { messageClear, messageLength, messagePtr, say, sayBytes, sayNumber } from "../message";
+import { messageClear, messageLength, messagePtr, say, sayBytes, sayNumber, sayText } from "../message";
 import { clockNow } from "./clock";
 import { fileIndex, fileReceived, sayFile } from "./current_file";
 import { AgentEvent, Next } from "./events";
@@ -14,6 +14,7 @@ import { raise } from "./queue";
 import { reportStatus } from "./report";
 import { setting } from "./settings";
 import { Status } from "./status";
+import { text } from "../text";
 
 let attempts: u32 = 0;
 let retryAt: u32 = 0;
@@ -78,7 +79,7 @@ export function scheduleRetry(_a: u32, _b: u32, _c: u32): Next {
   if (attempts >= limit) {
     say("gave up after ");
     sayNumber(attempts);
-    say(attempts == 1 ? " attempt: " : " attempts: ");
+    sayText(attempts == 1 ? text(" attempt: ") : text(" attempts: "));
     sayBytes(cause, causeLength);
     return downloadFailed();
   }
