@@ -55,6 +55,11 @@ export const enum Setting {
    * 0 = unknown: the whole slot is measured (and the bootloader re-hashes all of it each boot).
    */
   FactoryImageSize = 8,
+  /**
+   * 1 = firmware_version() names the running image, at every boot: boot() checks it against the
+   * version the boot record installed in the slot that runs (INSTALL_ERROR when they differ).
+   */
+  RunningVersionCheck = 9,
 }
 
 /** Log levels passed to the `log` import. */

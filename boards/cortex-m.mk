@@ -42,6 +42,7 @@ else
 endif
 AGENT_WASM := $(ROOT)/build/agent.wasm
 WASM3_DIR := $(ROOT)/third_party/wasm3
+WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)
 AOT_DIR := $(OUT)/aot
 
 CC := arm-none-eabi-gcc
@@ -81,7 +82,7 @@ ifeq ($(RUNTIME),aot)
   RUNTIME_OBJECTS := $(AOT_DIR)/agent_translated.o $(AOT_DIR)/agent_translated_exports.o
 else
   HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime.c agent_imports_wasm3.c)
-  RUNTIME_OBJECTS := $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(wildcard $(WASM3_DIR)/m3_*.c))
+  RUNTIME_OBJECTS := $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES))
 endif
 
 OBJECTS := $(BOARD_SOURCES:%.c=$(OUT)/board/%.o) \

@@ -2,6 +2,7 @@
 // file wires them to commander and turns every error into one line and an exit code
 // (0 done, 1 the scenario failed, 2 bad arguments or input files).
 import { Command, CommanderError } from "commander";
+import { registerBridge } from "./commands/bridge.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerImage } from "./commands/image.ts";
 import { registerPack } from "./commands/pack.ts";
@@ -26,6 +27,7 @@ registerRun(program);
 registerServe(program);
 registerPack(program);
 registerImage(program);
+registerBridge(program);
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has printed its one line (or the help); bad usage exits 2.

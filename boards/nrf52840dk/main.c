@@ -1,8 +1,9 @@
 /*
  * The nRF52840 DK firmware: at every reset the bootloader's decision over the NVMC flash,
- * then the agent under wasm3, fed a tick every TICK_MS. There is no network stack on this
- * board yet: the transport hooks are NULL (the agent's fetch is refused), and reports and
- * log lines go to a RAM ring that a debugger can read (`log_ring`). See README.md.
+ * then the agent under wasm3, fed a tick every TICK_MS. It reaches the cloud through the UART
+ * bridge (docs/uart-bridge.md) over the DK's USB-UART: the agent's fetch and reports become
+ * frames, the bridge's answers are delivered from the main loop. Log lines and reports also go
+ * to a RAM ring that a debugger can read (`log_ring`). See README.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +12,15 @@
 #include "boot_decision.h"
 #include "boot_flash_hal.h"
 #include "boot_status.h"
+#include "bridge_link.h"
 #include "nvmc_flash.h"
 #include "otau_agent.h"
+#include "uart.h"
 
 extern const uint8_t agent_wasm_start[], agent_wasm_end[]; /* agent_wasm.S */
 
 #define FIRMWARE_VERSION "1.0.0"
-#define AGENT_MEMORY_LIMIT 27136u /* what the QEMU board gives it (and measures) */
+#define AGENT_MEMORY_LIMIT 27648u /* what the QEMU board gives it (and measures) */
 #define AGENT_STACK_SIZE (4u * 1024u)
 #define TICK_MS 100u
 #define LOG_RING_SIZE 2048u
@@ -84,6 +87,7 @@ static uint64_t hal_clock_ms(void *context)
 }
 
 static bool reset_requested;
+static struct bridge_link link;
 
 /* The agent asks from inside a call; the main loop resets once the call has returned. */
 static void hal_reset(void *context)
@@ -94,13 +98,12 @@ static void hal_reset(void *context)
 
 static int32_t hal_publish(void *context, uint32_t channel, const uint8_t *document, size_t len)
 {
-    (void)context;
-    (void)channel;
     ring_line("report: ", (const char *)document, len);
-    return 0;
+    return bridge_publish(context, channel, document, len);
 }
 
 static const struct otau_hal hal = {
+    .context = &link,
     .flash_info = hal_flash_info,
     .flash_read = hal_flash_read,
     .flash_write = hal_flash_write,
@@ -108,8 +111,9 @@ static const struct otau_hal hal = {
     .log = hal_log,
     .clock_ms = hal_clock_ms,
     .reset = hal_reset,
+    .fetch_start = bridge_fetch_start,
+    .fetch_cancel = bridge_fetch_cancel,
     .publish = hal_publish,
-    /* fetch_start, fetch_cancel: NULL until the board has a network stack. */
 };
 
 static void log_text(const char *text)
@@ -146,19 +150,27 @@ static bool agent_boot(otau_agent *agent)
     if (otau_agent_firmware_version(agent, len, &result) != OTAU_AGENT_OK ||
         otau_agent_boot(agent, &result) != OTAU_AGENT_OK)
         return false;
-    int32_t state = 0;
-    /* The application's health check goes here; this firmware has none, so a trial image is
-     * confirmed as soon as it runs. */
-    if (otau_agent_state(agent, &state) == OTAU_AGENT_OK &&
-        state == AGENT_TRIAL)
-        otau_agent_on_healthy(agent, &result);
+    bridge_link_hello(&link, FIRMWARE_VERSION, "A");
     return true;
+}
+
+/* The health check: the agent booted and the cloud answered through the bridge; only then is
+ * a trial image confirmed. */
+static void check_health(otau_agent *agent, bool *confirmed)
+{
+    int32_t state = 0, result = 0;
+    if (*confirmed || !link.cloud_answered) return;
+    if (otau_agent_state(agent, &state) != OTAU_AGENT_OK || state != AGENT_TRIAL) return;
+    *confirmed = true;
+    log_text("board: health check passed (agent started, cloud answered); confirming");
+    otau_agent_on_healthy(agent, &result);
 }
 
 int main(void)
 {
     static const struct otau_agent_config config = {AGENT_MEMORY_LIMIT, AGENT_STACK_SIZE};
     bootloader();
+    uart_init();
     otau_agent *agent = otau_agent_new(&hal, agent_wasm_start,
                                        (uint32_t)(agent_wasm_end - agent_wasm_start), &config);
     if (!agent) {
@@ -168,17 +180,22 @@ int main(void)
     bool running = agent_boot(agent);
     if (!running) hal_log(NULL, OTAU_LOG_ERROR, otau_agent_error(agent), strlen(otau_agent_error(agent)));
     uint64_t next_tick = board_clock_ms();
+    bool confirmed = false;
+    /* No sleeping: the UART is polled, and the bridge's bytes keep coming while it is. */
     while (running) {
-        board_wait_for_interrupt();
+        int status = bridge_link_poll(&link, agent);
         if (reset_requested) board_reset();
         uint64_t now = board_clock_ms();
-        if (now < next_tick) continue;
-        next_tick = now + TICK_MS;
-        uint32_t now_ms = (uint32_t)now;
-        int32_t result = 0;
+        if (status == OTAU_AGENT_OK && now >= next_tick) {
+            int32_t result = 0;
+            next_tick = now + TICK_MS;
+            status = otau_agent_on_tick(agent, (uint32_t)now, &result);
+        }
+        if (reset_requested) board_reset();
+        if (status == OTAU_AGENT_OK) check_health(agent, &confirmed);
         /* A trap is logged by the core; the agent starts again from its initial state. */
-        if (otau_agent_on_tick(agent, now_ms, &result) == OTAU_AGENT_TRAPPED)
-            running = agent_boot(agent);
+        else if (status == OTAU_AGENT_TRAPPED) running = agent_boot(agent);
+        else running = false;
     }
     log_text("board: the agent cannot run; halted");
     for (;;) board_wait_for_interrupt();

@@ -18,4 +18,10 @@ enum board_exit {
 #define BOARD_INSTRUCTIONS_PER_TICK 40u
 uint64_t board_ticks(void);
 
+/* Instructions executed in `ticks` (exact only under -icount shift=0). */
+static inline unsigned long board_instructions(uint64_t ticks)
+{
+    return (unsigned long)(ticks * BOARD_INSTRUCTIONS_PER_TICK);
+}
+
 #endif

@@ -5,7 +5,10 @@
 # the smoke test and a full update under QEMU with each, checks that an agent that traps is
 # restarted (a third build, with tests/node/fixtures/trapping-agent.wat), then prints the
 # report: sizes, RAM high-water, instructions per byte, both runtimes side by side. The flash
-# driver's self-test runs once. Exit status 0 only when all pass.
+# driver's self-test runs once. Last it builds the device's images (`make images`: the
+# bootloader and the applications that run from a slot) and boots them twice on a flash file,
+# for their sizes and the instructions from reset to the application's first line. Exit status
+# 0 only when all pass.
 #
 #   boards/qemu-mps2-an386/bringup.sh          (needs build/agent.wasm: npm run build:agent)
 #
@@ -51,6 +54,7 @@ build() { # build <output dir> <make arguments...>
 # the prefix of its console logs.
 out_of() { [ "$1" = wasm3 ] && echo "$OUT" || echo "$OUT-$1"; }
 log_of() { [ "$1" = wasm3 ] && echo "" || echo "$1-"; }
+build "$OUT/images" images
 wat2wasm "$ROOT_DIR/tests/node/fixtures/trapping-agent.wat" -o "$TRAPPING_AGENT"
 for runtime in $RUNTIMES; do
   fw=$(out_of "$runtime")
@@ -140,12 +144,48 @@ for runtime in $RUNTIMES; do
   fi
 done
 
+# The device's images: the bootloader at 0x0 hands over to app-1.0.0-A in the PSRAM slot of a
+# flash file. The first boot has no record (the application's agent writes one); the second
+# verifies slot A's digest first, as every later boot does. No bridge: each run ends once the
+# agent has reported, the application's first line long printed.
+IMAGES="$OUT/images"
+python3 - "$RUN/device.nor" "$IMAGES/app-1.0.0-A.bin" <<'PY'
+import sys
+part = bytearray(b"\xff" * (16 << 20))  # erased, then the factory image in slot A (flash_layout.h)
+image = open(sys.argv[2], "rb").read()
+part[0x40000:0x40000 + len(image)] = image
+open(sys.argv[1], "wb").write(part)
+PY
+boot_device() { # boot_device <log>: one QEMU run until the agent's first report
+  qemu-system-arm -M mps2-an386,memory-backend=nor \
+    -object memory-backend-file,id=nor,size=16M,mem-path="$RUN/device.nor",share=on \
+    -nographic -monitor none -serial none -icount shift=0 -semihosting-config enable=on,target=native \
+    -kernel "$IMAGES/bootloader.elf" >"$RUN/$1" 2>&1 &
+  qemu=$!
+  waited=0
+  until grep -q '^report 0: ' "$RUN/$1" || [ $waited -ge $((QEMU_TIMEOUT * 10)) ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  kill $qemu 2>/dev/null || true
+  wait $qemu 2>/dev/null || true
+  if grep -q '^app 1.0.0 running from slot A$' "$RUN/$1"; then
+    echo "bringup: bootloader image hands over to app-1.0.0-A ($1): ok"
+  else
+    echo "bringup: the bootloader did not start app 1.0.0 from slot A; console:" >&2
+    sed 's/^/  | /' "$RUN/$1" >&2
+    result=1
+  fi
+}
+boot_device first-boot.log
+boot_device second-boot.log
+
 # ---- Report.
 measure() { # measure <log> <name>: the value of the last "measure <name> <value>" line, or ?
   awk -v key="$2" '$1 == "measure" && $2 == key { value = $3 } END { print (value == "" ? "?" : value) }' "$RUN/$1"
 }
-section() { # section <elf> <name>: the section's size
-  arm-none-eabi-size -A "$1" | awk -v name="$2" '$1 == name { print $2 }'
+section() { # section <elf> <name>: the section's size (0 when the image has none)
+  arm-none-eabi-size -A "$1" | awk -v name="$2" '$1 == name { size = $2 } END { print size + 0 }'
 }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 per_byte() { awk -v n="$1" -v d="$2" 'BEGIN { if (n == "?" || d == "?" || d == 0) print "?"; else printf "%.0f", n / d }'; }
@@ -226,4 +266,16 @@ for runtime in $RUNTIMES; do
   echo "    whole update per image byte (two boots with agent start-up, factory record over the $(measure "${prefix}update.log" factory_image_bytes)-byte factory image, bootloader checks): AssemblyScript $whole, native import $whole_native"
   echo "    agent start-up: $(measure "${prefix}update.log" agent_start_instructions) instructions"
 done
+boot_text=$(( $(section "$IMAGES/bootloader.elf" .text) + $(section "$IMAGES/bootloader.elf" .ARM.exidx) ))
+boot_data=$(section "$IMAGES/bootloader.elf" .data)
+boot_bss=$(section "$IMAGES/bootloader.elf" .bss)
+boot_stack=$(measure second-boot.log bootloader_stack_high_water)
+app_data=$(section "$IMAGES/app-1.0.0-A.elf" .data)
+app_bss=$(section "$IMAGES/app-1.0.0-A.elf" .bss)
+echo "device images (make images):"
+echo "  bootloader.elf: flash $((boot_text + boot_data)) bytes ($(kib $((boot_text + boot_data)))); RAM $((boot_data + boot_bss + boot_stack)) bytes: data $boot_data + bss $boot_bss + stack high-water $boot_stack (no heap)"
+echo "  app-1.0.0-A.bin: $(wc -c <"$IMAGES/app-1.0.0-A.bin") bytes in its slot; RAM: data $app_data + bss $app_bss + the agent's heap and stack as above (it hashes with the native SHA-256 import)"
+first_total=$(( $(measure first-boot.log bootloader_instructions) + $(measure first-boot.log app_first_line_instructions) ))
+second_total=$(( $(measure second-boot.log bootloader_instructions) + $(measure second-boot.log app_first_line_instructions) ))
+echo "  reset to the application's first line: $first_total instructions on the first boot (no record yet), $second_total once the bootloader verifies the slot's digest ($(awk -v n="$second_total" 'BEGIN { printf "%.0f", n / 25000 }') ms at 25 MHz and one instruction per cycle)"
 exit $result

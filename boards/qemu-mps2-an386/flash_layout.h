@@ -1,16 +1,24 @@
 /*
- * The emulated NOR part: 4 KiB sectors, 4-byte program unit, erased to 0xFF. Area 0 holds
- * the boot record (two copies and two journal pages, docs/boot-record.md); slots A and B
- * hold one image each.
+ * The emulated NOR part in the board's PSRAM (0x21000000, 16 MiB; QEMU backs it with a file so
+ * that it keeps its contents across resets and runs): 4 KiB sectors, 4-byte program unit,
+ * erased to 0xFF. Area 0 holds the boot record (two copies and two journal pages,
+ * docs/boot-record.md); slots A and B hold one image each, and an application image runs in
+ * place from its slot (it is linked for that slot's address: app.ld.S includes this file, so
+ * the numbers below stay free of C-only syntax).
  */
 #ifndef FLASH_LAYOUT_H
 #define FLASH_LAYOUT_H
 
-#define NOR_SECTOR_SIZE 4096u
-#define NOR_WRITE_ALIGN 4u
-#define NOR_ERASED_VALUE 0xFFu
+#define NOR_SECTOR_SIZE 4096
+#define NOR_WRITE_ALIGN 4
+#define NOR_ERASED_VALUE 0xFF
 
-#define NOR_BOOT_RECORD_SIZE (4u * NOR_SECTOR_SIZE)
-#define NOR_SLOT_SIZE (64u * NOR_SECTOR_SIZE)
+#define NOR_BASE 0x21000000
+#define NOR_PART_SIZE 0x1000000
+#define NOR_BOOT_RECORD_ADDRESS NOR_BASE
+#define NOR_BOOT_RECORD_SIZE (4 * NOR_SECTOR_SIZE)
+#define NOR_SLOT_SIZE (64 * NOR_SECTOR_SIZE)
+#define NOR_SLOT_A_ADDRESS (NOR_BASE + 0x40000)
+#define NOR_SLOT_B_ADDRESS (NOR_BASE + 0x80000)
 
 #endif

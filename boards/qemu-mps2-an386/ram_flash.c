@@ -5,17 +5,13 @@
 #include "flash_layout.h"
 #include "mapped_nor.h"
 
-/* In the linker script's NOR region: not RAM of the firmware, and kept across a firmware
- * reset (main() re-runs the bootloader over it). */
-__attribute__((section(".nor.record"))) static uint8_t boot_record_area[NOR_BOOT_RECORD_SIZE];
-__attribute__((section(".nor.slot_a"))) static uint8_t slot_a_area[NOR_SLOT_SIZE];
-__attribute__((section(".nor.slot_b"))) static uint8_t slot_b_area[NOR_SLOT_SIZE];
-
+/* At fixed PSRAM addresses (flash_layout.h): outside every image's RAM, kept across resets,
+ * and where the applications are linked to run. */
 static const struct mapped_nor part = {
     .areas = {
-        [OTAU_AREA_BOOT_RECORD] = {boot_record_area, NOR_BOOT_RECORD_SIZE},
-        [OTAU_AREA_SLOT_A] = {slot_a_area, NOR_SLOT_SIZE},
-        [OTAU_AREA_SLOT_B] = {slot_b_area, NOR_SLOT_SIZE},
+        [OTAU_AREA_BOOT_RECORD] = {(uint8_t *)NOR_BOOT_RECORD_ADDRESS, NOR_BOOT_RECORD_SIZE},
+        [OTAU_AREA_SLOT_A] = {(uint8_t *)NOR_SLOT_A_ADDRESS, NOR_SLOT_SIZE},
+        [OTAU_AREA_SLOT_B] = {(uint8_t *)NOR_SLOT_B_ADDRESS, NOR_SLOT_SIZE},
     },
     .sector_size = NOR_SECTOR_SIZE,
     .write_align = NOR_WRITE_ALIGN,

@@ -85,7 +85,7 @@ export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, Awa
 /** Device settings (assembly/abi.ts Setting). */
 export enum Setting {
   Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
-  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8,
+  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8, RunningVersionCheck = 9,
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();

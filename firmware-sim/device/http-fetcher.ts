@@ -28,7 +28,11 @@ export class HttpFetcher implements Fetcher {
    * cut at flash operation k, do not depend on network timing. Only when the body pauses
    * is a partial piece handed on early.
    */
-  constructor(private readonly chunkBytes = DEFAULT_CHUNK_BYTES) {}
+  constructor(
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+    /** Extra request headers for a URL (the UART bridge adds a Murano device's token to its product content downloads). */
+    private readonly headersFor: (target: URL) => Record<string, string> = () => ({}),
+  ) {}
 
   start(url: string, offset: number, sink: FetchSink): boolean {
     this.cancel();
@@ -42,7 +46,7 @@ export class HttpFetcher implements Fetcher {
     if (!send) return false;
     const record: HttpFetchRecord = { url, offset };
     this.requests.push(record);
-    const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {};
+    const headers: Record<string, string> = { ...this.headersFor(target), ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) };
     // A fresh connection per transfer: a dropped one must not poison a pooled socket.
     const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
     let ended = false;

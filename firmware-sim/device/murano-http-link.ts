@@ -41,6 +41,11 @@ export class MuranoHttpLink implements CloudLink {
     void this.pollLoop(poll.signal, deliver);
   }
 
+  /** The device's token (CIK), activating on first use. */
+  token(): Promise<string> {
+    return this.activation.token();
+  }
+
   disconnect(): void {
     this.poll?.abort();
     this.poll = undefined;

@@ -137,3 +137,39 @@ test("after a reset a different config does not resume the old download", async 
   assert.deepEqual(after.names(1).slice(0, 2), ["INIT", "TEST"]);
   assert.equal(after.fetches[0].offset, 0);
 });
+
+// RunningVersionCheck: a board built per version passes its own version at every boot.
+const CHECK: [Setting, number][] = [[Setting.RunningVersionCheck, 1]];
+
+test("a trial image that reports another version than the update installed is not confirmed: INSTALL_ERROR, a reset, and in the end a rollback", async () => {
+  const device = await installed(image(20_000), [...CHECK, [Setting.TrialBoots, 2]]);
+  const { slot, device: trial } = await device.reboot({ settings: [...CHECK, [Setting.TrialBoots, 2]], firmware: "1.0.9" });
+  assert.equal(slot, 2);
+  assert.deepEqual(trial.statuses, [{
+    version: "1.1.0", status: "INSTALL_ERROR",
+    message: "the running image reports version 1.0.9, not 1.1.0 as the update installed; it will not be confirmed, resetting",
+  }]);
+  assert.equal(trial.resets, 1);
+  assert.equal(trial.agent.state(), 4, "AwaitingReset");
+  trial.agent.onHealthy();
+  assert.equal(trial.statuses.length, 1, "on_healthy confirms nothing");
+  const second = await trial.reboot();
+  assert.equal(second.slot, 2);
+  const { slot: back, device: old } = await second.device.reboot({ settings: [...CHECK, [Setting.TrialBoots, 2]], firmware: "1.0.0" });
+  assert.equal(back, 1);
+  assert.deepEqual(old.statuses.map((s) => `${s.status} ${s.version}`), ["INSTALL_ERROR 1.1.0", "INSTALLED_VERSION 1.0.0"]);
+});
+
+test("a confirmed slot whose image reports another version is never reported as installed under the record's version", async () => {
+  const device = await installed(image(20_000), CHECK);
+  const trial = (await device.reboot({ settings: CHECK, firmware: "1.1.0" })).device;
+  assert.equal(trial.agent.state(), 5, "the matching version is on trial");
+  trial.agent.onHealthy();
+  const { device: later } = await trial.reboot({ settings: CHECK, firmware: "1.0.9" });
+  assert.deepEqual(later.statuses, [{
+    version: "1.1.0", status: "INSTALL_ERROR",
+    message: "the running image reports version 1.0.9, not 1.1.0 as the boot record says is installed",
+  }]);
+  const { device: unchecked } = await later.reboot({ firmware: "1.0.9" });
+  assert.deepEqual(unchecked.statuses, [{ version: "1.1.0", status: "INSTALLED_VERSION", message: "" }], "without the setting the version names only a factory image");
+});

@@ -1,0 +1,65 @@
+/*
+ * The bootloader image (bootloader.elf), loaded at 0x0 and run at every reset: the boot
+ * decision over the persistent NOR part (host/boot, one console line:
+ * "bootloader: slot B (trial-boot)"), its record update stored, the watchdog started, then the
+ * hand-over to the application linked for the chosen slot (cpu_hand_over). The application
+ * runs in place from its slot.
+ */
+#include <stdbool.h>
+
+#include "board.h"
+#include "board_hal.h"
+#include "boot_status.h"
+#include "boot_step.h"
+#include "cortexm_runtime.h"
+#include "cpu.h"
+#include "flash_layout.h"
+#include "semihost.h"
+#include "watchdog.h"
+
+/* The application's first expiry comes after 0.25 s of the 25 MHz clock without a kick, the
+ * reset 0.25 s later. Under `-icount shift=0` that is 250 million instructions; the longest
+ * stretch a healthy application spends between kicks is a few million. */
+#define WATCHDOG_TICKS (BOARD_TICKS_PER_MS * 250u)
+#define RAM_START 0x20000000u
+#define RAM_END 0x20100000u
+
+static const struct otau_hal boot_hal = {
+    .flash_info = board_flash_info,
+    .flash_read = board_flash_read,
+    .flash_write = board_flash_write,
+    .flash_erase = board_flash_erase,
+};
+
+static uint32_t slot_address(int slot)
+{
+    return slot == BOOT_AREA_SLOT_A ? NOR_SLOT_A_ADDRESS : NOR_SLOT_B_ADDRESS;
+}
+
+/* An image linked for this slot: its initial stack in RAM, its reset vector (Thumb) in the slot. */
+static bool runs_from(uint32_t address)
+{
+    const uint32_t *vectors = (const uint32_t *)address;
+    uint32_t stack = vectors[0], entry = vectors[1];
+    return stack > RAM_START && stack <= RAM_END && (entry & 1u) &&
+           entry > address && entry < address + NOR_SLOT_SIZE;
+}
+
+int main(void)
+{
+    struct boot_decision decision;
+    if (boot_step(&boot_hal, &decision, true) != BOOT_OK) return BOARD_EXIT_FAILED;
+    if (decision.slot == BOOT_NO_SLOT) return BOARD_EXIT_FAILED;
+    uint32_t address = slot_address(decision.slot);
+    if (!runs_from(address)) {
+        console_printf("bootloader: slot %s holds no image linked to run from 0x%08lx\n",
+                       boot_slot_name(decision.slot), (unsigned long)address);
+        /* A trial image: the next boots count its attempts down and fall back to the other slot. */
+        if (decision.rule == BOOT_RULE_TRIAL_BOOT) cpu_system_reset();
+        return BOARD_EXIT_FAILED;
+    }
+    console_printf("measure bootloader_stack_high_water %lu\n", (unsigned long)cortexm_stack_high_water());
+    console_printf("measure bootloader_instructions %lu\n", board_instructions(board_ticks()));
+    watchdog_start(WATCHDOG_TICKS);
+    cpu_hand_over(address);
+}

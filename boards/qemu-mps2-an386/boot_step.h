@@ -1,0 +1,18 @@
+/*
+ * The bootloader's decision at a reset, over the board's flash: host/boot's table, its record
+ * update stored when `apply`, and one console line naming the slot and the rule
+ * ("bootloader: slot B (trial-boot)"). Used by the bootloader image and by the bench
+ * firmware, which plays the bootloader between its emulated resets.
+ */
+#ifndef BOOT_STEP_H
+#define BOOT_STEP_H
+
+#include <stdbool.h>
+
+#include "boot_decision.h"
+#include "otau_hal.h"
+
+/* BOOT_OK or the boot_status that stopped it (also printed). */
+int boot_step(const struct otau_hal *hal, struct boot_decision *decision, bool apply);
+
+#endif
