@@ -38,7 +38,10 @@ export const enum Setting {
   Cloud = 0,
   /** 1 = refuse updates without a sha256 digest (TEST_ERROR). */
   RequireDigest = 1,
-  /** 1 = accept a semver-older version. */
+  /**
+   * 1 = accept a version of lower SemVer 2.0.0 precedence, and versions that cannot be
+   * ordered; 0 = refuse both (manifest/version.ts).
+   */
   AllowDowngrade = 2,
   /** Download attempts per update before DOWNLOAD_ERROR. */
   MaxAttempts = 3,
@@ -60,6 +63,15 @@ export const enum Setting {
    * version the boot record installed in the slot that runs (INSTALL_ERROR when they differ).
    */
   RunningVersionCheck = 9,
+  /** Seed of the retry delays' jitter (a hardware random number or a hash of the identity); 0 = no jitter. */
+  JitterSeed = 10,
+  /**
+   * After the last attempt fails (DOWNLOAD_ERROR), the same update is tried again after this
+   * long, doubling (at most 64 times) and jittered at each cool-down; 0 = never (the update ends).
+   */
+  RetryCooldownMs = 11,
+  /** 1 = install an image with no integrity information (no sha256 digest, no trusted keys); 0 = refuse it at TEST. */
+  AllowUnverifiedImages = 12,
 }
 
 /** Log levels passed to the `log` import. */

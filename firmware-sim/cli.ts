@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBridge } from "./commands/bridge.ts";
 import { registerDemo } from "./commands/demo.ts";
+import { registerFleet } from "./commands/fleet.ts";
 import { registerImage } from "./commands/image.ts";
 import { registerPack } from "./commands/pack.ts";
 import { registerRun } from "./commands/run.ts";
@@ -28,6 +29,7 @@ registerServe(program);
 registerPack(program);
 registerImage(program);
 registerBridge(program);
+registerFleet(program);
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has printed its one line (or the help); bad usage exits 2.

@@ -118,6 +118,19 @@ export function stringEquals(stringAt: usize, end: usize, key: Text): bool {
 /** Decodes the JSON string at `stringAt` (unescaping, \u incl. surrogate pairs → UTF-8) into dst (capacity cap). Returns the
  *  byte length, or -1 if it does not fit (nothing beyond cap is written), or -2 if no well-formed string starts at `stringAt`. */
 export function decodeString(stringAt: usize, end: usize, dst: usize, cap: usize): i32 {
+  return decode(stringAt, end, dst, cap, false);
+}
+
+/** True when the last decodeStringPrefix stopped at its capacity. */
+export let prefixWasCut = false;
+
+/** Like decodeString, but a string longer than `cap` gives its first whole characters that fit (see prefixWasCut). */
+export function decodeStringPrefix(stringAt: usize, end: usize, dst: usize, cap: usize): i32 {
+  prefixWasCut = false;
+  return decode(stringAt, end, dst, cap, true);
+}
+
+function decode(stringAt: usize, end: usize, dst: usize, cap: usize, cut: bool): i32 {
   if (stringAt == 0 || stringAt >= end || load<u8>(stringAt) != 0x22) return -2;
   let length: usize = 0;
   let p = stringAt + 1;
@@ -125,7 +138,16 @@ export function decodeString(stringAt: usize, end: usize, dst: usize, cap: usize
     const c = load<u8>(p);
     if (c == 0x22) return <i32>length;
     if (c != 0x5C) { // UTF-8 is copied as it stands: the validator has checked it
-      if (length >= cap) return -1;
+      if (length >= cap) {
+        if (!cut) return -1;
+        // Drop the part of a character already copied: back to its lead byte.
+        if ((c & 0xC0) == 0x80) {
+          while (length > 0 && (load<u8>(dst + length - 1) & 0xC0) == 0x80) length--;
+          if (length > 0) length--;
+        }
+        prefixWasCut = true;
+        return <i32>length;
+      }
       store<u8>(dst + length++, c);
       p++;
       continue;
@@ -133,7 +155,11 @@ export function decodeString(stringAt: usize, end: usize, dst: usize, cap: usize
     p = decodeCodePoint(p, end);
     if (p == 0) return -2;
     const size = utf8Size(codePoint);
-    if (length + <usize>size > cap) return -1;
+    if (length + <usize>size > cap) {
+      if (!cut) return -1;
+      prefixWasCut = true;
+      return <i32>length;
+    }
     writeUtf8(dst + length, codePoint, size);
     length += <usize>size;
   }

@@ -2,12 +2,13 @@
 // value into the candidate request, or composes the TEST_ERROR message that names the
 // field, the rule and the value involved, and returns false.
 import { decodeString, firstElement, nextElement, parseU32, valueEnd, valueType, JsonType } from "../json/reader";
-import { messageClear, say, sayBytes, sayNumber, sayText } from "../message";
+import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import {
   DIGEST_SIZE, MAX_FILES, VERSION_CAPACITY, addFile, fileCount, fileDigest, markDigestKnown, setFileSize,
   setVersionLength, urlPoolNext, urlPoolRoom, versionPtr,
 } from "./update_request";
 import { Text, text } from "../text";
+import { firstControlByte } from "./version";
 
 /** Starts an error message: `field "name" <rule>`. */
 export function fieldError(field: Text, rule: Text): void {
@@ -33,6 +34,15 @@ export function readVersion(req: usize, at: usize, end: usize, field: Text): boo
   }
   if (len == 0) {
     fieldError(field, text("is empty"));
+    return false;
+  }
+  const bad = firstControlByte(versionPtr(req), len);
+  if (bad >= 0) {
+    fieldError(field, text("has byte 0x"));
+    sayHex(versionPtr(req) + bad, 1);
+    say(" at ");
+    sayNumber(bad);
+    say(", a control character a version cannot hold");
     return false;
   }
   setVersionLength(req, len);

@@ -2,8 +2,8 @@
 // `{"configId": "<version>", "config": {<software specification>}}`, `{}` when the
 // endpoint is up to date, or an error reply with statusCode/reasonPhrase.
 import { SchemaError, matchSchema, Schema } from "../json/schema";
-import { JsonType, decodeString, parseU32 } from "../json/reader";
-import { messageClear, say, sayBytes, sayNumber, sayText } from "../message";
+import { JsonType, decodeString, decodeStringPrefix, parseU32, prefixWasCut } from "../json/reader";
+import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import { Cloud, UpdateKind, clearRequest, fileCount, markSigned, setKind } from "./update_request";
@@ -44,6 +44,30 @@ function found(table: usize, index: i32): usize {
 const REASON_CAPACITY: i32 = 160;
 const reasonText = memory.data(REASON_CAPACITY);
 
+/**
+ * The server's own text into the message for the device log: controls (C0, DEL, C1) and the
+ * backslash written as JSON-style escapes, so it can neither forge log lines nor send
+ * terminal escape sequences.
+ */
+function sayEscaped(ptr: usize, len: i32): void {
+  let run = 0;
+  for (let i = 0; i < len; i++) {
+    const c = <u32>load<u8>(ptr + i);
+    const c1 = c == 0xc2 && i + 1 < len && load<u8>(ptr + i + 1) >= 0x80 && load<u8>(ptr + i + 1) <= 0x9f;
+    if (c >= 0x20 && c != 0x7f && c != 0x5c && !c1) continue;
+    sayBytes(ptr + run, i - run);
+    if (c == 0x5c) {
+      say("\\\\");
+    } else {
+      say("\\u00");
+      if (c1) i++;
+      sayHex(ptr + i, 1);
+    }
+    run = i + 1;
+  }
+  sayBytes(ptr + run, len - run);
+}
+
 export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: usize): DocumentResult {
   clearRequest(req, Cloud.Kaa);
   upgradableFromAt = 0;
@@ -67,10 +91,15 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
     say("Kaa answered ");
     sayNumber(statusCode);
     const reasonAt = found(responseFound, REASON);
-    const reasonLength = reasonAt != 0 ? decodeString(reasonAt, end, reasonText, REASON_CAPACITY) : -1;
-    if (reasonLength > 0) {
+    const reasonLength = reasonAt != 0 ? decodeStringPrefix(reasonAt, end, reasonText, REASON_CAPACITY) : -1;
+    if (reasonLength > 0 || prefixWasCut) {
       say(": ");
-      sayBytes(reasonText, reasonLength);
+      sayEscaped(reasonText, reasonLength);
+      if (prefixWasCut) {
+        say("... (reasonPhrase cut at ");
+        sayNumber(REASON_CAPACITY);
+        say(" bytes)");
+      }
     }
     return DocumentResult.CloudError;
   }

@@ -1,7 +1,7 @@
 // The TEST steps of an update, each reported as TEST_STEP or, at the first that fails,
 // TEST_ERROR naming the field and the values involved: version order and the downgrade
-// policy, Kaa's upgradableFrom, each URL, a digest when one is required, and the fit of
-// the image in the writable slot.
+// policy, Kaa's upgradableFrom, each URL, a digest (or the device's consent to an image
+// nothing verifies), and the fit of the image in the writable slot (and that it is not empty).
 import { Setting } from "../abi";
 import { decodeString, firstElement, nextElement } from "../json/reader";
 import { documentEnd, upgradableFromAt } from "../manifest/kaa";
@@ -14,7 +14,7 @@ import { firstNonUrlByte, isHttpUrl } from "../manifest/url";
 import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import { fileSpan, inactiveSlotName, installedRequestVersion, slotCapacity } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
-import { NOT_COMPARABLE, compareVersions } from "./semver";
+import { NOT_COMPARABLE, compareVersions, isSemanticVersion } from "../manifest/version";
 import { setting } from "./settings";
 import { requiresSignedImages, sayTrustPolicy } from "./signed_image";
 import { Status } from "./status";
@@ -62,15 +62,22 @@ export function runTests(): bool {
   return testFiles();
 }
 
-/** The downgrade policy. */
+/** The downgrade policy, by SemVer 2.0.0 precedence (manifest/version.ts). */
 function testVersionOrder(installed: usize): bool {
   const order = compareVersions(versionPtr(active), versionLength(active), versionPtr(installed), versionLength(installed));
+  const mayDowngrade = setting(Setting.AllowDowngrade) != 0;
+  // A JSON config's version names settings, not firmware: it is ordered only when it can be.
+  if (order == NOT_COMPARABLE && !mayDowngrade && kindOf(active) != UpdateKind.Json) return refuseUnordered(installed);
   sayVersion(active);
   if (order == NOT_COMPARABLE) {
     say(" and installed ");
     sayBytes(versionPtr(installed), versionLength(installed));
     say(" are not both semantic versions; no downgrade check");
-  } else if (order < 0 && setting(Setting.AllowDowngrade) == 0) {
+  } else if (order == 0) {
+    say(" has the same precedence as installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+    say(" (they differ in build metadata only)");
+  } else if (order < 0 && !mayDowngrade) {
     say(" is older than installed ");
     sayBytes(versionPtr(installed), versionLength(installed));
     say(" and this device does not allow downgrades");
@@ -79,6 +86,52 @@ function testVersionOrder(installed: usize): bool {
     sayText(order < 0 ? text(" is a downgrade from installed ") : text(" is an upgrade from installed "));
     sayBytes(versionPtr(installed), versionLength(installed));
   }
+  testStep();
+  return true;
+}
+
+/**
+ * With downgrades forbidden, an image whose version (or the installed one) is not a semantic
+ * version cannot be ordered, so it is refused: comparing only what parses failed open.
+ */
+function refuseUnordered(installed: usize): bool {
+  // Name whichever of the two does not parse (the update's version first).
+  const updateParses = isSemanticVersion(versionPtr(active), versionLength(active));
+  const named = updateParses ? installed : active;
+  messageClear();
+  say(updateParses ? "installed version \"" : "version \"");
+  sayBytes(versionPtr(named), versionLength(named));
+  say("\" is not a semantic version (MAJOR.MINOR.PATCH[-pre-release][+build], semver.org) and this device does not allow downgrades, so ");
+  if (updateParses) {
+    say("version ");
+    sayBytes(versionPtr(active), versionLength(active));
+    say(" cannot be ordered against it");
+  } else {
+    say("it cannot be ordered against installed ");
+    sayBytes(versionPtr(installed), versionLength(installed));
+  }
+  return testError();
+}
+
+/**
+ * A file without a sha256 digest: nothing would verify it (this build verifies no
+ * signatures). Refused unless the device allows unverified images; then the step says so.
+ */
+function testUnverified(index: i32): bool {
+  messageClear();
+  say("file ");
+  sayNumber(index + 1);
+  if (setting(Setting.RequireDigest) != 0) {
+    say(" has no sha256 digest and this device requires one");
+    return testError();
+  }
+  // Its MCUboot signature and SHA256 TLV are checked (signed_image.ts): that is integrity.
+  if (requiresSignedImages()) return true;
+  if (setting(Setting.AllowUnverifiedImages) == 0) {
+    say(" has no sha256 digest, so nothing would verify it, and this device does not accept unverified images (setting AllowUnverifiedImages)");
+    return testError();
+  }
+  say(" has no sha256 digest: it will be installed unverified (setting AllowUnverifiedImages)");
   testStep();
   return true;
 }
@@ -113,13 +166,7 @@ function testFiles(): bool {
     }
     say("is http(s)");
     testStep();
-    if (!fileDigestKnown(active, i) && setting(Setting.RequireDigest) != 0) {
-      messageClear();
-      say("file ");
-      sayNumber(i + 1);
-      say(" has no sha256 digest and this device requires one");
-      return testError();
-    }
+    if (!fileDigestKnown(active, i) && !testUnverified(i)) return false;
     // A file followed by another takes whole sectors (image_store.imageEndFile).
     if (fileSizeKnown(active, i)) total += i + 1 < files ? fileSpan(fileSize(active, i)) : <u64>fileSize(active, i);
     else sizesKnown = false;
@@ -129,6 +176,11 @@ function testFiles(): bool {
     say("image of ");
     sayNumber(total);
     say(" bytes");
+    if (total == 0) {
+      // The bootloader boots no empty image: arming one would only end in a rollback.
+      say(" is empty: there is nothing to install");
+      return testError();
+    }
     if (total > <u64>capacity) {
       say(" does not fit slot ");
       say(inactiveSlotName());

@@ -18,8 +18,8 @@ import {
   journalClear, journalFileIndex, journalLoad, journalMatches, journalRecord, journalStage, journalVerifiedLength,
 } from "../storage/journal";
 import {
-  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterFinish,
-  slotWriterOffset, slotWriterWrite,
+  SIZE_UNKNOWN, slotWriterBegin, slotWriterDigest, slotWriterDurableLength, slotWriterEndFile, slotWriterFileDigestSoFar,
+  slotWriterFinish, slotWriterOffset, slotWriterWrite,
 } from "../storage/slot_writer";
 import { StorageStatus, storageStatusName } from "../storage/status";
 import { setting } from "./settings";
@@ -182,6 +182,11 @@ export function imageEndFile(fileStart: u32, length: u32, digest: usize, moreFil
     ? fileStart + <u32>min<u64>(fileSpan(length), <u64>(areaSize(writableSlot) - fileStart))
     : alignUp(fileStart + length, areaWriteAlign(writableSlot));
   return slotWriterEndFile(next, digest);
+}
+
+/** The SHA-256 the current file would have if it ended now, into `digest` (nothing is written). */
+export function imageFileDigestSoFar(digest: usize): void {
+  slotWriterFileDigestSoFar(digest);
 }
 
 /** Seals the image; `digest` receives the SHA-256 of the whole slot image. */

@@ -1,14 +1,14 @@
 // Installing: a downloaded image is sealed and armed for a trial boot, and confirmed once
 // the application vouches for it; a JSON payload goes to the application instead.
 import { apply_json, reset } from "../host";
-import { active, fileCount } from "../manifest/update_request";
+import { active, fileCount, fileDigestKnown } from "../manifest/update_request";
 import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
 import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import { Next } from "./events";
-import { FlashStep, storageFailure } from "./failure";
+import { FlashStep, downloadFailed, storageFailure } from "./failure";
 import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotArea, runningSlotName } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
-import { signedImageConfirmed } from "./signed_image";
+import { requiresSignedImages, signedImageConfirmed } from "./signed_image";
 import { Status } from "./status";
 import { text } from "../text";
 
@@ -16,11 +16,13 @@ const digest = memory.data(32);
 
 /** Receiving, DownloadDone: seal the image, mark it for a trial boot, reset. */
 export function install(_a: u32, _b: u32, _c: u32): Next {
-  messageClear();
-  say("all ");
-  sayNumber(fileCount(active));
-  sayText(fileCount(active) == 1 ? text(" file verified") : text(" files verified"));
-  reportStatus(active, Status.DownloadSuccess);
+  if (imageLength() == 0) {
+    // The bootloader boots no empty image: arming one would only end in a rollback.
+    messageClear();
+    say("the image is empty (0 bytes): there is nothing to install");
+    return downloadFailed();
+  }
+  reportDownloadSuccess();
   messageClear();
   say("installing into slot ");
   say(inactiveSlotName());
@@ -41,6 +43,32 @@ export function install(_a: u32, _b: u32, _c: u32): Next {
   clearProgress();
   reset();
   return Next.Move;
+}
+
+/**
+ * DOWNLOAD_SUCCESS, saying exactly what was checked: the sha256 of each file that had one,
+ * or a signed image's signature and SHA256 TLV (reported in the DOWNLOAD_STEP before).
+ */
+function reportDownloadSuccess(): void {
+  const files = fileCount(active);
+  let verified = 0;
+  for (let i = 0; i < files; i++) if (fileDigestKnown(active, i) || requiresSignedImages()) verified++;
+  messageClear();
+  say("all ");
+  sayNumber(files);
+  if (verified == files) {
+    sayText(files == 1 ? text(" file verified") : text(" files verified"));
+  } else {
+    sayText(files == 1 ? text(" file received; ") : text(" files received; "));
+    if (verified == 0) {
+      say("none verified");
+    } else {
+      sayNumber(verified);
+      say(" verified by sha256, the others not");
+    }
+    say(" (no sha256 digest in the config)");
+  }
+  reportStatus(active, Status.DownloadSuccess);
 }
 
 /** Trial, Healthy: the application vouches for the new image. */

@@ -13,7 +13,7 @@ import {
   abortUpdate, beginUpdate, refuseDuringTrial, refuseUntilReset, startUpdate, supersedeUpdate, takeConfig,
 } from "./intake";
 import { clearRaised, hasRaised, takeRaised } from "./queue";
-import { storeChunk, endTransfer } from "./receive";
+import { checkBodyStall, endTransfer, storeChunk } from "./receive";
 import { acceptResponse, transferEndedEarly } from "./response";
 import { checkStall, resumeDownload, retryWhenDue, scheduleRetry } from "./retry";
 import { text } from "../text";
@@ -49,7 +49,7 @@ export const TRANSITIONS: StaticArray<Transition> = [
   new Transition(AgentState.Fetching, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
   new Transition(AgentState.Receiving, AgentEvent.Data, storeChunk, SAME),
   new Transition(AgentState.Receiving, AgentEvent.DataEnd, endTransfer, SAME),
-  new Transition(AgentState.Receiving, AgentEvent.Tick, checkStall, SAME),
+  new Transition(AgentState.Receiving, AgentEvent.Tick, checkBodyStall, SAME),
   new Transition(AgentState.Receiving, AgentEvent.TransferFailed, scheduleRetry, AgentState.Backoff),
   new Transition(AgentState.Receiving, AgentEvent.FileDone, startNextFile, AgentState.Fetching),
   new Transition(AgentState.Backoff, AgentEvent.Tick, retryWhenDue, SAME),

@@ -1,5 +1,7 @@
 // A file's body: each chunk into the slot (never more than announced or than fits), and
 // at its end the length and the SHA-256 read back from flash checked against the config.
+// A transfer that breaks off or goes quiet after the whole file arrived (a server that
+// promised a byte more than it had) is verified then, not asked for the bytes past its end.
 import { fetch_cancel } from "../host";
 import { ioBuffer } from "../io";
 import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown, versionLength, versionPtr } from "../manifest/update_request";
@@ -9,7 +11,9 @@ import {
 } from "./current_file";
 import { AgentEvent, Next } from "./events";
 import { FlashStep, downloadFailed, storageFailure } from "./failure";
-import { imageEndFile, imageRewind, imageWrite, noteProgress, slotCapacity, writableSlotArea } from "./image_store";
+import {
+  imageEndFile, imageFileDigestSoFar, imageRewind, imageWrite, noteProgress, slotCapacity, writableSlotArea,
+} from "./image_store";
 import { progressAfterChunk, reportProgress } from "./progress";
 import { raise } from "./queue";
 import { reportStatus } from "./report";
@@ -17,8 +21,8 @@ import {
   SignedStep, requiresSignedImages, signedImageChunk, signedImageRestart, signedImageRetryable, signedImageVerify,
 } from "./signed_image";
 import { Status } from "./status";
-import { noteActivity, transferFailed } from "./retry";
-import { text } from "../text";
+import { checkStall, isStalled, noteActivity, transferFailed } from "./retry";
+import { Text, text } from "../text";
 
 /** Receiving, Data(length): `length` bytes of the body are in the I/O buffer. */
 export function storeChunk(length: u32, _b: u32, _c: u32): Next {
@@ -57,23 +61,68 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
 
 const digest = memory.data(32);
 
+/** "transfer of file 1 of 2<how>5000 of 7000 bytes". */
+function sayTransferEnd(how: Text): void {
+  messageClear();
+  say("transfer of ");
+  sayFile();
+  sayText(how);
+  sayNumber(fileReceived());
+  if (fileTotal() != 0) {
+    say(" of ");
+    sayNumber(fileTotal());
+  }
+  say(" bytes");
+}
+
+const WHOLE_BY_SIZE = 1;
+const WHOLE_BY_DIGEST = 2;
+
+/** Whether what arrived is already the whole file: by the config's size, else by its digest; 0 when neither says so. */
+function wholeFileArrived(): i32 {
+  const index = fileIndex();
+  const received = fileReceived();
+  if (received == 0) return 0;
+  if (fileSizeKnown(active, index)) return received == fileSize(active, index) ? WHOLE_BY_SIZE : 0;
+  if (!fileDigestKnown(active, index)) return 0;
+  imageFileDigestSoFar(digest);
+  return memory.compare(digest, fileDigest(active, index), 32) == 0 ? WHOLE_BY_DIGEST : 0;
+}
+
+/** The transfer ended badly but the file is whole (`whole` from wholeFileArrived): say so, then end the file. */
+function completeAnyway(whole: i32): Next {
+  fetch_cancel();
+  sayText(whole == WHOLE_BY_SIZE ? text(", but that is the size the config gives") : text(", but the bytes received match the config's sha256"));
+  say(": the file is complete");
+  reportStatus(active, Status.DownloadStep);
+  return finishFile();
+}
+
 /** Receiving, DataEnd(ok): the file is complete (ok = 1), or the transfer broke off. */
 export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
-  const received = fileReceived();
-  const total = fileTotal();
-  if (ok == 0 || (total != 0 && received < total)) {
-    messageClear();
-    say("transfer of ");
-    sayFile();
-    sayText(ok != 0 ? text(" ended early after ") : text(" broke off after "));
-    sayNumber(received);
-    if (total != 0) {
-      say(" of ");
-      sayNumber(total);
-    }
-    say(" bytes");
-    return transferFailed();
+  if (ok == 0 || (fileTotal() != 0 && fileReceived() < fileTotal())) {
+    const whole = wholeFileArrived();
+    sayTransferEnd(ok != 0 ? text(" ended early after ") : text(" broke off after "));
+    return whole != 0 ? completeAnyway(whole) : transferFailed();
   }
+  return finishFile();
+}
+
+/** Receiving, Tick(now): a body gone quiet is retried, unless the whole file has arrived. */
+export function checkBodyStall(now: u32, _b: u32, _c: u32): Next {
+  if (isStalled(now)) {
+    const whole = wholeFileArrived();
+    if (whole != 0) {
+      sayTransferEnd(text(" went quiet after "));
+      return completeAnyway(whole);
+    }
+  }
+  return checkStall(now, 0, 0);
+}
+
+/** The file's bytes are all in the slot: its length and digest against the config, then the next file or the install. */
+function finishFile(): Next {
+  const received = fileReceived();
   const index = fileIndex();
   if (fileSizeKnown(active, index) && received != fileSize(active, index)) {
     messageClear();

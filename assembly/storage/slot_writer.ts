@@ -139,7 +139,13 @@ export function slotWriterEndFile(nextStart: u32, fileDigestOut: usize): Storage
   if (state.open == 0) return StorageStatus.WrongState;
   const align = areaWriteAlign(state.area);
   const fileEnd = (state.written + align - 1) & ~(align - 1);
-  if (nextStart < fileEnd || nextStart > state.erasedUpTo || nextStart > state.limit) return StorageStatus.SizeExceeded;
+  // The pending tail is not programmed yet: the sector it starts is erased when it is.
+  let erasedUpTo = state.erasedUpTo;
+  if (state.pendingLen > 0) {
+    const sector = areaSectorSize(state.area);
+    erasedUpTo = max(erasedUpTo, <u32>((<u64>fileEnd + sector - 1) / sector * sector));
+  }
+  if (nextStart < fileEnd || nextStart > erasedUpTo || nextStart > state.limit) return StorageStatus.SizeExceeded;
   memory.copy(saved, block, BLOCK_SIZE);
   const status = endFile(nextStart, fileDigestOut);
   if (status != StorageStatus.Ok) memory.copy(block, saved, BLOCK_SIZE);
@@ -227,6 +233,24 @@ export function slotWriterDurableLength(): u32 {
 
 export function slotWriterExpectedSize(): u32 {
   return state.expectedSize;
+}
+
+const peekHash = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
+
+/**
+ * The SHA-256 the current file would have if it ended now, into `out` (32 bytes): its
+ * bytes as read back so far plus the pending tail as it arrived. Touches neither flash nor
+ * the writer (it finishes a copy of the file's hash), so a caller can ask whether what
+ * arrived is already the whole file. With a host SHA-256 that keeps its state outside the
+ * context bytes (docs/abi.md, Accelerators) the copy is not a live hash: the answer is wrong,
+ * never a trap, and the file just does not count as complete.
+ */
+export function slotWriterFileDigestSoFar(out: usize): void {
+  memory.fill(out, 0, SHA256_DIGEST_SIZE);
+  // A file that starts the image shares the image's hash (`fileHash` is unused then).
+  memory.copy(peekHash, state.fileHashShared != 0 ? hash : fileHash, SHA256_CONTEXT_SIZE);
+  sha256Update(peekHash, pending, state.pendingLen);
+  sha256Final(peekHash, out);
 }
 
 /** The 32-byte SHA-256 of the slot's image as read back; valid once finish has hashed it. */

@@ -12,10 +12,10 @@
 #include "otau_agent.h"
 
 /* Bytes of agent linear memory (the Makefile may set it): its static data and the table _start
- * allocates, 27,088 B today (static data to 25,772 B), and it allocates nothing later: this
- * leaves 560 B. A start with too little traps in _start, which the bring-up shows. */
+ * allocates, 28,512 B today (static data to 27,196 B), and it allocates nothing later: this
+ * leaves 672 B. A start with too little traps in _start, which the bring-up shows. */
 #ifndef AGENT_MEMORY_LIMIT
-#define AGENT_MEMORY_LIMIT 27648u
+#define AGENT_MEMORY_LIMIT 29184u
 #endif
 #define AGENT_STACK_SIZE (4u * 1024u)
 

@@ -76,6 +76,9 @@ interface AgentExports {
   bootloader_decide(): number;
 }
 
+/** on_response's range start for a 206 whose Content-Range is missing or unreadable (docs/abi.md). */
+export const RANGE_START_UNKNOWN = 0xffffffff;
+
 /** Which document `onConfig` delivers (assembly/abi.ts ConfigSource). */
 export enum ConfigSource { MuranoConfigOtau = 0, MuranoOtauInfo = 1, KaaResponse = 2 }
 
@@ -85,7 +88,7 @@ export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, Awa
 /** Device settings (assembly/abi.ts Setting). */
 export enum Setting {
   Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
-  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8, RunningVersionCheck = 9,
+  StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8, RunningVersionCheck = 9, JitterSeed = 10, RetryCooldownMs = 11, AllowUnverifiedImages = 12,
 }
 
 const moduleCache = new Map<string, Promise<WebAssembly.Module>>();

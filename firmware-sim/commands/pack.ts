@@ -73,7 +73,7 @@ function pack(options: PackOptions): void {
     console.log("Kaa software (POST /api/v1/applications/<app>/software, then PUT …/software/<version>/file with the image; fill in upgradableFrom):");
     console.log(JSON.stringify(release.kaaSoftware, null, 2));
   }
-  if (!isSemver(version)) console.error(`otau-sim pack: note: "${version}" is not a semantic version; Kaa will refuse it`);
+  if (!isSemver(version)) console.error(`otau-sim pack: note: "${version}" is not a semantic version; Kaa will refuse it, and so will devices that do not allow downgrades`);
 }
 
 /** POSTs the image to serve's operator API; prints what serve published. */

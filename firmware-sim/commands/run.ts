@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { AgentState, Channel, compileAgent } from "../agent/agent-instance.ts";
 import { slotName } from "../device/bootloader.ts";
 import { makeFirmwareImage } from "../device/firmware-image.ts";
+import { SlotState, readBootRecord, slotMatches } from "../flash/boot-record.ts";
 import { loopbackDevice, waitFor } from "../device/loopback-device.ts";
 import { MuranoHttpLink } from "../device/murano-http-link.ts";
 import type { SimulatedDevice } from "../device/simulated-device.ts";
@@ -115,7 +116,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       problem = `the update did not end within ${timeoutMs / 1000} s`;
     }
     await link.flushed();
-    const installed = device.runningImage?.version ?? (config && servedImageVersion(device, config, images)) ?? "none";
+    const installed = device.runningImage?.version ?? (config && servedImageVersion(device, config, images)) ?? recordedVersion(device) ?? "none";
     // A JSON config changes settings, not the image: it succeeds when the application applied it.
     const reached = config?.version !== undefined && (config.type === "JSON"
       ? otauIn.some((r) => r.version === config.version && r.status === "INSTALL_SUCCESS")
@@ -193,6 +194,20 @@ export function redirectUrlLiterals(bytes: Uint8Array, images: readonly Scenario
     return segment !== undefined && names.has(segment) ? JSON.stringify(content.url(`/${encodeURIComponent(segment)}`)) : literal;
   });
   return Buffer.from(text, "latin1");
+}
+
+/**
+ * For an image fetched from elsewhere (no header, not served here): the version the boot
+ * record gives the booted slot once it is confirmed, provided the slot's bytes match the
+ * record's digest, as the bootloader checks them.
+ */
+function recordedVersion(device: SimulatedDevice): string | undefined {
+  const boot = device.boots.at(-1);
+  if (device.condition !== "running" || !boot) return undefined;
+  const record = readBootRecord(device.flash);
+  const entry = record?.slots[boot.slot - 1];
+  if (!entry || entry.state !== SlotState.Confirmed || !slotMatches(device.flash, boot.slot, entry)) return undefined;
+  return entry.version;
 }
 
 /** The decoded last path segment of a URL; undefined for what is not a URL. */

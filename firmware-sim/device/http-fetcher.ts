@@ -1,8 +1,9 @@
 // The agent's `fetch` over real HTTP(S): one ranged GET at a time, its answer streamed to
 // the device as it arrives. It only moves bytes; whether an answer is acceptable (status,
 // range, length) is the agent's decision.
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { RANGE_START_UNKNOWN } from "../agent/agent-instance.ts";
 import type { Fetcher, FetchSink } from "./transport.ts";
 
 export interface HttpFetchRecord {
@@ -27,11 +28,15 @@ export class HttpFetcher implements Fetcher {
    * shorter), whatever the TCP segments were, so the agent's flash writes, and a power
    * cut at flash operation k, do not depend on network timing. Only when the body pauses
    * is a partial piece handed on early.
+   * `agent`: a keep-alive http: agent shared by many devices (a fleet) reuses connections between
+   * transfers; a cancelled or dropped transfer destroys its socket, so none is reused broken.
+   * Default: a fresh connection per transfer.
    */
   constructor(
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
     /** Extra request headers for a URL (the UART bridge adds a Murano device's token to its product content downloads). */
     private readonly headersFor: (target: URL) => Record<string, string> = () => ({}),
+    private readonly agent?: Agent,
   ) {}
 
   start(url: string, offset: number, sink: FetchSink): boolean {
@@ -47,8 +52,7 @@ export class HttpFetcher implements Fetcher {
     const record: HttpFetchRecord = { url, offset };
     this.requests.push(record);
     const headers: Record<string, string> = { ...this.headersFor(target), ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) };
-    // A fresh connection per transfer: a dropped one must not poison a pooled socket.
-    const transfer = { request: send(target, { headers, agent: false }), cancelled: false };
+    const transfer = { request: send(target, { headers, agent: (target.protocol === "http:" && this.agent) || false }), cancelled: false };
     let ended = false;
     let pending: Buffer = Buffer.alloc(0);
     let partialTimer: NodeJS.Timeout | undefined;
@@ -67,8 +71,10 @@ export class HttpFetcher implements Fetcher {
       if (this.current === transfer) this.current = undefined;
       sink.end(ok);
     };
+    let response: IncomingMessage | undefined;
     transfer.request.on("response", (res: IncomingMessage) => {
       if (transfer.cancelled) return;
+      response = res;
       record.status = res.statusCode ?? 0;
       const [rangeStart, total] = bodyPosition(res);
       sink.response(record.status, rangeStart, total);
@@ -97,7 +103,11 @@ export class HttpFetcher implements Fetcher {
       res.on("error", () => end(false));
       res.on("close", () => end(res.complete));
     });
-    transfer.request.on("error", () => end(false));
+    // Bytes after a complete message (junk past Content-Length) fail the parser, but the
+    // message itself is whole: its body still drains and "end" still comes.
+    transfer.request.on("error", () => {
+      if (!response?.complete) end(false);
+    });
     transfer.request.end();
     this.current = transfer;
     return true;
@@ -112,10 +122,22 @@ export class HttpFetcher implements Fetcher {
   }
 }
 
-/** Offset of the body's first byte and the whole resource's length (0 unknown). */
+/**
+ * Offset of the body's first byte and the whole resource's length (0 unknown). A 206
+ * without a Content-Range this can read reports RANGE_START_UNKNOWN: its bytes have no place.
+ */
 function bodyPosition(res: IncomingMessage): [number, number] {
   const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(res.headers["content-range"] ?? "");
-  if (res.statusCode === 206 && range) return [Number(range[1]), range[2] === "*" ? 0 : Number(range[2])];
+  if (res.statusCode === 206) {
+    const start = range ? Number(range[1]) : NaN;
+    if (!range || !Number.isSafeInteger(start) || start >= RANGE_START_UNKNOWN) return [RANGE_START_UNKNOWN, 0];
+    return [start, range[2] === "*" ? 0 : clampU32(Number(range[2]))];
+  }
   const length = Number(res.headers["content-length"]);
-  return [0, res.statusCode === 200 && Number.isInteger(length) ? length : 0];
+  return [0, res.statusCode === 200 && Number.isInteger(length) ? clampU32(length) : 0];
+}
+
+/** A length past the ABI's u32 stays the largest u32 (too large for any slot), never wraps. */
+function clampU32(value: number): number {
+  return Math.min(value, 0xffffffff);
 }

@@ -45,7 +45,7 @@ export class KaaMqttLink implements CloudLink {
     this.booting = false;
     this.session.open({ username: this.options.username, password: this.options.password }, {
       connected: (client) => {
-        client.subscribeAsync(`${this.base}/config/json/#`, { qos: 1 }).then(() => this.requestConfig(), () => {});
+        this.session.subscribe(client, `${this.base}/config/json/#`, () => this.requestConfig());
       },
       message: (topic, payload) => {
         // Replies to our requests (…/config/json/<id>/status or /error) and observe pushes (…/config/json/status).

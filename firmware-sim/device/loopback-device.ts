@@ -2,7 +2,7 @@
 // HTTP fetcher, a cloud link, the wall clock, and retry settings scaled down so that
 // failures and retries take milliseconds. Used by the CLI and the end-to-end tests.
 import { AgentState, Setting } from "../agent/agent-instance.ts";
-import { SystemClock } from "../clock.ts";
+import { SystemClock, type Clock } from "../clock.ts";
 import { NorFlash } from "../flash/nor-flash.ts";
 import { provisionTrustStore } from "../flash/trust-store.ts";
 import { readFirmwareHeader } from "./firmware-image.ts";
@@ -51,6 +51,8 @@ export interface LoopbackDeviceOptions {
   /** Merged over FAST_SETTINGS. */
   settings?: Partial<Record<Setting, number>>;
   log?: DeviceOptions["log"];
+  /** Default: the wall clock, a timer per callback (a fleet shares one: SharedTickClock). */
+  clock?: Clock;
 }
 
 export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice {
@@ -60,7 +62,7 @@ export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice 
     id: options.id,
     module: options.module,
     flash: deviceFlash(options.factoryImage, options.slotBytes, options.trustedKeys),
-    clock: new SystemClock(),
+    clock: options.clock ?? new SystemClock(),
     cloud: options.cloud,
     fetcher: options.fetcher ?? new HttpFetcher(),
     factoryVersion,

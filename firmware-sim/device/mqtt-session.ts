@@ -9,6 +9,8 @@ export interface MqttSessionHandlers {
   message(topic: string, payload: Buffer): void;
 }
 
+const SUBSCRIBE_RETRY_MS = 500;
+
 export class MqttSession {
   private client: MqttClient | undefined;
   private readonly outbox: Array<{ topic: string; payload: string }> = [];
@@ -50,6 +52,18 @@ export class MqttSession {
   publish(topic: string, payload: string): void {
     this.outbox.push({ topic, payload });
     this.flush();
+  }
+
+  /**
+   * Subscribes `client` (this boot's) to `filter` at QoS 1, then calls `then`. A refused
+   * subscription (a loaded NATS cluster answers SUBACK 0x80 when JetStream is slow) is asked
+   * again every half second while the client is this boot's: a device left unsubscribed
+   * would never hear of its update.
+   */
+  subscribe(client: MqttClient, filter: string, then: () => void = () => {}): void {
+    client.subscribeAsync(filter, { qos: 1 }).then(then, () => {
+      setTimeout(() => this.client === client && client.connected && this.subscribe(client, filter, then), SUBSCRIBE_RETRY_MS);
+    });
   }
 
   get connected(): boolean {

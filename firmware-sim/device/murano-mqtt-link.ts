@@ -51,9 +51,11 @@ export class MuranoMqttLink implements CloudLink {
       (token) => {
         if (boot !== this.boot) return;
         const root = this.options.externalBroker ? `${EXTERNAL_TOPIC_PREFIX}${token}/` : "";
-        this.session.open({ username: "", password: token }, {
+        // On an external broker the topic root carries the token and the broker knows no tokens:
+        // connect without credentials (NATS refuses Murano's empty user name).
+        this.session.open(this.options.externalBroker ? {} : { username: "", password: token }, {
           // Murano sends a device its writes without a subscription; subscribing is what a device does anyway.
-          connected: (client) => void client.subscribeAsync(`${root}$resource/config_otau/+`, { qos: 1 }).catch(() => {}),
+          connected: (client) => this.session.subscribe(client, `${root}$resource/config_otau/+`),
           message: (topic, payload) => {
             // An empty message clears a retained write on an external broker: nothing to deliver.
             if (!topic.startsWith(root) || !CONFIG_WRITE.test(topic.slice(root.length)) || payload.length === 0) return;

@@ -357,7 +357,9 @@ export class KaaPlatform {
     if (success) endpoint.currentVersion = report.configId;
     else endpoint.rejected.add(report.configId);
     for (const listener of [...this.appliedListeners]) listener();
-    this.reevaluate();
+    // Only this endpoint's standing changed: visiting every endpoint here made a fleet's
+    // reports cost O(N²).
+    if (endpoint.observing) this.offerTo(app, endpoint);
   }
 
   /** Calls `listener` after every applied report; returns the unsubscribe. */
@@ -398,19 +400,23 @@ export class KaaPlatform {
   reevaluate(): void {
     for (const app of this.applications.values()) {
       for (const endpoint of app.endpoints.values()) {
-        if (!endpoint.observing) continue;
-        const target = this.selectFor(app, endpoint);
-        if (target === undefined) {
-          endpoint.lastOffered = undefined;
-          continue;
-        }
-        if (target.version === endpoint.lastOffered || endpoint.rejected.has(target.version)) continue;
-        endpoint.lastOffered = target.version;
-        const push: ConfigPush = { application: app.name, token: endpoint.token, reply: this.replyFor(app, target) };
-        for (const listener of this.pushListeners) listener(push);
+        if (endpoint.observing) this.offerTo(app, endpoint);
       }
     }
     this.armRolloutCheck();
+  }
+
+  /** Pushes to an observing endpoint when its applicable update changed. */
+  private offerTo(app: Application, endpoint: EndpointRecord): void {
+    const target = this.selectFor(app, endpoint);
+    if (target === undefined) {
+      endpoint.lastOffered = undefined;
+      return;
+    }
+    if (target.version === endpoint.lastOffered || endpoint.rejected.has(target.version)) return;
+    endpoint.lastOffered = target.version;
+    const push: ConfigPush = { application: app.name, token: endpoint.token, reply: this.replyFor(app, target) };
+    for (const listener of this.pushListeners) listener(push);
   }
 
   /** Cancels the pending rollout-date callback (the emulator calls this on stop). */

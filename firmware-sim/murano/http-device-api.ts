@@ -193,8 +193,8 @@ export class MuranoHttpDeviceApi {
       const onStop = (): void => finish(undefined);
       const onGone = (): void => finish(undefined);
       const timer = setTimeout(() => finish(undefined), timeoutMs);
-      const unsubscribe = this.product.onCloudWrite((write) => {
-        if (write.identity === identity && write.alias === alias) finish(write.value);
+      const unsubscribe = this.product.onCloudWriteTo(identity, (write) => {
+        if (write.alias === alias) finish(write.value);
       });
       this.http.stopSignal.addEventListener('abort', onStop, { once: true });
       req.socket.once('close', onGone);

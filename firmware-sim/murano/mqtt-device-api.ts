@@ -46,6 +46,8 @@ export class MuranoMqttDeviceApi {
   private readonly identityOf = new Map<Client, string>();
   /** Anonymous connections, which may only activate. */
   private readonly anonymous = new Set<Client>();
+  /** identityOf turned around: a cloud write goes to its device's clients without a scan of all. */
+  private readonly clientsOf = new Map<string, Set<Client>>();
   /** External broker: the retained cloud-write topic of each (identity, alias). */
   private readonly retained = new Map<string, string>();
   private unsubscribe?: () => void;
@@ -79,6 +81,7 @@ export class MuranoMqttDeviceApi {
           return;
         }
         this.identityOf.set(client, identity);
+        this.clientsOf.set(identity, (this.clientsOf.get(identity) ?? new Set()).add(client));
         this.product.noteContact(identity, 'MQTT');
         done(null, true);
       },
@@ -110,11 +113,13 @@ export class MuranoMqttDeviceApi {
       for (const write of this.product.pendingCloudWrites(identity)) deliver(client, write);
     });
     broker.on('clientDisconnect', (client) => {
+      const identity = this.identityOf.get(client);
       this.identityOf.delete(client);
       this.anonymous.delete(client);
+      if (identity !== undefined) this.clientsOf.get(identity)?.delete(client);
     });
     this.unsubscribe = this.product.onCloudWrite((write) => {
-      for (const [client, identity] of this.identityOf) if (identity === write.identity) deliver(client, write);
+      for (const client of this.clientsOf.get(write.identity) ?? []) deliver(client, write);
     });
   }
 
@@ -149,7 +154,11 @@ export class MuranoMqttDeviceApi {
   private async attach(broker: ExternalBroker): Promise<void> {
     const client = await attachToBroker(broker, `otau-sim-murano-${process.pid}`);
     this.client = client;
-    const filters = [`${EXTERNAL_TOPIC_PREFIX}+/${RESOURCE_PREFIX}+`, `${EXTERNAL_TOPIC_PREFIX}+/${BATCH_TOPIC}`];
+    const subscribe = async (): Promise<void> => {
+      await client.subscribeAsync(`${EXTERNAL_TOPIC_PREFIX}+/${RESOURCE_PREFIX}+`, { qos: 1 });
+      // NATS 2.9's MQTT refuses "." in topics, hence the batch topic: there devices write one alias per publish.
+      await client.subscribeAsync(`${EXTERNAL_TOPIC_PREFIX}+/${BATCH_TOPIC}`, { qos: 1 }).catch(() => {});
+    };
     client.on('message', (topic, payload) => {
       const [, token, ...rest] = topic.split('/');
       const identity = token === undefined ? undefined : this.product.identityOfToken(token);
@@ -162,8 +171,8 @@ export class MuranoMqttDeviceApi {
         // Nobody to refuse on someone else's broker: a bad publish is dropped.
       }
     });
-    client.on('connect', () => void client.subscribeAsync(filters, { qos: 1 }).catch(() => {}));
-    await client.subscribeAsync(filters, { qos: 1 });
+    client.on('connect', () => void subscribe().catch(() => {}));
+    await subscribe();
     this.unsubscribe = this.product.onCloudWrite((write) => {
       const token = this.product.tokenOf(write.identity);
       if (token === undefined) return;
@@ -196,6 +205,7 @@ export class MuranoMqttDeviceApi {
     this.identityOf.clear();
     this.anonymous.clear();
     this.retained.clear();
+    this.clientsOf.clear();
   }
 
   /** The broker devices connect to (the external one's URL when attached). */

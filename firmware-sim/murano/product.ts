@@ -113,6 +113,8 @@ export class MuranoProduct {
   private readonly byToken = new Map<string, DeviceRecord>();
   private readonly contentItems = new Map<string, ContentItem>();
   private readonly cloudWriteListeners = new Set<(write: CloudWrite) => void>();
+  /** Listeners for one device's writes (long-polls): a write reaches them without a scan of every device's. */
+  private readonly deviceCloudWriteListeners = new Map<string, Set<(write: CloudWrite) => void>>();
   private readonly otauInListeners = new Set<(identity: string, entry: OtauInEntry) => void>();
 
   constructor(options: MuranoProductOptions = {}) {
@@ -201,7 +203,9 @@ export class MuranoProduct {
     const device = this.device(identity);
     if (this.resourceWriter(alias) === undefined) throw new Error(`unknown resource alias "${alias}"`);
     const stored = this.store(device, alias, value, this.clock.now());
-    for (const listener of this.cloudWriteListeners) listener({ identity, alias, value: stored });
+    const write = { identity, alias, value: stored };
+    for (const listener of this.cloudWriteListeners) listener(write);
+    for (const listener of [...(this.deviceCloudWriteListeners.get(identity) ?? [])]) listener(write);
     return stored;
   }
 
@@ -237,6 +241,16 @@ export class MuranoProduct {
   onCloudWrite(listener: (write: CloudWrite) => void): () => void {
     this.cloudWriteListeners.add(listener);
     return () => this.cloudWriteListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every cloud write to one device; returns the unsubscribe. */
+  onCloudWriteTo(identity: string, listener: (write: CloudWrite) => void): () => void {
+    const listeners = this.deviceCloudWriteListeners.get(identity) ?? new Set();
+    this.deviceCloudWriteListeners.set(identity, listeners.add(listener));
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.deviceCloudWriteListeners.get(identity) === listeners) this.deviceCloudWriteListeners.delete(identity);
+    };
   }
 
   // --- content and packages ------------------------------------------------------------

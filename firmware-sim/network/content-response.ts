@@ -45,6 +45,15 @@ export async function sendContent(
     return;
   }
 
+  const redirect = find('redirect');
+  if (redirect) {
+    progress.status = 302;
+    res.writeHead(302, { Location: redirect.location, 'Content-Type': 'text/plain' });
+    res.end(req.method === 'HEAD' ? undefined : `moved to ${redirect.location}\n`);
+    progress.outcome = 'complete';
+    return;
+  }
+
   const status = find('status');
   if (status) {
     progress.status = status.code;
@@ -81,7 +90,21 @@ export async function sendContent(
     for (const flip of flips) slice[flip.at] ^= 0xff;
   }
 
+  const rangeFrom = find('range-from');
+  if (rangeFrom && range.kind === 'partial') {
+    // The lie: the body is another part of the file than the Content-Range names.
+    slice = body.subarray(Math.min(rangeFrom.at, body.length), Math.min(rangeFrom.at + slice.length, body.length));
+  }
+
   progress.status = range.kind === 'partial' ? 206 : 200;
+  if (faults.some((f) => RAW_FRAMING.has(f.kind))) {
+    await sendRaw(req, res, progress, faults, slice, {
+      ...headers,
+      ...(range.kind === 'partial' && !find('no-content-range')
+        ? { 'Content-Range': `bytes ${start}-${start + slice.length - 1}/${body.length}` } : {}),
+    });
+    return;
+  }
   headers['Content-Length'] = slice.length;
   if (range.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${start + slice.length - 1}/${body.length}`;
   res.writeHead(progress.status, headers);
@@ -91,6 +114,48 @@ export async function sendContent(
     return;
   }
   progress.outcome = await writeBody(res, slice, faults, signal, progress);
+}
+
+/** Faults that need the response written raw (ServerResponse keeps HTTP well-formed). */
+const RAW_FRAMING = new Set<Fault['kind']>(['extra', 'chunked', 'chunked-junk', 'length', 'range-from', 'no-content-range']);
+
+/** Writes the whole response straight onto the socket, framed as the faults say, then closes it. */
+async function sendRaw(
+  req: IncomingMessage,
+  res: ServerResponse,
+  progress: ContentResponseProgress,
+  faults: readonly Fault[],
+  slice: Uint8Array,
+  headers: Record<string, string | number>,
+): Promise<void> {
+  const socket = req.socket;
+  const has = (kind: Fault['kind']) => faults.some((f) => f.kind === kind);
+  const extra = faults.find((f): f is Extract<Fault, { kind: 'extra' }> => f.kind === 'extra');
+  const length = faults.find((f): f is Extract<Fault, { kind: 'length' }> => f.kind === 'length');
+  const junk = Buffer.alloc(extra?.bytes ?? 0, 0x5a);
+  const chunked = has('chunked') || has('chunked-junk');
+  const lines = [`HTTP/1.1 ${progress.status} ${progress.status === 206 ? 'Partial Content' : 'OK'}`, 'Connection: close'];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  if (chunked) lines.push('Transfer-Encoding: chunked');
+  else lines.push(`Content-Length: ${length?.text ?? slice.length}`);
+  const parts: Buffer[] = [Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1')];
+  if (req.method !== 'HEAD') {
+    if (chunked) {
+      // chunked-junk breaks the framing half way through the body, so the answer is never whole.
+      const sent = has('chunked-junk') ? slice.subarray(0, slice.length >> 1) : slice;
+      for (const piece of [sent, junk]) {
+        if (piece.length > 0) parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), Buffer.from(piece), Buffer.from('\r\n'));
+      }
+      parts.push(Buffer.from(has('chunked-junk') ? 'zz\r\nnot a chunk\r\n\r\n' : '0\r\n\r\n'));
+    } else {
+      parts.push(Buffer.from(slice), junk);
+    }
+  }
+  // The ServerResponse is abandoned: it must not write its own status line afterwards.
+  res.detachSocket(socket);
+  await new Promise<void>((resolve) => socket.end(Buffer.concat(parts), () => resolve()));
+  progress.bytesSent += slice.length + junk.length;
+  progress.outcome = 'complete';
 }
 
 async function writeBody(

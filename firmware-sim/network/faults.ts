@@ -4,6 +4,8 @@
  *   spec := item ("," item)*          whitespace around items is ignored
  *   item := truncate@K | close@K | flip@K | stall@K:MS | throttle:BPS | delay:MS
  *         | ignore-range | status:CODE | times:N | none
+ *         | extra:N | chunked | chunked-junk | length:TEXT | range-from:K | no-content-range
+ *         | redirect:LOCATION
  *
  * Offsets (K) count bytes of the response body being sent, not file offsets, so a rule that
  * applies to several requests hits each of them at the same distance from its start.
@@ -26,7 +28,22 @@ export type Fault =
   /** Answer 200 with the whole file even when a Range was asked. */
   | { kind: 'ignore-range' }
   /** Answer this status (400-599) with a short text body instead of the content. */
-  | { kind: 'status'; code: number };
+  | { kind: 'status'; code: number }
+  // Hostile framing: the response is written raw onto the socket, so it can break HTTP.
+  /** N junk bytes follow the body the headers promised (with chunked: N more bytes of body). */
+  | { kind: 'extra'; bytes: number }
+  /** Transfer-Encoding: chunked, no Content-Length. */
+  | { kind: 'chunked' }
+  /** Chunked: the first half of the body, then junk where the next chunk should be (never whole). */
+  | { kind: 'chunked-junk' }
+  /** The Content-Length header says TEXT (e.g. 1e400, -1, 12abc) whatever is sent. */
+  | { kind: 'length'; text: string }
+  /** A 206 whose Content-Range names the range asked for but whose body starts at file byte K (a lie). */
+  | { kind: 'range-from'; at: number }
+  /** A 206 without a Content-Range header. */
+  | { kind: 'no-content-range' }
+  /** 302 to LOCATION (itself for a loop, another scheme for a protocol change) instead of the content. */
+  | { kind: 'redirect'; location: string };
 
 export interface FaultSpec {
   /** The spec as written, for logs. */
@@ -51,7 +68,12 @@ export class FaultSpecError extends Error {
 const MAX_WAIT_MS = 3_600_000;
 
 /** Faults that can appear once per spec. */
-const SINGLE_USE = new Set(['truncate', 'close', 'throttle', 'delay', 'ignore-range', 'status']);
+const SINGLE_USE = new Set([
+  'truncate', 'close', 'throttle', 'delay', 'ignore-range', 'status', 'extra', 'chunked', 'chunked-junk', 'length',
+  'range-from', 'no-content-range', 'redirect',
+]);
+/** Faults that replace the content with another answer: only delay and times may go with them. */
+const ANSWERS = new Set(['status', 'redirect']);
 
 export function parseFaultSpec(spec: string): FaultSpec {
   const text = spec.trim();
@@ -83,8 +105,8 @@ export function parseFaultSpec(spec: string): FaultSpec {
   if (sawNone && faults.length > 0) {
     throw new FaultSpecError(text, 'none', 'none cannot be combined with other faults');
   }
-  const status = faults.find((f) => f.kind === 'status');
-  const bodyFault = faults.find((f) => f.kind !== 'status' && f.kind !== 'delay');
+  const status = faults.find((f) => ANSWERS.has(f.kind));
+  const bodyFault = faults.find((f) => f !== status && f.kind !== 'delay');
   if (status && bodyFault) {
     throw new FaultSpecError(text, describeFault(bodyFault), `no body is sent with ${describeFault(status)}, so it cannot be combined with body faults`);
   }
@@ -115,11 +137,29 @@ function parseFault(part: string, fail: (reason: string) => never): Fault {
     return { kind: 'delay', ms: parseInteger(part.slice(6), 0, MAX_WAIT_MS, 'delay in ms', fail) };
   }
   if (part === 'ignore-range') return { kind: 'ignore-range' };
+  if (part === 'chunked') return { kind: 'chunked' };
+  if (part === 'chunked-junk') return { kind: 'chunked-junk' };
+  if (part === 'no-content-range') return { kind: 'no-content-range' };
+  if (part.startsWith('extra:')) return { kind: 'extra', bytes: parseInteger(part.slice(6), 1, 1 << 20, 'extra byte count', fail) };
+  if (part.startsWith('range-from:')) {
+    return { kind: 'range-from', at: parseInteger(part.slice(11), 0, Number.MAX_SAFE_INTEGER, 'byte offset', fail) };
+  }
+  if (part.startsWith('length:')) {
+    const text = part.slice(7);
+    if (!/^[\x21-\x7e]+$/.test(text)) fail('length needs printable text for the Content-Length header');
+    return { kind: 'length', text };
+  }
+  if (part.startsWith('redirect:')) {
+    const location = part.slice(9);
+    if (!/^[\x21-\x7e]+$/.test(location)) fail('redirect needs a printable location');
+    return { kind: 'redirect', location };
+  }
   if (part.startsWith('status:')) {
     return { kind: 'status', code: parseInteger(part.slice(7), 400, 599, 'HTTP status (400-599)', fail) };
   }
   return fail(
-    'unknown fault; expected truncate@K, close@K, flip@K, stall@K:MS, throttle:BPS, delay:MS, ignore-range, status:CODE, times:N or none',
+    'unknown fault; expected truncate@K, close@K, flip@K, stall@K:MS, throttle:BPS, delay:MS, ignore-range, status:CODE, ' +
+      'extra:N, chunked, chunked-junk, length:TEXT, range-from:K, no-content-range, redirect:LOCATION, times:N or none',
   );
 }
 
@@ -147,5 +187,17 @@ export function describeFault(fault: Fault): string {
       return 'ignore-range';
     case 'status':
       return `status:${fault.code}`;
+    case 'extra':
+      return `extra:${fault.bytes}`;
+    case 'chunked':
+    case 'chunked-junk':
+    case 'no-content-range':
+      return fault.kind;
+    case 'length':
+      return `length:${fault.text}`;
+    case 'range-from':
+      return `range-from:${fault.at}`;
+    case 'redirect':
+      return `redirect:${fault.location}`;
   }
 }

@@ -9,6 +9,7 @@ static const char *const setting_names[] = {
     [1] = "require-digest", [2] = "allow-downgrade", [3] = "max-attempts",
     [4] = "retry-base-ms",  [5] = "retry-max-ms",    [6] = "stall-timeout-ms",
     [7] = "trial-boots",    [8] = "factory-image-size",
+    [10] = "jitter-seed",   [11] = "retry-cooldown-ms", [12] = "allow-unverified-images",
 };
 
 #define SETTING_COUNT (sizeof setting_names / sizeof setting_names[0])
@@ -19,7 +20,7 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
     const char *equals = strchr(text, '=');
     size_t name_len = equals ? (size_t)(equals - text) : strlen(text);
     for (uint32_t id = 1; id < SETTING_COUNT; id++) {
-        if (strlen(setting_names[id]) != name_len || strncmp(text, setting_names[id], name_len) != 0)
+        if (!setting_names[id] || strlen(setting_names[id]) != name_len || strncmp(text, setting_names[id], name_len) != 0)
             continue;
         const char *value = equals ? equals + 1 : "";
         char *end = NULL;
@@ -36,7 +37,8 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
     }
     snprintf(error, error_size,
              "--setting '%s': unknown name (require-digest, allow-downgrade, max-attempts, "
-             "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size)",
+             "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size, "
+             "jitter-seed, retry-cooldown-ms, allow-unverified-images)",
              text);
     return false;
 }

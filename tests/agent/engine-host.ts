@@ -1,5 +1,6 @@
 // Test-only imports of the engine specs (implemented in tests/agent/engine-host.js), and
 // helpers that drive the agent through its exports as a host would.
+import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
 import { ioBuffer } from "../../assembly/io";
 import { boot, firmware_version, on_config } from "../../assembly/index";
 import { flashSetup } from "./storage-flash";
@@ -59,4 +60,24 @@ export function freshDevice(firmware: string = "1.0.0"): void {
 export function chunkAt(offset: u32, len: u32): u32 {
   for (let i: u32 = 0; i < len; i++) store<u8>(ioBuffer + i, <u8>((offset + i) * 13 + ((offset + i) >> 9)));
   return len;
+}
+
+const patternContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
+const patternByte = memory.data(1);
+const patternDigest = memory.data(32);
+
+/** The sha256 (64 hex digits) of a file of `len` pattern bytes, as chunkAt makes them: for configs. */
+export function patternSha256Hex(len: u32): string {
+  sha256Init(patternContext);
+  for (let i: u32 = 0; i < len; i++) {
+    store<u8>(patternByte, <u8>(i * 13 + (i >> 9)));
+    sha256Update(patternContext, patternByte, 1);
+  }
+  sha256Final(patternContext, patternDigest);
+  let hex = "";
+  for (let i = 0; i < 32; i++) {
+    const b = load<u8>(patternDigest + i);
+    hex += "0123456789abcdef".charAt(b >> 4) + "0123456789abcdef".charAt(b & 15);
+  }
+  return hex;
 }

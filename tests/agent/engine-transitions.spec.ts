@@ -9,12 +9,16 @@ import { AgentState, Setting } from "../../assembly/abi";
 import { AgentEvent } from "../../assembly/otau/events";
 import { TRANSITIONS, clearTransitionsTaken, currentState, transitionsTaken } from "../../assembly/otau/machine";
 import {
-  cancelCount, chunkAt, deliver, effectsClear, fetchCount, fetchOffset, freshDevice, report, reportCount, resetCount,
+  cancelCount, chunkAt, deliver, effectsClear, fetchCount, fetchOffset, freshDevice, patternSha256Hex, report, reportCount,
+  resetCount,
 } from "./engine-host";
 
 const MURANO = 0;
-const FILE_CONFIG = "{\"version\":\"1.1.0\",\"name\":\"fw\",\"type\":\"FILE\",\"payload\":\"http://files.test/fw.bin\",\"size\":20000}";
-const LIST_CONFIG = "{\"version\":\"1.1.0\",\"name\":\"fw\",\"type\":\"URL_LIST\",\"payload\":[\"http://a/1\",\"http://a/2\"],\"size\":[100,200]}";
+// Each file is chunkAt's pattern from byte 0; the digests let the agent verify it.
+const FILE_CONFIG = "{\"version\":\"1.1.0\",\"name\":\"fw\",\"type\":\"FILE\",\"payload\":\"http://files.test/fw.bin\",\"size\":20000," +
+  "\"sha256\":\"" + patternSha256Hex(20000) + "\"}";
+const LIST_CONFIG = "{\"version\":\"1.1.0\",\"name\":\"fw\",\"type\":\"URL_LIST\",\"payload\":[\"http://a/1\",\"http://a/2\"],\"size\":[100,200]," +
+  "\"sha256\":[\"" + patternSha256Hex(100) + "\",\"" + patternSha256Hex(200) + "\"]}";
 
 let covered: u64 = 0;
 

@@ -1,6 +1,6 @@
 import { JsonError, validateJson } from "../../assembly/json/validator";
 import {
-  JsonType, booleanValue, decodeString, firstElement, firstMember, memberValue, nextElement, nextMember, parseU32,
+  JsonType, booleanValue, decodeString, decodeStringPrefix, firstElement, prefixWasCut, firstMember, memberValue, nextElement, nextMember, parseU32,
   skipWhitespace, stringEquals, valueEnd, valueType,
 } from "../../assembly/json/reader";
 import { text } from "../../assembly/text";
@@ -178,6 +178,17 @@ describe("reader: decodeString", () => {
     const root = loadDocument("\"abc\\u00e9\"");
     expect(decodeString(root, end, out, 5)).toBe(5);
     expect(hex(out, 5)).toBe("616263c3a9");
+  });
+  it("decodeStringPrefix gives the whole characters that fit and says it cut, raw or escaped", () => {
+    let root = loadDocument("\"ab\u00e9\u00e9\"");
+    expect(decodeStringPrefix(root, end, out, 5)).toBe(4, "an escaped 2-byte character does not fit in 1 byte");
+    expect(prefixWasCut).toBe(true);
+    root = loadDocument("\"abéé\"");
+    expect(decodeStringPrefix(root, end, out, 5)).toBe(4, "a raw 2-byte character is not split");
+    expect(hex(out, 4)).toBe("6162c3a9");
+    expect(prefixWasCut).toBe(true);
+    expect(decodeStringPrefix(root, end, out, 6)).toBe(6);
+    expect(prefixWasCut).toBe(false);
   });
   it("returns -1 when it does not fit, writing nothing beyond cap", () => {
     const root = loadDocument("\"abc\\u00e9\"");

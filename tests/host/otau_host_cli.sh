@@ -62,6 +62,8 @@ expect_usage_error "run with a broker URL that is not mqtt:// is a usage error" 
 expect_usage_error "an unknown log level is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --log loud
 expect_usage_error "an unknown agent setting is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting turbo=1
 expect_usage_error "a setting without a number is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting max-attempts=many
+expect_usage_error "allow-unverified-images is a known setting that needs a number" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting allow-unverified-images=yes
+grep -q "allow-unverified-images needs a whole number" "$WORK/err" || fail "allow-unverified-images is not a known setting: $(cat "$WORK/err")"
 expect_usage_error "a poll timeout over Murano's limit is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --poll-timeout-ms 300001
 
 if "$HOST" run --help | grep -q -- "--exit-when-installed"; then

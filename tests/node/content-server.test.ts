@@ -35,6 +35,19 @@ describe('fault spec parser', () => {
     assert.deepEqual(parseFaultSpec('none,times:3'), { text: 'none,times:3', faults: [], times: 3 });
   });
 
+  it('parses the hostile framing faults', () => {
+    const spec = parseFaultSpec('extra:5,chunked,length:1e400,range-from:0,no-content-range');
+    assert.deepEqual(spec.faults, [
+      { kind: 'extra', bytes: 5 },
+      { kind: 'chunked' },
+      { kind: 'length', text: '1e400' },
+      { kind: 'range-from', at: 0 },
+      { kind: 'no-content-range' },
+    ]);
+    assert.deepEqual(parseFaultSpec('chunked-junk').faults, [{ kind: 'chunked-junk' }]);
+    assert.deepEqual(parseFaultSpec('redirect:ftp://h/x,delay:5').faults, [{ kind: 'redirect', location: 'ftp://h/x' }, { kind: 'delay', ms: 5 }]);
+  });
+
   it('leaves times undefined so the rule applies to every request', () => {
     assert.equal(parseFaultSpec('close@1').times, undefined);
   });
@@ -55,6 +68,9 @@ describe('fault spec parser', () => {
     ['times:0', 'times:0', /between 1 and/],
     ['none,flip@1', 'none', /cannot be combined/],
     ['status:500,flip@1', 'flip@1', /no body is sent with status:500/],
+    ['redirect:/x,flip@1', 'flip@1', /no body is sent with redirect:\/x/],
+    ['extra:0', 'extra:0', /between 1 and/],
+    ['length:', 'length:', /printable text/],
   ];
   for (const [spec, part, reason] of rejected) {
     it(`rejects "${spec}" naming "${part}"`, () => {

@@ -120,6 +120,31 @@ describe("otau-sim run --json", () => {
   });
 });
 
+describe("otau-sim run with a URL it does not serve itself", () => {
+  it("fetches the file from that server as given and reports ok with the config's version when the update installs", async () => {
+    const { ContentServer } = await import("../../firmware-sim/network/content-server.ts");
+    const elsewhere = new ContentServer();
+    await elsewhere.start();
+    try {
+      const ownImage = randomBytes(12_345);
+      elsewhere.serveBytes("/elsewhere.bin", ownImage);
+      const elsewhereConfig = join(dir, "config_elsewhere.json");
+      writeFileSync(elsewhereConfig, JSON.stringify({
+        version: "4.0.0", name: "elsewhere", type: "FILE", payload: elsewhere.url("/elsewhere.bin"),
+        sha256: sha256Hex(ownImage), size: ownImage.length,
+      }));
+      const run = await otauSim("run", "--config", elsewhereConfig, "--json");
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const lines = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+      assert.ok(lines.some((line) => line.otau_in?.status === "INSTALL_SUCCESS" && line.otau_in.version === "4.0.0"));
+      const { flash_ops: _flashOps, ...result } = lines.at(-1);
+      assert.deepEqual(result, { result: "ok", installed: "4.0.0", slot: "B" });
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+});
+
 describe("otau-sim run with a JSON config", () => {
   it("hands the payload to the application, ends on INSTALL_SUCCESS of the config's version with the image unchanged, result ok, exit 0", async () => {
     const jsonConfig = join(dir, "config_json.json");

@@ -149,3 +149,16 @@ test("the same update with a fresh presigned link does not restart, and the next
   device.agent.onTick(1000);
   assert.deepEqual(device.fetches.at(-1), { url: "http://files.test/fw.bin?X-Amz-Signature=new", offset: 10_000 });
 });
+
+test("an error reply's reasonPhrase reaches the log with control characters escaped, so it cannot forge lines or drive a terminal", async () => {
+  const device = await kaaDevice();
+  device.config(KAA, JSON.stringify({ statusCode: 503, reasonPhrase: "busy\n[agent 0] INSTALL_SUCCESS \u001b[2J\u0000\u009b\\ ok" }));
+  assert.equal(device.logs.at(-1), "Kaa answered 503: busy\\u000a[agent 0] INSTALL_SUCCESS \\u001b[2J\\u0000\\u009b\\\\ ok");
+});
+
+test("a reasonPhrase longer than 160 bytes is cut to 160 bytes on a character boundary and marked, not dropped", async () => {
+  const device = await kaaDevice();
+  const reason = "é".repeat(79) + "x" + "é".repeat(10); // 158 + 1 + 20 bytes: the cut falls inside a 2-byte character
+  device.config(KAA, JSON.stringify({ statusCode: 500, reasonPhrase: reason }));
+  assert.equal(device.logs.at(-1), `Kaa answered 500: ${"é".repeat(79)}x... (reasonPhrase cut at 160 bytes)`);
+});

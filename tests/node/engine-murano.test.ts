@@ -186,7 +186,7 @@ test("otau_info: '+' is a literal plus, not a space", async () => {
 
 test("otau_info tags that are bad percent-encoding, bad UTF-8, not JSON or lack config_otau end in TEST_ERROR", async () => {
   const device = await Device.start(norFlash());
-  const good = tag({ config_otau: { version: "1.0.1", name: "n", type: "FILE", payload: FILE_URL } });
+  const good = tag({ config_otau: { version: "1.0.1", name: "n", type: "FILE", payload: FILE_URL, sha256: "5a".repeat(32) } });
   const cases: [string, string][] = [
     ["%7B%22a%22%3A1%7", "otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)"],
     ["%7B%22a%22%3A%G1%7D", "otau_info is not valid percent-encoding (a '%' not followed by two hexadecimal digits)"],
@@ -194,7 +194,7 @@ test("otau_info tags that are bad percent-encoding, bad UTF-8, not JSON or lack 
     ["%7B%22a%22%3A%22%FF%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
     ["%7B%22a%22%3A%22%C3%28%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
     ["%7B%22a%22%3A%22%ED%A0%80%22%7D", "otau_info is not valid JSON: invalid UTF-8 at byte 6"],
-    [good.slice(0, -3), "otau_info is not valid JSON: document ends inside a value at byte 96"],
+    [good.slice(0, -3), "otau_info is not valid JSON: document ends inside a value at byte 172"],
     [tag({ author: "a" }), 'otau_info: field "config_otau" is required'],
     [tag({ config_otau: "x" }), 'otau_info: field "config_otau" must be object, not string'],
     [tag({ author: 1, config_otau: {} }), 'otau_info: field "author" must be string, not number'],
