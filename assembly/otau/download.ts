@@ -1,7 +1,7 @@
 // Starting the transfers of an update: the first file after the checks passed, the file
 // a reset interrupted, the next file of a URL_LIST. Each leaves the machine Fetching.
 import { active, fileCount, fileSize, fileSizeKnown } from "../manifest/update_request";
-import { messageClear, say, sayNumber } from "../message";
+import { messageClear, say, sayNumber, sayText } from "../message";
 import {
   fileIndex, fileReceived, fileSelect, fileSetReceived, fileSetTotal, fileStart,
 } from "./current_file";
@@ -13,6 +13,7 @@ import { raise } from "./queue";
 import { reportStatus } from "./report";
 import { attemptsReset, startFetch } from "./retry";
 import { Status } from "./status";
+import { text } from "../text";
 
 /** The size the config gives the current file, or 0 when it gives none. */
 function configuredSize(): u32 {
@@ -32,7 +33,7 @@ export function startDownload(_a: u32, _b: u32, _c: u32): Next {
   messageClear();
   say("downloading ");
   sayNumber(fileCount(active));
-  say(fileCount(active) == 1 ? " file" : " files");
+  sayText(fileCount(active) == 1 ? text(" file") : text(" files"));
   reportStatus(active, Status.Download);
   attemptsReset();
   fileSelect(0, 0);

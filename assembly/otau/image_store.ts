@@ -23,6 +23,7 @@ import {
 } from "../storage/slot_writer";
 import { StorageStatus, storageStatusName } from "../storage/status";
 import { setting } from "./settings";
+import { Text } from "../text";
 
 export const enum BootOutcome {
   /** Running the confirmed image. */
@@ -233,6 +234,6 @@ export function clearProgress(): void {
   if (journalLoad() == StorageStatus.Ok) journalClear();
 }
 
-export function storageErrorText(code: i32): string {
+export function storageErrorText(code: i32): Text {
   return storageStatusName(<StorageStatus>code);
 }

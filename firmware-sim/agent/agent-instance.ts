@@ -2,7 +2,7 @@
 // The host side only moves bytes: every decision stays in the agent.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { nodeSha256Native, sha256NotProvided } from "./native-sha256.ts";
+import { contextSha256Native, sha256NotProvided } from "./native-sha256.ts";
 
 export const DEFAULT_AGENT_PATH = fileURLToPath(new URL("../../build/agent.wasm", import.meta.url));
 
@@ -33,7 +33,7 @@ export interface AgentHost {
   /** A JSON config's payload object; 0 = applied. */
   applyJson?(json: string): number;
   reset?(): void;
-  /** Offer the agent node:crypto as its native SHA-256 (`sha256_native`); by default the agent hashes itself. */
+  /** Offer the agent a SHA-256 of the host (`sha256_native`, firmware-sim/agent/native-sha256.ts); by default the agent hashes itself. */
   nativeSha256?: boolean;
 }
 
@@ -133,7 +133,7 @@ export class AgentInstance {
       fetch_cancel: () => host.fetchCancel?.(),
       apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : -1),
       reset: () => host.reset?.(),
-      sha256_native: host.nativeSha256 ? nodeSha256Native(getMemory) : sha256NotProvided,
+      sha256_native: host.nativeSha256 ? contextSha256Native(getMemory) : sha256NotProvided,
       ...(host.flash ? host.flash(getMemory) : noFlash),
     };
     const instance = new WebAssembly.Instance(module, { env });
