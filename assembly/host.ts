@@ -2,6 +2,7 @@
 // the ABI (docs/abi.md): integers and pointers into the agent's own memory only.
 // The numbers they take (levels, channels, operations) are in abi.ts.
 import { LogLevel } from "./abi";
+import { Text, textBytes, textLength } from "./text";
 
 /** Write `len` bytes of UTF-8 text at `ptr` to the device log. */
 @external("env", "log")
@@ -41,14 +42,22 @@ export function agentAbort(message: string | null, fileName: string | null, line
   unreachable();
 }
 
+/** Appends a text constant (cut at the scratch's end) and returns the new length. */
+function copyUtf8(t: Text, at: i32): i32 {
+  if (t == 0) return at;
+  const n = min(<i32>textLength(t), TEXT_SCRATCH_SIZE - at);
+  memory.copy(textScratch + at, textBytes(t), n);
+  return at + n;
+}
+
 /**
- * Logs up to three constant strings as one line. String literals live in static data
- * and the parts are joined in scratch memory, so this allocates nothing (a `+` would).
+ * Logs up to three text constants (assembly/text.ts) as one line, joined in scratch
+ * memory: this allocates nothing.
  */
-export function logText(level: LogLevel, first: string, second: string = "", third: string = ""): void {
-  let at = copyText(first, 0);
-  at = copyText(second, at);
-  at = copyText(third, at);
+export function logText(level: LogLevel, first: Text, second: Text = 0, third: Text = 0): void {
+  let at = copyUtf8(first, 0);
+  at = copyUtf8(second, at);
+  at = copyUtf8(third, at);
   log(level, textScratch, at);
 }
 

@@ -13,8 +13,9 @@ import { currentState, dispatch } from "./otau/machine";
 import { configureSetting } from "./otau/settings";
 import { startAgent } from "./otau/startup";
 import { bootDecide, bootDecisionApply, bootDecisionSlot } from "./storage/boot_decision";
+import { text } from "./text";
 
-const AGENT_VERSION = "0.1.0";
+const AGENT_VERSION = text("0.1.0");
 
 export function io_buffer(): usize {
   return ioBuffer;
@@ -46,7 +47,7 @@ export function configure(setting: i32, value: u32): i32 {
  * when the flash could not be read (the agent then stays idle).
  */
 export function boot(): i32 {
-  logText(LogLevel.Info, "otau agent ", AGENT_VERSION, " booted");
+  logText(LogLevel.Info, text("otau agent "), AGENT_VERSION, text(" booted"));
   return startAgent(firmwareVersion, firmwareVersionLength);
 }
 

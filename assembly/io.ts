@@ -9,7 +9,7 @@ export const ioBuffer = memory.data(IO_BUFFER_SIZE, 16);
 // the image and key hashes, the trust store's read-back): it runs only while the buffer holds
 // no input past its first IO_SCRATCH_OFFSET bytes (at the end of a download; a key list;
 // ed25519_verify's inputs), and keeping ~3 KB of static memory out of the agent is what
-// lets it fit a 36 KiB memory limit. Each user takes a fixed region (offsets below).
+// lets it fit the boards' 28.5 KiB memory limit. Each user takes a fixed region (offsets below).
 export const IO_SCRATCH_OFFSET: i32 = 1024;
 export const ioScratch: usize = ioBuffer + <usize>IO_SCRATCH_OFFSET;
 /** crypto/field25519.ts: 200 bytes. */

@@ -1,6 +1,7 @@
 // The status message being composed, in static memory: one message at a time, built
 // without allocating. Text past the capacity is cut and ends in "..." so that a long
 // value (a 10 KiB URL, say) can never overflow a report.
+import { Text, textBytes, textLength } from "./text";
 
 const MESSAGE_CAPACITY: i32 = 400;
 const TRUNCATION_MARK = "...";
@@ -76,6 +77,11 @@ export function sayBytes(ptr: usize, len: usize): void {
   }
 }
 
+/** Appends a text constant (assembly/text.ts). */
+export function sayText(t: Text): void {
+  sayBytes(textBytes(t), textLength(t));
+}
+
 export function sayNumber(value: u64): void {
   const digits = memory.data(20);
   let n = 0;
@@ -88,18 +94,21 @@ export function sayNumber(value: u64): void {
 }
 
 /** "1 file", "3 files": the number, then `one` or `many`. */
-export function sayCount(count: u64, one: string, many: string): void {
+export function sayCount(count: u64, one: Text, many: Text): void {
   sayNumber(count);
-  say(count == 1 ? one : many);
+  sayText(count == 1 ? one : many);
 }
 
 /** `count` bytes as lowercase hex: digests in messages. */
 export function sayHex(ptr: usize, count: usize): void {
-  const HEX = "0123456789abcdef";
   for (let i: usize = 0; i < count; i++) {
     if (!room(2)) return;
-    const b = <i32>load<u8>(ptr + i);
-    putByte(HEX.charCodeAt(b >> 4));
-    putByte(HEX.charCodeAt(b & 15));
+    const b = <u32>load<u8>(ptr + i);
+    putHexDigit(b >> 4);
+    putHexDigit(b & 15);
   }
+}
+
+function putHexDigit(d: u32): void {
+  putByte(d < 10 ? 0x30 + d : 0x57 + d);
 }

@@ -26,6 +26,8 @@ export interface BenchResults {
     wasm3Host: InstructionsPerByte | NotMeasured;
     /** The same agent and host with the sha256_native import (docs/abi.md "Accelerators"). */
     wasm3HostNativeSha256: InstructionsPerByte | NotMeasured;
+    /** otau-host with agent.wasm translated ahead of time (build/host-aot/, OTAU_RUNTIME=aot). */
+    aotHost: InstructionsPerByte | NotMeasured;
     cReference: InstructionsPerByte;
     /** How many times the C reference's instructions per byte the wasm3 host runs. */
     wasm3OverC: number | null;
@@ -62,6 +64,7 @@ export function formatTable(results: BenchResults): string {
     `Instructions per byte under callgrind (${sizeLabel(sizes[1])} run minus ${sizeLabel(sizes[0])} run)`,
     row("agent.wasm under wasm3 (otau-host)", perByte(instructions.wasm3Host)),
     row("  with the native SHA-256 import", perByte(instructions.wasm3HostNativeSha256)),
+    row("agent.wasm translated (otau-host aot)", perByte(instructions.aotHost)),
     row("C reference", perByte(instructions.cReference)),
     row("wasm3 / C reference", instructions.wasm3OverC === null ? "     n/a" : `${instructions.wasm3OverC.toFixed(2).padStart(8)}x`),
     "",

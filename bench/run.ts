@@ -16,7 +16,7 @@ import { instructionsPerByte, type PatternFile } from "./callgrind.ts";
 import { benchPattern } from "./pattern.ts";
 import { formatTable, writeResults, type BenchResults } from "./report.ts";
 import { bestOfInterleaved, timedHere } from "./throughput.ts";
-import { buildNativeHost, wasm3HashCommand, wasm3HostBuilt, wasm3HostPath } from "./wasm3-host.ts";
+import { aotHostPath, buildNativeHost, wasm3HashCommand, wasm3HostBuilt, wasm3HostPath } from "./wasm3-host.ts";
 
 const MIB = 1024 * 1024;
 const THROUGHPUT_BYTES = 64 * MIB;
@@ -68,15 +68,19 @@ async function measure(scratchDir: string): Promise<BenchResults> {
 
   let wasm3Instructions: BenchResults["instructions"]["wasm3Host"];
   let wasm3NativeInstructions: BenchResults["instructions"]["wasm3HostNativeSha256"];
+  let aotInstructions: BenchResults["instructions"]["aotHost"];
   if (wasm3HostBuilt(root)) {
     progress("counting the wasm3 host's instructions under callgrind (the slow part)");
     wasm3Instructions = instructionsPerByte("otau-host", (path) => wasm3HashCommand(root, agentPath, path), inputs, callgrindOut);
     progress("building otau-host with the native SHA-256 import and counting its instructions");
     const nativeHost = buildNativeHost(root);
     wasm3NativeInstructions = instructionsPerByte("otau-host (native SHA-256)", (path) => wasm3HashCommand(root, agentPath, path, nativeHost), inputs, callgrindOut);
+    progress("counting the instructions of otau-host with the agent translated ahead of time");
+    aotInstructions = instructionsPerByte("otau-host (aot)", (path) => wasm3HashCommand(root, agentPath, path, aotHostPath(root)), inputs, callgrindOut);
   } else {
     wasm3Instructions = { notMeasured: `not built (${relative(root, wasm3HostPath(root))} is missing: npm run build:host)` };
     wasm3NativeInstructions = wasm3Instructions;
+    aotInstructions = wasm3Instructions;
   }
 
   progress("counting the instructions of one Ed25519 verification under wasm3 (callgrind)");
@@ -100,6 +104,7 @@ async function measure(scratchDir: string): Promise<BenchResults> {
     instructions: {
       wasm3Host: wasm3Instructions,
       wasm3HostNativeSha256: wasm3NativeInstructions,
+      aotHost: aotInstructions,
       cReference: cInstructions,
       wasm3OverC: "perByte" in wasm3Instructions ? wasm3Instructions.perByte / cInstructions.perByte : null,
     },

@@ -13,6 +13,11 @@ export function wasm3HostBuilt(root: string): boolean {
   return existsSync(wasm3HostPath(root));
 }
 
+/** otau-host with the agent translated ahead of time (scripts/build-host.sh builds it too). */
+export function aotHostPath(root: string): string {
+  return join(root, "build", "host-aot", "otau-host");
+}
+
 /** otau-host built with -DOTAU_NATIVE_SHA256=ON: the agent's hashes go to its sha256_native import. */
 export function wasm3NativeHostPath(root: string): string {
   return join(root, "build", "host-native", "otau-host");

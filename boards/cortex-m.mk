@@ -1,5 +1,5 @@
-# What every Cortex-M board builds the same way: wasm3 in its small configuration, the host
-# core, the Cortex-M run-time and text formatter (snprintf/vsnprintf without newlib's stdio),
+# What every Cortex-M board builds the same way: wasm3 in its small configuration (or the agent
+# translated ahead of time, RUNTIME=aot), the host core, the Cortex-M run-time and text formatter (snprintf/vsnprintf without newlib's stdio),
 # the NOR rules of a memory-mapped flash part, the bootloader's decision, and
 # build/agent.wasm as const data.
 # A board's Makefile sets the variables below and includes this file:
@@ -13,18 +13,37 @@
 #
 # `make NATIVE_SHA256=1` answers the agent's sha256_native import with the bootloader's C
 # SHA-256 (docs/abi.md "Accelerators"), into build/boards/$(BOARD)-native/.
+# `make RUNTIME=aot` runs the agent translated ahead of time instead of under wasm3:
+# $(AGENT_WASM) goes through wasm2c at build time (scripts/wasm2c-agent.sh) and is compiled in
+# with host/core/agent_runtime_aot.c and its runtime wasm_rt_mcu.c, into
+# build/boards/$(BOARD)-aot[-native]/. AOT_CALL_DEPTH bounds the agent's call depth (its calls
+# run on the main stack).
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 NATIVE_SHA256 ?= 0
+RUNTIME ?= wasm3
+AOT_CALL_DEPTH ?= 32
+# Entries of the translated agent's function table (wasm_rt_mcu.c; the agent has 22; a module
+# with more fails to start).
+AOT_TABLE_ELEMENTS ?= 24
+ifeq ($(RUNTIME),aot)
+  RUNTIME_SUFFIX := -aot
+else ifeq ($(RUNTIME),wasm3)
+  RUNTIME_SUFFIX :=
+else
+  $(error RUNTIME must be wasm3 or aot, not $(RUNTIME))
+endif
 ifeq ($(NATIVE_SHA256),1)
-  OUT := $(ROOT)/build/boards/$(BOARD)-native
+  OUT := $(ROOT)/build/boards/$(BOARD)$(RUNTIME_SUFFIX)-native
   SHA256_SOURCE := $(ROOT)/host/core/agent_sha256_native.c
 else
-  OUT := $(ROOT)/build/boards/$(BOARD)
+  OUT := $(ROOT)/build/boards/$(BOARD)$(RUNTIME_SUFFIX)
   SHA256_SOURCE := $(ROOT)/host/core/agent_sha256_absent.c
 endif
 AGENT_WASM := $(ROOT)/build/agent.wasm
 WASM3_DIR := $(ROOT)/third_party/wasm3
+WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)
+AOT_DIR := $(OUT)/aot
 
 CC := arm-none-eabi-gcc
 SIZE := arm-none-eabi-size
@@ -37,21 +56,38 @@ WASM3_CONFIG := -Dd_m3HasFloat=0 -Dd_m3VerboseErrorMessages=0 -Dd_m3MaxFunctionS
 CFLAGS := $(ARCH) -Os -g -std=gnu11 -ffunction-sections -fdata-sections $(WASM3_CONFIG) \
   -I. -I$(ROOT)/host/include -I$(ROOT)/host/core -I$(ROOT)/host/cortexm -I$(ROOT)/host/boot \
   -isystem $(WASM3_DIR) -MMD -MP
+# AGENT_MEMORY_LIMIT (bytes), when set, replaces the board's default linear memory for the agent.
+ifneq ($(AGENT_MEMORY_LIMIT),)
+  CFLAGS += -DAGENT_MEMORY_LIMIT=$(AGENT_MEMORY_LIMIT)u
+endif
+# The translated agent: explicit bounds checks, a bounded call depth, wasm2c's wasm-rt.h (copied
+# beside its output), no assert() (newlib's would pull in stdio).
+ifeq ($(RUNTIME),aot)
+  CFLAGS += -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=$(AOT_CALL_DEPTH) \
+    -DWASM_RT_MCU_TABLE_ELEMENTS=$(AOT_TABLE_ELEMENTS)u \
+    -DNDEBUG -isystem $(AOT_DIR)
+endif
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes
 LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) \
   -Wl,--defsym=HEAP_SIZE=$(HEAP_SIZE) -Wl,--defsym=STACK_SIZE=$(STACK_SIZE) \
   -Wl,-Map=$(OUT)/firmware.map
 
-HOST_SOURCES := $(ROOT)/host/core/agent_runtime.c $(ROOT)/host/core/agent_imports.c $(SHA256_SOURCE) \
+HOST_SOURCES := $(addprefix $(ROOT)/host/core/,agent_imports.c agent_exports.c agent_export_calls.c) \
+  $(SHA256_SOURCE) \
   $(addprefix $(ROOT)/host/cortexm/,cortexm_runtime.c cortexm_format.c mapped_nor.c) \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
     boot_status.c boot_flash_hal.c)
-WASM3_SOURCES := $(wildcard $(WASM3_DIR)/m3_*.c)
+ifeq ($(RUNTIME),aot)
+  HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime_aot.c agent_imports_aot.c wasm_rt_mcu.c)
+  RUNTIME_OBJECTS := $(AOT_DIR)/agent_translated.o $(AOT_DIR)/agent_translated_exports.o
+else
+  HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime.c agent_imports_wasm3.c)
+  RUNTIME_OBJECTS := $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES))
+endif
 
 OBJECTS := $(BOARD_SOURCES:%.c=$(OUT)/board/%.o) \
   $(patsubst $(ROOT)/host/%.c,$(OUT)/host/%.o,$(HOST_SOURCES)) \
-  $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES)) \
-  $(OUT)/agent_wasm.o
+  $(RUNTIME_OBJECTS) $(OUT)/agent_wasm.o
 
 all: $(OUT)/firmware.elf
 
@@ -68,15 +104,32 @@ $(OUT)/host/%.o: $(ROOT)/host/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARNINGS) -c $< -o $@
 
+# The translation, made again when the agent changes. The runtime's objects include wasm-rt.h
+# from it, so they wait for it too.
+$(AOT_DIR)/agent_translated.c $(AOT_DIR)/agent_translated_exports.c: $(AGENT_WASM) $(ROOT)/scripts/wasm2c-agent.sh
+	sh $(ROOT)/scripts/wasm2c-agent.sh $(AGENT_WASM) $(AOT_DIR)
+$(AOT_DIR)/agent_translated_exports.c: $(AOT_DIR)/agent_translated.c
+$(addprefix $(OUT)/host/core/,agent_runtime_aot.o agent_imports_aot.o wasm_rt_mcu.o): $(AOT_DIR)/agent_translated.c
+
+# Generated code, built as is: its warnings cannot fail the build.
+$(AOT_DIR)/%.o: $(AOT_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
+	$(CC) $(CFLAGS) -I$(ROOT)/host/core -w -c $< -o $@
+
 # Third-party code, built as is: its warnings cannot fail the build.
 $(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -w -c $< -o $@
 
-# The agent as const data in flash: wasm3 parses it in place.
+# The agent as const data in flash: wasm3 parses it in place. The translated agent needs no
+# module bytes: agent_wasm_start = agent_wasm_end, which the AOT runtime takes as none given.
+ifeq ($(RUNTIME),aot)
+AGENT_INCBIN :=
+else
+AGENT_INCBIN := \t.incbin "$(AGENT_WASM)"\n
+endif
 $(OUT)/agent_wasm.S: $(AGENT_WASM) Makefile
 	@mkdir -p $(dir $@)
-	printf '\t.section .rodata.agent_wasm,"a"\n\t.balign 4\n\t.global agent_wasm_start\n\t.global agent_wasm_end\nagent_wasm_start:\n\t.incbin "%s"\nagent_wasm_end:\n' "$(AGENT_WASM)" > $@
+	printf '\t.section .rodata.agent_wasm,"a"\n\t.balign 4\n\t.global agent_wasm_start\n\t.global agent_wasm_end\nagent_wasm_start:\n$(AGENT_INCBIN)agent_wasm_end:\n' > $@
 
 $(OUT)/agent_wasm.o: $(OUT)/agent_wasm.S
 	$(CC) $(ARCH) -c $< -o $@

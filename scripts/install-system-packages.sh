@@ -3,7 +3,7 @@
 # cmake (the C host), libcurl and libmosquitto (otau-host run), valgrind (host tests), clang and
 # its sanitizer/libFuzzer runtime (the fuzzing campaign), mosquitto and its clients and nats-server
 # (real brokers), python3-venv (scripts/install-python-tools.sh), chromium (the console test),
-# wabt (test modules from .wat), binaryen, mosquitto, the ARM toolchain and QEMU (boards),
+# wabt (test modules from .wat; wasm2c translates the agent for the aot builds), binaryen, mosquitto, the ARM toolchain and QEMU (boards),
 # openssl (the CLI signs the emulators' per-run MQTT TLS certificates).
 # Uses sudo when not root; does nothing when everything is installed.
 set -eu

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the C host and its tests, runs the tests, runs them again under valgrind, and checks
+# Builds the C host and its tests (wasm3 and aot), runs the tests, runs them again under valgrind, and checks
 # that otau-host's SHA-256 of a 1 MiB file under valgrind matches sha256sum with no memory errors.
 set -eu
 
@@ -19,9 +19,11 @@ if [ ! -f "$AGENT" ]; then
 fi
 sh "$ROOT_DIR/scripts/build-host.sh" all
 
-cd "$BUILD_DIR"
-ctest --label-exclude valgrind --output-on-failure --parallel 2 || fail "C tests failed"
-ctest --label-regex valgrind --output-on-failure --parallel 2 || fail "C tests failed under valgrind"
+# Both builds: wasm3 (build/host/) and the agent translated ahead of time (build/host-aot/).
+for dir in "$BUILD_DIR" "$BUILD_DIR-aot"; do
+  (cd "$dir" && ctest --label-exclude valgrind --output-on-failure --parallel 2) || fail "C tests failed in $dir"
+  (cd "$dir" && ctest --label-regex valgrind --output-on-failure --parallel 2) || fail "C tests failed under valgrind in $dir"
+done
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM

@@ -6,11 +6,17 @@
 // `say("…")` in the source for readability; this transform rewrites each such call into
 // `sayBytes(memory.data<u8>([…]), n)` — the same bytes, UTF-8, no header — and adds
 // `sayBytes` to the file's import of `say`. Calls of `say` with a non-literal argument stay.
+//
+// Text constants that travel (a status name returned, a field name in a table) are written
+// `text("…")` (assembly/text.ts): each such call becomes `memory.data<u8>([n, …])`, a pointer
+// to the byte length (at most 255) followed by the UTF-8 bytes.
 import { Transform } from "assemblyscript/dist/transform.js";
 import { LiteralKind, NodeKind, Node, Parser, Source, SourceKind, Tokenizer } from "assemblyscript/dist/assemblyscript.js";
 
 const SAY = "say";
 const SAY_BYTES = "sayBytes";
+const TEXT = "text";
+const TEXT_MAX_BYTES = 255;
 
 /** Parses `text` as an expression whose nodes all claim `range` (debug builds map them to the call). */
 function parseExpressionAt(text, range) {
@@ -29,12 +35,25 @@ function parseExpressionAt(text, range) {
   return expression;
 }
 
-function isSayOfLiteral(node) {
+function isCallOfLiteral(node, name) {
   return node.kind === NodeKind.Call &&
-    node.expression.kind === NodeKind.Identifier && node.expression.text === SAY &&
+    node.expression.kind === NodeKind.Identifier && node.expression.text === name &&
     node.args.length === 1 &&
-    node.args[0].kind === NodeKind.Literal && node.args[0].literalKind === LiteralKind.String &&
-    node.args[0].value.length > 0;
+    node.args[0].kind === NodeKind.Literal && node.args[0].literalKind === LiteralKind.String;
+}
+
+function isSayOfLiteral(node) {
+  return isCallOfLiteral(node, SAY) && node.args[0].value.length > 0;
+}
+
+/** `text("…")` as `memory.data<u8>([n, …bytes])`, in place: a call of the builtin. */
+function rewriteText(node) {
+  const bytes = Buffer.from(node.args[0].value, "utf8");
+  if (bytes.length > TEXT_MAX_BYTES) throw new Error(`utf8-text transform: text("${node.args[0].value}") is longer than ${TEXT_MAX_BYTES} bytes`);
+  const data = parseExpressionAt(`memory.data<u8>([${[bytes.length, ...bytes].join(",")}])`, node.range);
+  node.expression = data.expression;
+  node.typeArguments = data.typeArguments;
+  node.args = data.args;
 }
 
 /** Rewrites the calls in place; returns how many it rewrote. */
@@ -48,6 +67,8 @@ function rewriteCalls(node, seen) {
     node.expression = call.expression;
     node.args = call.args;
     rewritten++;
+  } else if (isCallOfLiteral(node, TEXT)) {
+    rewriteText(node);
   }
   for (const [key, value] of Object.entries(node)) {
     if (key === "range" || key === "parent") continue;

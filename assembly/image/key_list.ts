@@ -18,7 +18,8 @@ import { StorageStatus, storageStatusName } from "../storage/status";
 import {
   TRUST_KEYS_MAX, TRUST_KEY_SIZE, trustStoreGeneration, trustStoreKeyCount, trustStorePresent, trustStoreReplaceKeys,
 } from "../storage/trust_store";
-import { say, sayHex, sayNumber } from "../message";
+import { say, sayHex, sayNumber, sayText } from "../message";
+import { text } from "../text";
 
 const KEY_LIST_MAGIC: u64 = 0x5359454b5541544f; // "OTAUKEYS" little-endian
 const KEY_LIST_FIXED: u32 = 16;
@@ -80,7 +81,7 @@ export function keyListApply(ptr: usize, len: u32): KeyListResult {
   const written = trustStoreReplaceKeys(body + KEY_LIST_FIXED, count, generation);
   if (written != StorageStatus.Ok) {
     say("writing the trust store failed (");
-    say(storageStatusName(written));
+    sayText(storageStatusName(written));
     say("); the old list stays in force");
     return KeyListResult.WriteFailed;
   }
@@ -95,5 +96,5 @@ export function sayKeyListAccepted(): void {
   sayHex(tlvKeyHash, 8);
   say(" accepted: ");
   sayNumber(trustStoreKeyCount());
-  say(trustStoreKeyCount() == 1 ? " key trusted" : " keys trusted");
+  sayText(trustStoreKeyCount() == 1 ? text(" key trusted") : text(" keys trusted"));
 }

@@ -4,6 +4,7 @@
 // On a document that was not validated the results are meaningless but every read
 // still stays inside [at, end), so nothing traps.
 import { hexValue, isDigit, skipWhitespace as skipJsonWhitespace } from "./chars";
+import { Text, textBytes, textLength } from "../text";
 
 export const enum JsonType { None = 0, String = 1, Number = 2, Object = 4, Array = 8, Boolean = 16, Null = 32 }
 
@@ -90,25 +91,26 @@ export function nextElement(elementAt: usize, end: usize): usize {
   return afterComma(valueEnd(elementAt, end), end);
 }
 
-/** True if the JSON string starting at `stringAt` (its quote) decodes exactly to `key` (an ASCII constant). Handles escapes. */
-export function stringEquals(stringAt: usize, end: usize, key: string): bool {
+/** True if the JSON string starting at `stringAt` (its quote) decodes exactly to `key` (UTF-8 text). Handles escapes. */
+export function stringEquals(stringAt: usize, end: usize, key: Text): bool {
   if (stringAt == 0 || stringAt >= end || load<u8>(stringAt) != 0x22) return false;
-  const keyLength = key.length;
-  let k = 0;
+  const keyEnd = textBytes(key) + textLength(key);
+  let k = textBytes(key);
   let p = stringAt + 1;
   while (p < end) {
-    if (load<u8>(p) == 0x22) return k == keyLength;
+    if (load<u8>(p) == 0x22) return k == keyEnd;
     p = decodeCodePoint(p, end);
-    if (p == 0 || k >= keyLength) return false;
-    let expected = <u32>key.charCodeAt(k++);
-    if (expected - 0xD800 < 0x400 && k < keyLength) { // a key outside the BMP: combine its surrogate pair
-      const low = <u32>key.charCodeAt(k);
-      if (low - 0xDC00 < 0x400) {
-        expected = 0x10000 + ((expected - 0xD800) << 10) + (low - 0xDC00);
-        k++;
-      }
+    if (p == 0) return false;
+    // The code point's UTF-8 bytes must come next in the key.
+    const c = codePoint;
+    const n: usize = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (k + n > keyEnd) return false;
+    const lead: u32 = n == 1 ? c : n == 2 ? 0xC0 | (c >> 6) : n == 3 ? 0xE0 | (c >> 12) : 0xF0 | (c >> 18);
+    if (<u32>load<u8>(k) != lead) return false;
+    for (let i: usize = 1; i < n; i++) {
+      if (<u32>load<u8>(k + i) != (0x80 | ((c >> (6 * <u32>(n - 1 - i))) & 0x3f))) return false;
     }
-    if (expected != codePoint) return false;
+    k += n;
   }
   return false;
 }

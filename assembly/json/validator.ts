@@ -3,6 +3,7 @@
 // per open container: object or array) instead of recursion, every read is bounds-checked
 // against the end of the input, and errors are returned as codes with the offset found.
 import { hexValue, isDigit, skipWhitespace } from "./chars";
+import { Text, text } from "../text";
 
 export const enum JsonError {
   None = 0,
@@ -109,22 +110,22 @@ export function jsonErrorOffset(): usize {
 }
 
 /** A constant human-readable name for the error, e.g. "invalid UTF-8", "nesting deeper than the limit". */
-export function jsonErrorText(error: JsonError): string {
+export function jsonErrorText(error: JsonError): Text {
   switch (error) {
-    case JsonError.None: return "valid JSON";
-    case JsonError.Empty: return "empty document";
-    case JsonError.Truncated: return "document ends inside a value";
-    case JsonError.UnexpectedCharacter: return "unexpected character";
-    case JsonError.BadEscape: return "invalid escape in a string";
-    case JsonError.BadUtf8: return "invalid UTF-8";
-    case JsonError.ControlCharacter: return "unescaped control character in a string";
-    case JsonError.BadNumber: return "malformed number";
-    case JsonError.TooDeep: return "nesting deeper than the limit";
-    case JsonError.TooLarge: return "document larger than the limit";
-    case JsonError.TrailingData: return "data after the JSON value";
-    case JsonError.LoneSurrogate: return "unpaired UTF-16 surrogate in a \\u escape";
+    case JsonError.None: return text("valid JSON");
+    case JsonError.Empty: return text("empty document");
+    case JsonError.Truncated: return text("document ends inside a value");
+    case JsonError.UnexpectedCharacter: return text("unexpected character");
+    case JsonError.BadEscape: return text("invalid escape in a string");
+    case JsonError.BadUtf8: return text("invalid UTF-8");
+    case JsonError.ControlCharacter: return text("unescaped control character in a string");
+    case JsonError.BadNumber: return text("malformed number");
+    case JsonError.TooDeep: return text("nesting deeper than the limit");
+    case JsonError.TooLarge: return text("document larger than the limit");
+    case JsonError.TrailingData: return text("data after the JSON value");
+    case JsonError.LoneSurrogate: return text("unpaired UTF-16 surrogate in a \\u escape");
   }
-  return "unknown JSON error";
+  return text("unknown JSON error");
 }
 
 function fail(kind: JsonError, at: usize): JsonError {

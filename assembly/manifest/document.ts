@@ -1,8 +1,9 @@
 // The gate every untrusted document passes first: size, then the strict validator.
 // Nothing reaches a field reader unless the whole text is well-formed JSON.
 import { JsonError, jsonErrorOffset, jsonErrorText, validateJson } from "../json/validator";
-import { SchemaError, jsonTypeName, schemaErrorField, schemaFoundType, Field } from "../json/schema";
-import { messageClear, say, sayNumber } from "../message";
+import { Schema, SchemaError, jsonTypeName, schemaErrorField, schemaFieldKey, schemaFieldTypes, schemaFoundType } from "../json/schema";
+import { messageClear, say, sayNumber, sayText } from "../message";
+import { Text } from "../text";
 
 /** Nesting deeper than this is refused: no document of either cloud needs more. */
 export const MAX_DEPTH: i32 = 16;
@@ -19,10 +20,10 @@ export const enum DocumentResult {
 }
 
 /** Checks size and JSON well-formedness of `what`; on failure the message names the problem. */
-export function checkDocument(what: string, ptr: usize, len: usize, capacity: usize): bool {
+export function checkDocument(what: Text, ptr: usize, len: usize, capacity: usize): bool {
   if (len > capacity) {
     messageClear();
-    say(what);
+    sayText(what);
     say(" is ");
     sayNumber(len);
     say(" bytes; the limit is ");
@@ -32,34 +33,34 @@ export function checkDocument(what: string, ptr: usize, len: usize, capacity: us
   const error = validateJson(ptr, len, MAX_DEPTH, capacity);
   if (error == JsonError.None) return true;
   messageClear();
-  say(what);
+  sayText(what);
   say(" is not valid JSON: ");
-  say(jsonErrorText(error));
+  sayText(jsonErrorText(error));
   say(" at byte ");
   sayNumber(jsonErrorOffset());
   return false;
 }
 
 /** Describes a schema mismatch of `what` in the message. */
-export function schemaProblem(what: string, error: SchemaError, fields: StaticArray<Field>): void {
+export function schemaProblem(what: Text, error: SchemaError, schema: Schema): void {
   messageClear();
-  say(what);
+  sayText(what);
   if (error == SchemaError.NotAnObject) {
     say(" must be a JSON object");
     return;
   }
-  const field = fields[schemaErrorField()];
+  const field = schemaErrorField();
   say(": field \"");
-  say(field.key);
+  sayText(schemaFieldKey(schema, field));
   if (error == SchemaError.MissingField) {
     say("\" is required");
   } else if (error == SchemaError.DuplicateField) {
     say("\" appears more than once");
   } else {
     say("\" must be ");
-    sayTypes(field.types);
+    sayTypes(schemaFieldTypes(schema, field));
     say(", not ");
-    say(jsonTypeName(schemaFoundType()));
+    sayText(jsonTypeName(schemaFoundType()));
   }
 }
 
@@ -68,7 +69,7 @@ function sayTypes(types: u32): void {
   for (let bit: u32 = 1; bit <= 32; bit <<= 1) {
     if ((types & bit) == 0) continue;
     if (!first) say(" or ");
-    say(jsonTypeName(bit));
+    sayText(jsonTypeName(bit));
     first = false;
   }
 }

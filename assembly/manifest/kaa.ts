@@ -1,32 +1,35 @@
 // Kaa OTA Orchestrator: the cmx_ota configuration response
 // `{"configId": "<version>", "config": {<software specification>}}`, `{}` when the
 // endpoint is up to date, or an error reply with statusCode/reasonPhrase.
-import { Field, SchemaError, matchSchema } from "../json/schema";
-import { JsonType, decodeStringPrefix, parseU32, prefixWasCut } from "../json/reader";
-import { messageClear, say, sayBytes, sayHex, sayNumber } from "../message";
+import { SchemaError, matchSchema, Schema } from "../json/schema";
+import { JsonType, decodeString, decodeStringPrefix, parseU32, prefixWasCut } from "../json/reader";
+import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
 import { Cloud, UpdateKind, clearRequest, fileCount, markSigned, setKind } from "./update_request";
+import { text } from "../text";
 
-const RESPONSE_FIELDS: StaticArray<Field> = [
-  new Field("configId", false, JsonType.String),
-  new Field("config", false, JsonType.Object),
-  new Field("statusCode", false, JsonType.Number),
-  new Field("reasonPhrase", false, JsonType.String),
-];
+const RESPONSE_FIELDS: Schema = memory.data<usize>([
+  text("configId"), JsonType.String,
+  text("config"), JsonType.Object,
+  text("statusCode"), JsonType.Number,
+  text("reasonPhrase"), JsonType.String,
+  0,
+]);
 const CONFIG_ID = 0, CONFIG = 1, STATUS_CODE = 2, REASON = 3;
 const responseFound = memory.data(4 * sizeof<usize>());
 
 // The specification is free JSON; these are the fields the agent reads by convention.
-const SPEC_FIELDS: StaticArray<Field> = [
-  new Field("link", false, JsonType.String),
-  new Field("links", false, JsonType.Array),
-  new Field("sha256", false, JsonType.String | JsonType.Array),
-  new Field("size", false, JsonType.Number | JsonType.Array),
-  new Field("upgradableFrom", false, JsonType.Array),
-  new Field("signature", false, JsonType.String),
-  new Field("keyId", false, JsonType.String),
-];
+const SPEC_FIELDS: Schema = memory.data<usize>([
+  text("link"), JsonType.String,
+  text("links"), JsonType.Array,
+  text("sha256"), JsonType.String | JsonType.Array,
+  text("size"), JsonType.Number | JsonType.Array,
+  text("upgradableFrom"), JsonType.Array,
+  text("signature"), JsonType.String,
+  text("keyId"), JsonType.String,
+  0,
+]);
 const LINK = 0, LINKS = 1, SHA256 = 2, SIZE = 3, UPGRADABLE_FROM = 4, SIGNATURE = 5;
 const specFound = memory.data(7 * sizeof<usize>());
 
@@ -68,18 +71,18 @@ function sayEscaped(ptr: usize, len: i32): void {
 export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: usize): DocumentResult {
   clearRequest(req, Cloud.Kaa);
   upgradableFromAt = 0;
-  if (!checkDocument("cmx_ota response", ptr, len, capacity)) return DocumentResult.Invalid;
+  if (!checkDocument(text("cmx_ota response"), ptr, len, capacity)) return DocumentResult.Invalid;
   const end = ptr + len;
   documentEnd = end;
   const error = matchSchema(ptr, end, RESPONSE_FIELDS, responseFound);
   if (error != SchemaError.None) {
-    schemaProblem("cmx_ota response", error, RESPONSE_FIELDS);
+    schemaProblem(text("cmx_ota response"), error, RESPONSE_FIELDS);
     return DocumentResult.Invalid;
   }
   const statusAt = found(responseFound, STATUS_CODE);
   const statusCode = statusAt != 0 ? parseU32(statusAt, end) : 200;
   if (statusCode < 0) {
-    fieldError("statusCode", "must be a whole number, not ");
+    fieldError(text("statusCode"), text("must be a whole number, not "));
     sayToken(statusAt, end);
     return DocumentResult.Invalid;
   }
@@ -104,10 +107,10 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
   const configAt = found(responseFound, CONFIG);
   if (configIdAt == 0 && configAt == 0) return DocumentResult.UpToDate;
   // The configId comes first so that even a refusal can be answered under it.
-  if (configIdAt != 0 && !readVersion(req, configIdAt, end, "configId")) return DocumentResult.Invalid;
+  if (configIdAt != 0 && !readVersion(req, configIdAt, end, text("configId"))) return DocumentResult.Invalid;
   if (configIdAt == 0 || configAt == 0) {
     messageClear();
-    say(configIdAt == 0 ? "cmx_ota response has \"config\" but no \"configId\"" : "cmx_ota response has \"configId\" but no \"config\"");
+    sayText(configIdAt == 0 ? text("cmx_ota response has \"config\" but no \"configId\"") : text("cmx_ota response has \"configId\" but no \"config\""));
     return DocumentResult.Invalid;
   }
   return readSpecification(req, configAt, end);
@@ -116,21 +119,21 @@ export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: u
 function readSpecification(req: usize, specAt: usize, end: usize): DocumentResult {
   const error = matchSchema(specAt, end, SPEC_FIELDS, specFound);
   if (error != SchemaError.None) {
-    schemaProblem("config", error, SPEC_FIELDS);
+    schemaProblem(text("config"), error, SPEC_FIELDS);
     return DocumentResult.Invalid;
   }
   const linkAt = found(specFound, LINK);
   const linksAt = found(specFound, LINKS);
   if ((linkAt == 0) == (linksAt == 0)) {
-    fieldError("config", linkAt == 0 ? "has neither \"link\" nor \"links\"" : "has both \"link\" and \"links\"");
+    fieldError(text("config"), linkAt == 0 ? text("has neither \"link\" nor \"links\"") : text("has both \"link\" and \"links\""));
     return DocumentResult.Invalid;
   }
-  if (linkAt != 0 ? !readUrls(req, linkAt, end, "link") : !readUrls(req, linksAt, end, "links")) return DocumentResult.Invalid;
+  if (linkAt != 0 ? !readUrls(req, linkAt, end, text("link")) : !readUrls(req, linksAt, end, text("links"))) return DocumentResult.Invalid;
   setKind(req, fileCount(req) > 1 ? UpdateKind.UrlList : UpdateKind.File);
   const sha256At = found(specFound, SHA256);
-  if (sha256At != 0 && !readPerFile(req, sha256At, end, "sha256", true)) return DocumentResult.Invalid;
+  if (sha256At != 0 && !readPerFile(req, sha256At, end, text("sha256"), true)) return DocumentResult.Invalid;
   const sizeAt = found(specFound, SIZE);
-  if (sizeAt != 0 && !readPerFile(req, sizeAt, end, "size", false)) return DocumentResult.Invalid;
+  if (sizeAt != 0 && !readPerFile(req, sizeAt, end, text("size"), false)) return DocumentResult.Invalid;
   upgradableFromAt = found(specFound, UPGRADABLE_FROM);
   if (found(specFound, SIGNATURE) != 0) markSigned(req);
   return DocumentResult.Update;

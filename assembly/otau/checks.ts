@@ -11,13 +11,14 @@ import {
   isSigned, kindOf, versionLength, versionPtr,
 } from "../manifest/update_request";
 import { firstNonUrlByte, isHttpUrl } from "../manifest/url";
-import { messageClear, say, sayBytes, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import { fileSpan, inactiveSlotName, installedRequestVersion, slotCapacity } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
 import { NOT_COMPARABLE, compareVersions, isSemanticVersion } from "../manifest/version";
 import { setting } from "./settings";
 import { requiresSignedImages, sayTrustPolicy } from "./signed_image";
 import { Status } from "./status";
+import { text } from "../text";
 
 function testStep(): void {
   reportStatus(active, Status.TestStep);
@@ -82,7 +83,7 @@ function testVersionOrder(installed: usize): bool {
     say(" and this device does not allow downgrades");
     return testError();
   } else {
-    say(order < 0 ? " is a downgrade from installed " : " is an upgrade from installed ");
+    sayText(order < 0 ? text(" is a downgrade from installed ") : text(" is an upgrade from installed "));
     sayBytes(versionPtr(installed), versionLength(installed));
   }
   testStep();

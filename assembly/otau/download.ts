@@ -13,6 +13,7 @@ import { raise } from "./queue";
 import { reportStatus } from "./report";
 import { attemptsReset, startFetch } from "./retry";
 import { Status } from "./status";
+import { text } from "../text";
 
 /** The size the config gives the current file, or 0 when it gives none. */
 function configuredSize(): u32 {
@@ -31,7 +32,7 @@ function startFile(): Next {
 export function startDownload(_a: u32, _b: u32, _c: u32): Next {
   messageClear();
   say("downloading ");
-  sayCount(fileCount(active), " file", " files");
+  sayCount(fileCount(active), text(" file"), text(" files"));
   reportStatus(active, Status.Download);
   attemptsReset();
   fileSelect(0, 0);

@@ -3,6 +3,7 @@
 // every branch of an update is a row of the transition table (otau/machine.ts) rather
 // than an `if` inside a handler.
 import { AgentState } from "../abi";
+import { Text, text } from "../text";
 
 export const enum AgentEvent {
   // From the host.
@@ -39,35 +40,35 @@ export const enum Next {
  */
 export type Handler = (a: u32, b: u32, c: u32) => Next;
 
-export function eventName(event: AgentEvent): string {
+export function eventName(event: AgentEvent): Text {
   switch (event) {
-    case AgentEvent.Config: return "Config";
-    case AgentEvent.Response: return "Response";
-    case AgentEvent.Data: return "Data";
-    case AgentEvent.DataEnd: return "DataEnd";
-    case AgentEvent.Tick: return "Tick";
-    case AgentEvent.Healthy: return "Healthy";
-    case AgentEvent.Candidate: return "Candidate";
-    case AgentEvent.Begin: return "Begin";
-    case AgentEvent.Resume: return "Resume";
-    case AgentEvent.Abort: return "Abort";
-    case AgentEvent.TestPassed: return "TestPassed";
-    case AgentEvent.TransferFailed: return "TransferFailed";
-    case AgentEvent.RetryDue: return "RetryDue";
-    case AgentEvent.FileDone: return "FileDone";
-    case AgentEvent.DownloadDone: return "DownloadDone";
-    default: return "Failed";
+    case AgentEvent.Config: return text("Config");
+    case AgentEvent.Response: return text("Response");
+    case AgentEvent.Data: return text("Data");
+    case AgentEvent.DataEnd: return text("DataEnd");
+    case AgentEvent.Tick: return text("Tick");
+    case AgentEvent.Healthy: return text("Healthy");
+    case AgentEvent.Candidate: return text("Candidate");
+    case AgentEvent.Begin: return text("Begin");
+    case AgentEvent.Resume: return text("Resume");
+    case AgentEvent.Abort: return text("Abort");
+    case AgentEvent.TestPassed: return text("TestPassed");
+    case AgentEvent.TransferFailed: return text("TransferFailed");
+    case AgentEvent.RetryDue: return text("RetryDue");
+    case AgentEvent.FileDone: return text("FileDone");
+    case AgentEvent.DownloadDone: return text("DownloadDone");
+    default: return text("Failed");
   }
 }
 
-export function stateName(state: AgentState): string {
+export function stateName(state: AgentState): Text {
   switch (state) {
-    case AgentState.Idle: return "Idle";
-    case AgentState.Fetching: return "Fetching";
-    case AgentState.Receiving: return "Receiving";
-    case AgentState.Backoff: return "Backoff";
-    case AgentState.AwaitingReset: return "AwaitingReset";
-    case AgentState.Trial: return "Trial";
-    default: return "Any";
+    case AgentState.Idle: return text("Idle");
+    case AgentState.Fetching: return text("Fetching");
+    case AgentState.Receiving: return text("Receiving");
+    case AgentState.Backoff: return text("Backoff");
+    case AgentState.AwaitingReset: return text("AwaitingReset");
+    case AgentState.Trial: return text("Trial");
+    default: return text("Any");
   }
 }

@@ -2,7 +2,7 @@
 // (or a flash error named), then Failed, whose row forgets the update.
 import { fetch_cancel } from "../host";
 import { active } from "../manifest/update_request";
-import { messageClear, say } from "../message";
+import { messageClear, say, sayText } from "../message";
 import { AgentEvent, Next } from "./events";
 import { clearProgress, storageErrorText } from "./image_store";
 import { raise } from "./queue";
@@ -47,7 +47,7 @@ export function storageFailure(step: FlashStep, code: i32): Next {
   say("flash error while ");
   sayFlashStep(step);
   say(": ");
-  say(storageErrorText(code));
+  sayText(storageErrorText(code));
   reportStatus(active, step < FlashStep.SealingImage ? Status.DownloadError : Status.InstallError);
   raise(AgentEvent.Failed);
   return Next.Stay;

@@ -24,6 +24,7 @@ import {
 } from "../storage/slot_writer";
 import { StorageStatus, storageStatusName } from "../storage/status";
 import { setting } from "./settings";
+import { Text } from "../text";
 
 export const enum BootOutcome {
   /** Running the confirmed image. */
@@ -229,6 +230,6 @@ export function clearProgress(): void {
   if (journalLoad() == StorageStatus.Ok) journalClear();
 }
 
-export function storageErrorText(code: i32): string {
+export function storageErrorText(code: i32): Text {
   return storageStatusName(<StorageStatus>code);
 }

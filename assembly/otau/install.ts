@@ -3,13 +3,14 @@
 import { apply_json, reset } from "../host";
 import { active, fileCount, fileDigestKnown } from "../manifest/update_request";
 import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
-import { messageClear, say, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import { Next } from "./events";
 import { FlashStep, downloadFailed, storageFailure } from "./failure";
 import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotArea, runningSlotName } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
 import { requiresSignedImages, signedImageConfirmed } from "./signed_image";
 import { Status } from "./status";
+import { text } from "../text";
 
 const digest = memory.data(32);
 
@@ -56,9 +57,9 @@ function reportDownloadSuccess(): void {
   say("all ");
   sayNumber(files);
   if (verified == files) {
-    say(files == 1 ? " file verified" : " files verified");
+    sayText(files == 1 ? text(" file verified") : text(" files verified"));
   } else {
-    say(files == 1 ? " file received; " : " files received; ");
+    sayText(files == 1 ? text(" file received; ") : text(" files received; "));
     if (verified == 0) {
       say("none verified");
     } else {

@@ -19,6 +19,7 @@ import { applyJson } from "./install";
 import { raise } from "./queue";
 import { reportStatus, sayVersion } from "./report";
 import { Status } from "./status";
+import { text } from "../text";
 
 function parseCandidate(source: ConfigSource, length: u32): DocumentResult {
   const len = <usize>length;
@@ -32,7 +33,7 @@ function parseCandidate(source: ConfigSource, length: u32): DocumentResult {
 export function takeConfig(source: u32, length: u32, _c: u32): Next {
   const result = parseCandidate(<ConfigSource>source, length);
   if (result == DocumentResult.UpToDate) {
-    logText(LogLevel.Info, "cloud reports the installed version is current");
+    logText(LogLevel.Info, text("cloud reports the installed version is current"));
   } else if (result == DocumentResult.CloudError) {
     // An answer to the agent's own request, not an update: it goes to the log ("Kaa answered 404: …").
     log(LogLevel.Warn, messagePtr(), messageLength());

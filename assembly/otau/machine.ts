@@ -16,6 +16,7 @@ import { clearRaised, hasRaised, takeRaised } from "./queue";
 import { checkBodyStall, endTransfer, storeChunk } from "./receive";
 import { acceptResponse, transferEndedEarly } from "./response";
 import { checkStall, resumeDownload, retryWhenDue, scheduleRetry } from "./retry";
+import { text } from "../text";
 
 let state: AgentState = AgentState.Idle;
 
@@ -109,7 +110,7 @@ function step(event: AgentEvent, a: u32, b: u32, c: u32): void {
   const index = find(event);
   if (index < 0) {
     if (event != AgentEvent.Tick) {
-      logText(LogLevel.Debug, eventName(event), " ignored in ", stateName(state));
+      logText(LogLevel.Debug, eventName(event), text(" ignored in "), stateName(state));
     }
     return;
   }

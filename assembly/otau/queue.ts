@@ -4,6 +4,7 @@
 // event that does not fit is logged and counted, never silently lost.
 import { LogLevel } from "../abi";
 import { logText } from "../host";
+import { text } from "../text";
 import { AgentEvent, eventName } from "./events";
 
 const CAPACITY: i32 = 8;
@@ -15,7 +16,7 @@ let dropped: u32 = 0;
 export function raise(event: AgentEvent): void {
   if (count == CAPACITY) {
     dropped++;
-    logText(LogLevel.Error, "event queue full, dropped ", eventName(event));
+    logText(LogLevel.Error, text("event queue full, dropped "), eventName(event));
     return;
   }
   store<u8>(slots + (head + count) % CAPACITY, <u8>event);

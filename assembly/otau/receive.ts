@@ -5,7 +5,7 @@
 import { fetch_cancel } from "../host";
 import { ioBuffer } from "../io";
 import { active, fileDigest, fileDigestKnown, fileSize, fileSizeKnown, versionLength, versionPtr } from "../manifest/update_request";
-import { messageClear, say, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import {
   fileIndex, fileReceived, fileSetReceived, fileSetTotal, fileStart, fileTotal, isLastFile, sayFile,
 } from "./current_file";
@@ -22,6 +22,7 @@ import {
 } from "./signed_image";
 import { Status } from "./status";
 import { checkStall, isStalled, noteActivity, transferFailed } from "./retry";
+import { Text, text } from "../text";
 
 /** Receiving, Data(length): `length` bytes of the body are in the I/O buffer. */
 export function storeChunk(length: u32, _b: u32, _c: u32): Next {
@@ -61,11 +62,11 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
 const digest = memory.data(32);
 
 /** "transfer of file 1 of 2<how>5000 of 7000 bytes". */
-function sayTransferEnd(how: string): void {
+function sayTransferEnd(how: Text): void {
   messageClear();
   say("transfer of ");
   sayFile();
-  say(how);
+  sayText(how);
   sayNumber(fileReceived());
   if (fileTotal() != 0) {
     say(" of ");
@@ -91,7 +92,7 @@ function wholeFileArrived(): i32 {
 /** The transfer ended badly but the file is whole (`whole` from wholeFileArrived): say so, then end the file. */
 function completeAnyway(whole: i32): Next {
   fetch_cancel();
-  say(whole == WHOLE_BY_SIZE ? ", but that is the size the config gives" : ", but the bytes received match the config's sha256");
+  sayText(whole == WHOLE_BY_SIZE ? text(", but that is the size the config gives") : text(", but the bytes received match the config's sha256"));
   say(": the file is complete");
   reportStatus(active, Status.DownloadStep);
   return finishFile();
@@ -101,7 +102,7 @@ function completeAnyway(whole: i32): Next {
 export function endTransfer(ok: u32, _b: u32, _c: u32): Next {
   if (ok == 0 || (fileTotal() != 0 && fileReceived() < fileTotal())) {
     const whole = wholeFileArrived();
-    sayTransferEnd(ok != 0 ? " ended early after " : " broke off after ");
+    sayTransferEnd(ok != 0 ? text(" ended early after ") : text(" broke off after "));
     return whole != 0 ? completeAnyway(whole) : transferFailed();
   }
   return finishFile();
@@ -112,7 +113,7 @@ export function checkBodyStall(now: u32, _b: u32, _c: u32): Next {
   if (isStalled(now)) {
     const whole = wholeFileArrived();
     if (whole != 0) {
-      sayTransferEnd(" went quiet after ");
+      sayTransferEnd(text(" went quiet after "));
       return completeAnyway(whole);
     }
   }

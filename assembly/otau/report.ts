@@ -6,18 +6,23 @@ import { report } from "../host";
 import { Cloud, cloudOf, versionLength, versionPtr } from "../manifest/update_request";
 import { messageClear, messageLength, messagePtr, say, sayBytes } from "../message";
 import { Status, statusName } from "./status";
+import { Text, text, textBytes, textLength } from "../text";
 
 const OUT_CAPACITY: i32 = 1536;
 const out = memory.data(OUT_CAPACITY);
 let used: i32 = 0;
-const HEX = "0123456789abcdef";
 
 function putByte(b: u32): void {
   if (used < OUT_CAPACITY) store<u8>(out + used++, <u8>b);
 }
 
-function putText(text: string): void {
-  for (let i = 0; i < text.length; i++) putByte(text.charCodeAt(i));
+function putText(t: Text): void {
+  const n = <i32>textLength(t);
+  for (let i = 0; i < n; i++) putByte(load<u8>(textBytes(t) + i));
+}
+
+function putHexDigit(d: u32): void {
+  putByte(d < 10 ? 0x30 + d : 0x57 + d);
 }
 
 /** A JSON string from UTF-8 bytes, escaping what RFC 8259 requires. */
@@ -31,9 +36,9 @@ function putString(ptr: usize, len: i32): void {
       putByte(0x5c);
       putByte(c);
     } else if (c < 0x20) {
-      putText("\\u00");
-      putByte(HEX.charCodeAt(c >> 4));
-      putByte(HEX.charCodeAt(c & 15));
+      putText(text("\\u00"));
+      putHexDigit(c >> 4);
+      putHexDigit(c & 15);
     } else {
       putByte(c);
     }
@@ -44,11 +49,11 @@ function putString(ptr: usize, len: i32): void {
 /** The otau_in document `{"version":…,"status":…,"message":…}` for request `req`. */
 function buildOtauIn(req: usize, status: Status): void {
   used = 0;
-  putText("{\"version\":");
+  putText(text("{\"version\":"));
   putString(versionPtr(req), versionLength(req));
-  putText(",\"status\":\"");
+  putText(text(",\"status\":\""));
   putText(statusName(status));
-  putText("\",\"message\":");
+  putText(text("\",\"message\":"));
   putString(messagePtr(), messageLength());
   putByte(0x7d);
 }
@@ -79,14 +84,14 @@ function reportKaaOutcome(req: usize, status: Status): void {
   else if (status == Status.InstallAborted) code = 409;
   else if (status != Status.InstalledVersion) return;
   used = 0;
-  putText("{\"configId\":");
+  putText(text("{\"configId\":"));
   putString(versionPtr(req), versionLength(req));
   if (code != 0) {
-    putText(",\"statusCode\":");
+    putText(text(",\"statusCode\":"));
     putByte(0x30 + code / 100);
     putByte(0x30 + (code / 10) % 10);
     putByte(0x30 + code % 10);
-    putText(",\"reasonPhrase\":");
+    putText(text(",\"reasonPhrase\":"));
     putString(messagePtr(), messageLength());
   }
   putByte(0x7d);

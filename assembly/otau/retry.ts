@@ -9,7 +9,7 @@
 import { Setting } from "../abi";
 import { fetch, fetch_cancel } from "../host";
 import { active, fileUrl, fileUrlLength } from "../manifest/update_request";
-import { messageClear, messageLength, messagePtr, say, sayBytes, sayNumber } from "../message";
+import { messageClear, messageLength, messagePtr, say, sayBytes, sayNumber, sayText } from "../message";
 import { clockNow } from "./clock";
 import { fileIndex, fileReceived, sayFile } from "./current_file";
 import { AgentEvent, Next } from "./events";
@@ -19,6 +19,7 @@ import { raise } from "./queue";
 import { reportStatus } from "./report";
 import { setting } from "./settings";
 import { Status } from "./status";
+import { text } from "../text";
 
 let attempts: u32 = 0;
 /** Cool-downs so far for this file: each doubles the next. */
@@ -93,7 +94,7 @@ export function scheduleRetry(_a: u32, _b: u32, _c: u32): Next {
   if (attempts >= limit) {
     say("gave up after ");
     sayNumber(attempts);
-    say(attempts == 1 ? " attempt: " : " attempts: ");
+    sayText(attempts == 1 ? text(" attempt: ") : text(" attempts: "));
     sayBytes(cause, causeLength);
     if (setting(Setting.RetryCooldownMs) == 0) return downloadFailed();
     return coolDown();

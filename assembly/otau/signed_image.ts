@@ -17,7 +17,8 @@ import { StorageStatus, storageStatusName } from "../storage/status";
 import {
   trustStoreKeyCount, trustStoreLoad, trustStorePresent, trustStoreRaiseCounter, trustStoreSecurityCounter,
 } from "../storage/trust_store";
-import { messageClear, say, sayBytes, sayHex, sayNumber } from "../message";
+import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
+import { text } from "../text";
 
 export const enum SignedStep {
   /** Nothing to report: go on. */
@@ -34,7 +35,7 @@ let headerChecked = false;
 export function loadTrustedKeys(): void {
   const status = trustStoreLoad();
   if (status != StorageStatus.Ok && status != StorageStatus.NoRecord && status != StorageStatus.FlashNoSuchArea) {
-    logText(LogLevel.Error, "cannot read the trust store: ", storageStatusName(status), "; no keys trusted");
+    logText(LogLevel.Error, text("cannot read the trust store: "), storageStatusName(status), text("; no keys trusted"));
   }
 }
 
@@ -47,7 +48,7 @@ export function requiresSignedImages(): bool {
 export function sayTrustPolicy(): void {
   say("this device trusts ");
   sayNumber(trustStoreKeyCount());
-  say(trustStoreKeyCount() == 1 ? " key" : " keys");
+  sayText(trustStoreKeyCount() == 1 ? text(" key") : text(" keys"));
   say(": only an MCUboot image signed by one of them installs");
 }
 
@@ -123,7 +124,7 @@ export function signedImageConfirmed(slot: i32): void {
   if (counter <= trustStoreSecurityCounter()) return;
   const status = trustStoreRaiseCounter(counter);
   if (status != StorageStatus.Ok) {
-    logText(LogLevel.Error, "cannot record the security counter: ", storageStatusName(status));
+    logText(LogLevel.Error, text("cannot record the security counter: "), storageStatusName(status));
     return;
   }
   say("; security counter ");

@@ -13,13 +13,14 @@ import { reportStatus, sayVersion } from "./report";
 import { setting } from "./settings";
 import { loadTrustedKeys } from "./signed_image";
 import { Status } from "./status";
+import { text } from "../text";
 
 /** Returns 0, or the negative StorageStatus that kept the agent from reading its flash. */
 export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
   clearRequest(active, <Cloud>setting(Setting.Cloud));
   const status = storeBoot(ownVersion, ownVersionLength);
   if (status != 0) {
-    logText(LogLevel.Error, "cannot read the boot record: ", storageErrorText(status));
+    logText(LogLevel.Error, text("cannot read the boot record: "), storageErrorText(status));
     resetMachine(AgentState.Idle);
     return status;
   }
@@ -39,7 +40,7 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     say("running version ");
     sayBytes(versionPtr(active), versionLength(active));
     say(" on trial (");
-    sayCount(trialAttemptsLeft(), " boot left", " boots left");
+    sayCount(trialAttemptsLeft(), text(" boot left"), text(" boots left"));
     say("); waiting for the application to confirm it");
     reportStatus(active, Status.InstallStep);
     resetMachine(AgentState.Trial);
@@ -50,13 +51,13 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
     const failed = failedRequestVersion();
     sayVersion(failed);
     say(" was not confirmed healthy within ");
-    sayCount(setting(Setting.TrialBoots), " boot", " boots");
+    sayCount(setting(Setting.TrialBoots), text(" boot"), text(" boots"));
     say("; rolled back to ");
     sayBytes(versionPtr(installed), versionLength(installed));
     reportStatus(failed, Status.InstallError);
     // Marked once reported: a power cut before the mark repeats the report, never loses it.
     const marked = noteRollbackReported();
-    if (marked != 0) logText(LogLevel.Warn, "cannot note the rollback as reported: ", storageErrorText(marked));
+    if (marked != 0) logText(LogLevel.Warn, text("cannot note the rollback as reported: "), storageErrorText(marked));
   }
   if (runsAnotherVersion(ownVersion, ownVersionLength, installed)) {
     // The record's version is not what runs: it is never reported as installed.

@@ -1,5 +1,6 @@
 // The otau_in statuses of the Exosite OTA update schema, in the order the schema's
-// sequence diagram emits them. Names are the exact strings written to otau_in.
+// sequence diagram emits them. Names are the exact strings written to otau_in, as text constants.
+import { Text, text } from "../text";
 
 export const enum Status {
   Init = 0,
@@ -19,22 +20,22 @@ export const enum Status {
   InstalledVersion,
 }
 
-export function statusName(status: Status): string {
+export function statusName(status: Status): Text {
   switch (status) {
-    case Status.Init: return "INIT";
-    case Status.Test: return "TEST";
-    case Status.TestStep: return "TEST_STEP";
-    case Status.TestError: return "TEST_ERROR";
-    case Status.TestSuccess: return "TEST_SUCCESS";
-    case Status.Download: return "DOWNLOAD";
-    case Status.DownloadStep: return "DOWNLOAD_STEP";
-    case Status.DownloadSuccess: return "DOWNLOAD_SUCCESS";
-    case Status.DownloadError: return "DOWNLOAD_ERROR";
-    case Status.Install: return "INSTALL";
-    case Status.InstallStep: return "INSTALL_STEP";
-    case Status.InstallAborted: return "INSTALL_ABORTED";
-    case Status.InstallError: return "INSTALL_ERROR";
-    case Status.InstallSuccess: return "INSTALL_SUCCESS";
-    default: return "INSTALLED_VERSION";
+    case Status.Init: return text("INIT");
+    case Status.Test: return text("TEST");
+    case Status.TestStep: return text("TEST_STEP");
+    case Status.TestError: return text("TEST_ERROR");
+    case Status.TestSuccess: return text("TEST_SUCCESS");
+    case Status.Download: return text("DOWNLOAD");
+    case Status.DownloadStep: return text("DOWNLOAD_STEP");
+    case Status.DownloadSuccess: return text("DOWNLOAD_SUCCESS");
+    case Status.DownloadError: return text("DOWNLOAD_ERROR");
+    case Status.Install: return text("INSTALL");
+    case Status.InstallStep: return text("INSTALL_STEP");
+    case Status.InstallAborted: return text("INSTALL_ABORTED");
+    case Status.InstallError: return text("INSTALL_ERROR");
+    case Status.InstallSuccess: return text("INSTALL_SUCCESS");
+    default: return text("INSTALLED_VERSION");
   }
 }

@@ -4,8 +4,10 @@ import { SHA256_CONTEXT_SIZE, SHA256_DIGEST_SIZE, sha256Final, sha256Init, sha25
 import { areaLoad, areaSize, flashRead } from "./areas";
 import { StorageStatus } from "./status";
 
-const CHUNK: u32 = 256;
-const chunk = memory.data(<i32>CHUNK, 8);
+/** The one buffer for reading flash back to check or hash it (here and in the slot writer):
+ *  no two such reads are ever in progress at once. */
+export const FLASH_CHUNK: u32 = 512;
+export const flashChunk = memory.data(<i32>FLASH_CHUNK, 8);
 const context = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const measured = memory.data(<i32>SHA256_DIGEST_SIZE);
 
@@ -14,12 +16,12 @@ const measured = memory.data(<i32>SHA256_DIGEST_SIZE);
  * the one at `also` when it is not 0 (one read for two hashes).
  */
 export function hashFlash(area: i32, from: u32, to: u32, context: usize, also: usize = 0): StorageStatus {
-  for (let at = from; at < to; at += CHUNK) {
-    const n = min(CHUNK, to - at);
-    const status = flashRead(area, at, chunk, n);
+  for (let at = from; at < to; at += FLASH_CHUNK) {
+    const n = min(FLASH_CHUNK, to - at);
+    const status = flashRead(area, at, flashChunk, n);
     if (status != StorageStatus.Ok) return status;
-    sha256Update(context, chunk, n);
-    if (also != 0) sha256Update(also, chunk, n);
+    sha256Update(context, flashChunk, n);
+    if (also != 0) sha256Update(also, flashChunk, n);
   }
   return StorageStatus.Ok;
 }

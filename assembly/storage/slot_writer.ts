@@ -6,7 +6,10 @@
 // - Reads back every byte it programmed, checks it, and hashes the READ-BACK bytes, so
 //   the digest is the digest of what the bootloader will find, not of what arrived. A
 //   second hash covers the current file alone (an image may be several files, each with
-//   its own digest), so no file is read from flash twice.
+//   its own digest). While the current file is the first (it starts at offset 0) its hash
+//   is the image's, so only the image is hashed, and the file's hash is a copy of the
+//   image's context taken when the file ends (a host's native hash keeps its state in the
+//   context bytes, docs/abi.md): every byte is hashed once.
 // - A call that fails leaves the writer exactly as it was (its state is one static
 //   block, saved on entry and put back on failure) and returns a status naming why.
 // - Resume: begin(..., resumeFrom, fileStart) re-reads [0, resume point) to rebuild both
@@ -18,7 +21,7 @@ import {
   MAX_WRITE_ALIGN, areaErasedValue, areaLoad, areaSectorSize, areaSize, areaWriteAlign,
   flashCheckErased, flashErase, flashRead, flashWrite, isSlot,
 } from "./areas";
-import { hashFlash } from "./image_check";
+import { FLASH_CHUNK, flashChunk, hashFlash } from "./image_check";
 import { StorageStatus } from "./status";
 
 /** Pass as `expectedSize` when the size is not known in advance (bounded by the slot). */
@@ -39,6 +42,8 @@ export const SIZE_UNKNOWN: u32 = 0xffffffff;
   erasedUpTo: u32;
   /** Bytes waiting in `pending` for a whole write-alignment unit. */
   pendingLen: u32;
+  /** 1 while the current file starts at offset 0: its hash is the image's, `fileHash` unused. */
+  fileHashShared: u32;
 }
 
 // One static block holds everything a failed call must leave unchanged.
@@ -57,8 +62,9 @@ const fileHash = block + FILE_HASH;
 const expectedDigest = memory.data(<i32>SHA256_DIGEST_SIZE);
 const digest = memory.data(<i32>SHA256_DIGEST_SIZE);
 
-const READ_BACK_SIZE: u32 = 512;
-const readBack = memory.data(<i32>READ_BACK_SIZE, 8);
+// Read-back goes through image_check's flash buffer (hashFlash never runs during one).
+const READ_BACK_SIZE: u32 = FLASH_CHUNK;
+const readBack = flashChunk;
 
 // How far this writer has programmed flash. Not part of the saved block: a call that fails
 // half way is undone in RAM, but the bytes it did program stay in flash, and a retry must
@@ -102,8 +108,9 @@ export function slotWriterBegin(
   sha256Init(hash);
   sha256Init(fileHash);
   const fileFrom = min(fileStart, resume);
+  const shared = fileFrom == 0;
   let rebuilt = hashFlash(slot, 0, fileFrom, hash);
-  if (rebuilt == StorageStatus.Ok) rebuilt = hashFlash(slot, fileFrom, resume, hash, fileHash);
+  if (rebuilt == StorageStatus.Ok) rebuilt = hashFlash(slot, fileFrom, resume, hash, shared ? 0 : fileHash);
   if (rebuilt != StorageStatus.Ok) return rebuilt;
 
   state.area = slot;
@@ -115,6 +122,7 @@ export function slotWriterBegin(
   state.flushed = resume;
   state.erasedUpTo = erasedUpTo;
   state.pendingLen = 0;
+  state.fileHashShared = shared ? 1 : 0;
   state.open = 1;
   programmedEnd = resume;
   return StorageStatus.Ok;
@@ -145,6 +153,11 @@ export function slotWriterEndFile(nextStart: u32, fileDigestOut: usize): Storage
 }
 
 function endFile(nextStart: u32, fileDigestOut: usize): StorageStatus {
+  if (state.fileHashShared != 0) {
+    // The first file ends: its hash so far is the image's; the tail and padding part ways.
+    memory.copy(fileHash, hash, SHA256_CONTEXT_SIZE);
+    state.fileHashShared = 0;
+  }
   if (state.pendingLen > 0) {
     const align = areaWriteAlign(state.area);
     const tail = state.pendingLen;
@@ -234,7 +247,8 @@ const peekHash = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
  */
 export function slotWriterFileDigestSoFar(out: usize): void {
   memory.fill(out, 0, SHA256_DIGEST_SIZE);
-  memory.copy(peekHash, fileHash, SHA256_CONTEXT_SIZE);
+  // A file that starts the image shares the image's hash (`fileHash` is unused then).
+  memory.copy(peekHash, state.fileHashShared != 0 ? hash : fileHash, SHA256_CONTEXT_SIZE);
   sha256Update(peekHash, pending, state.pendingLen);
   sha256Final(peekHash, out);
 }
@@ -304,12 +318,21 @@ function program(src: usize, len: u32, fileBytes: u32, imageBytes: u32): Storage
     const n = min(READ_BACK_SIZE, len - done);
     const read = flashRead(area, at + done, readBack, n);
     if (read != StorageStatus.Ok) return read;
-    if (memory.compare(readBack, src + done, n) != 0) return StorageStatus.ReadBackMismatch;
+    if (!sameBytes(readBack, src + done, n)) return StorageStatus.ReadBackMismatch;
     if (done < imageBytes) sha256Update(hash, readBack, min(n, imageBytes - done));
-    if (done < fileBytes) sha256Update(fileHash, readBack, min(n, fileBytes - done));
+    if (done < fileBytes && state.fileHashShared == 0) sha256Update(fileHash, readBack, min(n, fileBytes - done));
   }
   state.flushed = at + len;
   return StorageStatus.Ok;
+}
+
+/** Whether `n` bytes at `a` and `b` are equal: four at a time (wasm loads need no alignment),
+ * as memory.compare is a byte loop in a build optimised for size. */
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  let i: u32 = 0;
+  for (; i + 4 <= n; i += 4) if (load<u32>(a + i) != load<u32>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
 }
 
 /** How many leading bytes of [at, at+len) in flash already equal `src` (or a negative status). */

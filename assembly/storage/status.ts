@@ -1,7 +1,8 @@
 // Every outcome of a storage call, as one enum with one name table. The agent never
 // throws (AssemblyScript's `throw` is an abort), so each call returns one of these;
-// the names are constant strings in static data, for logs and `otau_in` messages.
+// the names are UTF-8 text constants in static data, for logs and `otau_in` messages.
 import { FlashCode } from "../abi";
+import { Text, text } from "../text";
 
 export const enum StorageStatus {
   Ok = 0,
@@ -67,35 +68,35 @@ export const enum StorageStatus {
 }
 
 /** A constant name for every status: no allocation. */
-export function storageStatusName(status: StorageStatus): string {
+export function storageStatusName(status: StorageStatus): Text {
   switch (status) {
-    case StorageStatus.Ok: return "ok";
-    case StorageStatus.FlashNoSuchArea: return "flash: no such area";
-    case StorageStatus.FlashOutOfRange: return "flash: out of range";
-    case StorageStatus.FlashMisaligned: return "flash: misaligned";
-    case StorageStatus.FlashNotErased: return "flash: target not erased";
-    case StorageStatus.FlashDeviceError: return "flash: device error";
-    case StorageStatus.FlashUnknownError: return "flash: unknown error code";
-    case StorageStatus.AreaSizeInvalid: return "area size is not a whole number of sectors";
-    case StorageStatus.SectorSizeInvalid: return "sector size is not a multiple of the write alignment";
-    case StorageStatus.WriteAlignmentInvalid: return "write alignment is not a power of two up to 32";
-    case StorageStatus.ErasedValueInvalid: return "erased value is neither 0xFF nor 0x00";
-    case StorageStatus.BootAreaTooSmall: return "boot-record area too small for two copies and a journal";
-    case StorageStatus.NoImageOpen: return "no image is being written";
-    case StorageStatus.NotASlot: return "area is not a slot";
-    case StorageStatus.ImageTooLarge: return "image larger than the slot";
-    case StorageStatus.SizeExceeded: return "more data than the expected size";
-    case StorageStatus.SizeMismatch: return "image size differs from the expected size";
-    case StorageStatus.DigestMismatch: return "image SHA-256 differs from the expected digest";
-    case StorageStatus.ReadBackMismatch: return "flash read back differs from what was written";
-    case StorageStatus.ResumeBeyondSize: return "resume point past the expected size";
-    case StorageStatus.NoRecord: return "no valid boot record";
-    case StorageStatus.SlotInUse: return "slot holds the running or fallback image";
-    case StorageStatus.NotInTrial: return "no booted trial image to confirm";
-    case StorageStatus.VersionTooLong: return "version string too long";
-    case StorageStatus.AttemptsInvalid: return "trial attempts outside 1..255";
-    case StorageStatus.NoProgress: return "no update in progress";
-    case StorageStatus.TrustAreaTooSmall: return "trust-store area too small for two copies";
+    case StorageStatus.Ok: return text("ok");
+    case StorageStatus.FlashNoSuchArea: return text("flash: no such area");
+    case StorageStatus.FlashOutOfRange: return text("flash: out of range");
+    case StorageStatus.FlashMisaligned: return text("flash: misaligned");
+    case StorageStatus.FlashNotErased: return text("flash: target not erased");
+    case StorageStatus.FlashDeviceError: return text("flash: device error");
+    case StorageStatus.FlashUnknownError: return text("flash: unknown error code");
+    case StorageStatus.AreaSizeInvalid: return text("area size is not a whole number of sectors");
+    case StorageStatus.SectorSizeInvalid: return text("sector size is not a multiple of the write alignment");
+    case StorageStatus.WriteAlignmentInvalid: return text("write alignment is not a power of two up to 32");
+    case StorageStatus.ErasedValueInvalid: return text("erased value is neither 0xFF nor 0x00");
+    case StorageStatus.BootAreaTooSmall: return text("boot-record area too small for two copies and a journal");
+    case StorageStatus.NoImageOpen: return text("no image is being written");
+    case StorageStatus.NotASlot: return text("area is not a slot");
+    case StorageStatus.ImageTooLarge: return text("image larger than the slot");
+    case StorageStatus.SizeExceeded: return text("more data than the expected size");
+    case StorageStatus.SizeMismatch: return text("image size differs from the expected size");
+    case StorageStatus.DigestMismatch: return text("image SHA-256 differs from the expected digest");
+    case StorageStatus.ReadBackMismatch: return text("flash read back differs from what was written");
+    case StorageStatus.ResumeBeyondSize: return text("resume point past the expected size");
+    case StorageStatus.NoRecord: return text("no valid boot record");
+    case StorageStatus.SlotInUse: return text("slot holds the running or fallback image");
+    case StorageStatus.NotInTrial: return text("no booted trial image to confirm");
+    case StorageStatus.VersionTooLong: return text("version string too long");
+    case StorageStatus.AttemptsInvalid: return text("trial attempts outside 1..255");
+    case StorageStatus.NoProgress: return text("no update in progress");
+    case StorageStatus.TrustAreaTooSmall: return text("trust-store area too small for two copies");
   }
-  return "unknown storage status";
+  return text("unknown storage status");
 }

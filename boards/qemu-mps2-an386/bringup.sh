@@ -1,17 +1,21 @@
 #!/bin/sh
-# Bring-up of the QEMU mps2-an386 board: builds the firmware twice (the agent hashing in
-# AssemblyScript, the portable default; and with the native SHA-256 import), runs the flash
-# driver's self-test, the wasm3 smoke test and a full update under QEMU with each, checks that
-# an agent that traps is restarted (a third build, with tests/node/fixtures/trapping-agent.wat),
-# then prints the report: sizes, RAM high-water, instructions per byte. Last it builds the
-# device's images (`make images`: the bootloader and the applications that run from a slot)
-# and boots them twice on a flash file, for their sizes and the instructions from reset to the
-# application's first line. Exit status 0 only when all pass.
+# Bring-up of the QEMU mps2-an386 board, for each runtime of the agent (wasm3, and aot: the
+# same agent.wasm translated ahead of time by wasm2c): builds the firmware twice (the agent
+# hashing in AssemblyScript, the portable default; and with the native SHA-256 import), runs
+# the smoke test and a full update under QEMU with each, checks that an agent that traps is
+# restarted (a third build, with tests/node/fixtures/trapping-agent.wat), then prints the
+# report: sizes, RAM high-water, instructions per byte, both runtimes side by side. The flash
+# driver's self-test runs once. Last it builds the device's images (`make images`: the
+# bootloader and the applications that run from a slot) and boots them twice on a flash file,
+# for their sizes and the instructions from reset to the application's first line. Exit status
+# 0 only when all pass.
 #
 #   boards/qemu-mps2-an386/bringup.sh          (needs build/agent.wasm: npm run build:agent)
 #
 # The update's files stay in build/boards/qemu-mps2-an386/run/ (config_otau.json, the image,
-# factory-1.0.0.bin, the console logs): tests/node/qemu-parity.test.ts replays them in Node.
+# factory-1.0.0.bin, the console logs: update.log, update-native.log, and aot-update.log,
+# aot-update-native.log for the translated agent): tests/node/qemu-parity.test.ts replays them
+# in Node.
 #
 # Instruction counts come from SysTick under `-icount shift=0`, where one tick of the 25 MHz
 # clock is exactly 40 instructions: deterministic, identical run to run.
@@ -20,9 +24,8 @@ set -eu
 BOARD_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT_DIR=$(cd "$BOARD_DIR/../.." && pwd)
 OUT="$ROOT_DIR/build/boards/qemu-mps2-an386"
-NATIVE_OUT="$OUT-native"
-TRAPPING_OUT="$OUT-trapping"
 TRAPPING_AGENT="$ROOT_DIR/build/boards/trapping-agent.wasm"
+RUNTIMES="wasm3 aot"
 RUN="$OUT/run"
 IMAGE_BYTES=65536
 NEW_VERSION=1.1.0
@@ -47,11 +50,18 @@ build() { # build <output dir> <make arguments...>
     fail "firmware build failed (full log: $out/build.log)"
   fi
 }
-build "$OUT"
+# out_of <runtime>: the firmware's build folder (boards/cortex-m.mk's names); log_of <runtime>:
+# the prefix of its console logs.
+out_of() { [ "$1" = wasm3 ] && echo "$OUT" || echo "$OUT-$1"; }
+log_of() { [ "$1" = wasm3 ] && echo "" || echo "$1-"; }
 build "$OUT/images" images
-build "$NATIVE_OUT" NATIVE_SHA256=1
 wat2wasm "$ROOT_DIR/tests/node/fixtures/trapping-agent.wat" -o "$TRAPPING_AGENT"
-build "$TRAPPING_OUT" OUT="$TRAPPING_OUT" AGENT_WASM="$TRAPPING_AGENT"
+for runtime in $RUNTIMES; do
+  fw=$(out_of "$runtime")
+  build "$fw" RUNTIME="$runtime"
+  build "$fw-native" RUNTIME="$runtime" NATIVE_SHA256=1
+  build "$fw-trapping" RUNTIME="$runtime" OUT="$fw-trapping" AGENT_WASM="$TRAPPING_AGENT"
+done
 
 # run_firmware <firmware.elf> <log> <mode> [args]: semihosting paths are relative to $RUN.
 run_firmware() {
@@ -110,24 +120,29 @@ check_installed() { # check_installed <log>
 
 update_args="update config_otau.json image-$NEW_VERSION.bin factory-1.0.0.bin"
 check "flash driver self-test" "$OUT/firmware.elf" selftest.log selftest
-check "wasm3 smoke test (agent SHA-256 of known vectors)" "$OUT/firmware.elf" smoke.log smoke
-check "update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" "$OUT/firmware.elf" update.log $update_args
-check_installed update.log
-check "wasm3 smoke test with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" smoke-native.log smoke
-check "update with the native SHA-256 import" "$NATIVE_OUT/firmware.elf" update-native.log $update_args
-check_installed update-native.log
-# An agent that traps on every config: started again each time, until the board gives up.
-if run_firmware "$TRAPPING_OUT/firmware.elf" trapping.log $update_args; then
-  echo "bringup: the trapping agent's update ended with exit 0" >&2
-  result=1
-elif [ "$(grep -c '^board: restarting the agent after a trap$' "$RUN/trapping.log")" -eq 3 ] &&
-  [ "$(grep -c '"message":"trapping agent booted"' "$RUN/trapping.log")" -eq 4 ]; then
-  echo "bringup: an agent trapping on the config is restarted and booted again: ok"
-else
-  echo "bringup: the trapping agent was not restarted 3 times and booted 4 times; console:" >&2
-  sed 's/^/  | /' "$RUN/trapping.log" >&2
-  result=1
-fi
+for runtime in $RUNTIMES; do
+  fw=$(out_of "$runtime")
+  prefix=$(log_of "$runtime")
+  check "$runtime: smoke test (agent SHA-256 of known vectors)" "$fw/firmware.elf" "${prefix}smoke.log" smoke
+  check "$runtime: update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" "$fw/firmware.elf" "${prefix}update.log" $update_args
+  check_installed "${prefix}update.log"
+  check "$runtime: smoke test with the native SHA-256 import" "$fw-native/firmware.elf" "${prefix}smoke-native.log" smoke
+  check "$runtime: update with the native SHA-256 import" "$fw-native/firmware.elf" "${prefix}update-native.log" $update_args
+  check_installed "${prefix}update-native.log"
+  # An agent that traps on every config: started again each time, until the board gives up.
+  trapping_log="${prefix}trapping.log"
+  if run_firmware "$fw-trapping/firmware.elf" "$trapping_log" $update_args; then
+    echo "bringup: $runtime: the trapping agent's update ended with exit 0" >&2
+    result=1
+  elif [ "$(grep -c '^board: restarting the agent after a trap$' "$RUN/$trapping_log")" -eq 3 ] &&
+    [ "$(grep -c '"message":"trapping agent booted"' "$RUN/$trapping_log")" -eq 4 ]; then
+    echo "bringup: $runtime: an agent trapping on the config is restarted and booted again: ok"
+  else
+    echo "bringup: $runtime: the trapping agent was not restarted 3 times and booted 4 times; console:" >&2
+    sed 's/^/  | /' "$RUN/$trapping_log" >&2
+    result=1
+  fi
+done
 
 # The device's images: the bootloader at 0x0 hands over to app-1.0.0-A in the PSRAM slot of a
 # flash file. The first boot has no record (the application's agent writes one); the second
@@ -175,69 +190,82 @@ section() { # section <elf> <name>: the section's size (0 when the image has non
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 per_byte() { awk -v n="$1" -v d="$2" 'BEGIN { if (n == "?" || d == "?" || d == 0) print "?"; else printf "%.0f", n / d }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.1fx", a / b }'; }
-verdict() { [ "$1" -le "$2" ] && echo "within" || echo "OVER"; }
+verdict() { case "$1" in '' | *[!0-9]*) echo "not measured" ;; *) [ "$1" -le "$2" ] && echo "within" || echo "OVER" ;; esac; }
 
-text=$(( $(section "$OUT/firmware.elf" .text) + $(section "$OUT/firmware.elf" .ARM.exidx) ))
-data=$(section "$OUT/firmware.elf" .data)
-bss=$(section "$OUT/firmware.elf" .bss)
-native_text=$(( $(section "$NATIVE_OUT/firmware.elf" .text) + $(section "$NATIVE_OUT/firmware.elf" .ARM.exidx) ))
-heap_high=$(measure update.log update_heap_high_water)
-stack_high=$(measure update.log update_stack_high_water)
-flash_total=$((text + data))
-ram_total=$((data + bss + heap_high + stack_high))
-runtime_heap=$(measure smoke.log agent_runtime_heap) # the first start, on an empty heap
-memory_limit=$(measure update.log agent_memory_limit)
-value_stack=$(measure update.log agent_stack_size)
-image_bytes=$(measure update.log image_bytes)
-native_copy=$(per_byte "$(measure update.log native_hash_copy_instructions)" "$image_bytes")
-transfer=$(per_byte "$(measure update.log transfer_instructions)" "$image_bytes")
-transfer_native=$(per_byte "$(measure update-native.log transfer_instructions)" "$image_bytes")
-whole=$(per_byte "$(measure update.log update_instructions)" "$image_bytes")
-whole_native=$(per_byte "$(measure update-native.log update_instructions)" "$image_bytes")
-agent_sha=$(measure smoke.log agent_sha256_instructions_per_byte)
-import_sha=$(measure smoke-native.log agent_sha256_instructions_per_byte)
-c_sha=$(measure smoke.log native_sha256_instructions_per_byte)
+flash_parts() { # flash_parts <firmware.map>: flash by component, from the input sections of .text
+  awk '
+    /^\.text/ { inside = 1; next }
+    /^\.ARM\.exidx/ { inside = 0 }
+    !inside { next }
+    /^ \.[^ ]+$/ { pending = 1; next }
+    pending && NF == 3 { add($2, $3); pending = 0; next }
+    /^ \./ && NF == 4 { add($3, $4); pending = 0; next }
+    { pending = 0 }
+    function hex(text,   i, value) {
+      value = 0
+      for (i = 3; i <= length(text); i++) value = value * 16 + index("0123456789abcdef", tolower(substr(text, i, 1))) - 1
+      return value
+    }
+    function add(size, file,   part) {
+      part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
+             file ~ /\/aot\/agent_translated/ ? "agent translated by wasm2c (code + data segments)" : \
+             file ~ /\/wasm3\// ? "wasm3" : \
+             file ~ /\/host\/core\// ? "host core (runtime, imports)" : \
+             file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack, text, NOR rules)" : \
+             file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
+             file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano)"
+      bytes[part] += hex(size)
+    }
+    END { for (part in bytes) if (bytes[part] > 0) printf "    %-50s %7d\n", part, bytes[part] }
+  ' "$1" | sort -k1,1
+}
 
 echo
 echo "== qemu-mps2-an386 bring-up report (agent.wasm $(wc -c <"$ROOT_DIR/build/agent.wasm") bytes) =="
-echo "firmware flash: $flash_total bytes ($(kib "$flash_total")): text $text, data $data -- target 96 KiB: $(verdict "$flash_total" 98304)"
-# Flash by component, from the linker map's input sections of .text.
-awk '
-  /^\.text/ { inside = 1; next }
-  /^\.ARM\.exidx/ { inside = 0 }
-  !inside { next }
-  /^ \.[^ ]+$/ { pending = 1; next }
-  pending && NF == 3 { add($2, $3); pending = 0; next }
-  /^ \./ && NF == 4 { add($3, $4); pending = 0; next }
-  { pending = 0 }
-  function hex(text,   i, value) {
-    value = 0
-    for (i = 3; i <= length(text); i++) value = value * 16 + index("0123456789abcdef", tolower(substr(text, i, 1))) - 1
-    return value
-  }
-  function add(size, file,   part) {
-    part = file ~ /agent_wasm\.o$/ ? "agent.wasm (const data)" : \
-           file ~ /\/wasm3\// ? "wasm3" : \
-           file ~ /\/host\/core\// ? "host core" : \
-           file ~ /\/host\/cortexm\// ? "Cortex-M run-time (heap, stack, text, NOR rules)" : \
-           file ~ /\/host\/boot\// ? "bootloader decision + SHA-256" : \
-           file ~ /\/board\// ? "board (startup, flash, transport, main)" : "C library (newlib-nano)"
-    bytes[part] += hex(size)
-  }
-  END { for (part in bytes) printf "  %-48s %7d\n", part, bytes[part] }
-' "$OUT/firmware.map" | sort -k1,1
-echo "  with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
-echo "firmware RAM high-water: $ram_total bytes ($(kib "$ram_total")): data $data + bss $bss + heap $heap_high + stack $stack_high -- target 48 KiB: $(verdict "$ram_total" 49152)"
-echo "  heap (of $(measure update.log heap_size) granted): wasm3 runtime $runtime_heap = agent linear memory $memory_limit (its memory limit) + value stack $value_stack + parsed module and compiled code $((runtime_heap - memory_limit - value_stack))"
-echo "  stack (of $(measure update.log stack_size) granted), painted at reset"
-echo "instructions per byte (qemu -icount shift=0, SysTick x 40):"
-echo "  SHA-256 through the agent's sha256_* exports: AssemblyScript under wasm3 $agent_sha, native import $import_sha; plain C $c_sha"
-echo "  update transfer ($image_bytes bytes: receive, write, read back, hash, verify):"
-echo "    agent hashing in AssemblyScript (portable default)  $transfer  ($(ratio "$transfer" "$native_copy") the native reference)"
-echo "    agent with the native SHA-256 import              $transfer_native  ($(ratio "$transfer_native" "$native_copy") the native reference)"
-echo "    native C hash-and-copy of the same bytes (boot_sha256.c + memcpy, the reference)  $native_copy"
-echo "  whole update per image byte (two boots with agent compile, factory record over the $(measure update.log factory_image_bytes)-byte factory image, bootloader checks): AssemblyScript $whole, native import $whole_native"
-echo "agent start-up (load, compile up front, _start): $(measure update.log agent_start_instructions) instructions"
+# One line per runtime in a fixed form (scripts read it), the breakdown beneath.
+for runtime in $RUNTIMES; do
+  fw=$(out_of "$runtime")
+  prefix=$(log_of "$runtime")
+  text=$(( $(section "$fw/firmware.elf" .text) + $(section "$fw/firmware.elf" .ARM.exidx) ))
+  data=$(section "$fw/firmware.elf" .data)
+  bss=$(section "$fw/firmware.elf" .bss)
+  native_text=$(( $(section "$fw-native/firmware.elf" .text) + $(section "$fw-native/firmware.elf" .ARM.exidx) ))
+  heap_high=$(measure "${prefix}update.log" update_heap_high_water)
+  stack_high=$(measure "${prefix}update.log" update_stack_high_water)
+  flash_total=$((text + data))
+  ram_total=$((data + bss + heap_high + stack_high))
+  memory_limit=$(measure "${prefix}update.log" agent_memory_limit)
+  echo "firmware ($runtime): flash $flash_total bytes, RAM high-water $ram_total bytes"
+  if [ "$runtime" = wasm3 ]; then flash_target=98304; ram_target=131072; else flash_target=81920; ram_target=32768; fi
+  echo "  flash $(kib "$flash_total") (target $(kib "$flash_target"): $(verdict "$flash_total" "$flash_target")): text $text, data $data"
+  flash_parts "$fw/firmware.map"
+  echo "    with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
+  echo "  RAM $(kib "$ram_total") (target $(kib "$ram_target"): $(verdict "$ram_total" "$ram_target")): data $data + bss $bss + heap $heap_high + stack $stack_high"
+  if [ "$runtime" = wasm3 ]; then
+    runtime_heap=$(measure "${prefix}smoke.log" agent_runtime_heap) # the first start, on an empty heap
+    value_stack=$(measure "${prefix}update.log" agent_stack_size)
+    echo "    heap (of $(measure "${prefix}update.log" heap_size) granted): wasm3 runtime $runtime_heap = agent linear memory $memory_limit (its memory limit) + value stack $value_stack + parsed module and compiled code $((runtime_heap - memory_limit - value_stack))"
+  else
+    echo "    heap (of $(measure "${prefix}update.log" heap_size) granted): agent linear memory $memory_limit (its memory limit) + module instance (globals, table) and the core's state $((heap_high - memory_limit))"
+  fi
+  echo "    stack (of $(measure "${prefix}update.log" stack_size) granted), painted at reset"
+done
+
+echo "instructions per byte (qemu -icount shift=0, SysTick x 40); plain C SHA-256 $(measure smoke.log native_sha256_instructions_per_byte), native C hash-and-copy (boot_sha256.c + memcpy) $(per_byte "$(measure update.log native_hash_copy_instructions)" "$(measure update.log image_bytes)"):"
+for runtime in $RUNTIMES; do
+  prefix=$(log_of "$runtime")
+  image_bytes=$(measure "${prefix}update.log" image_bytes)
+  native_copy=$(per_byte "$(measure "${prefix}update.log" native_hash_copy_instructions)" "$image_bytes")
+  transfer=$(per_byte "$(measure "${prefix}update.log" transfer_instructions)" "$image_bytes")
+  transfer_native=$(per_byte "$(measure "${prefix}update-native.log" transfer_instructions)" "$image_bytes")
+  whole=$(per_byte "$(measure "${prefix}update.log" update_instructions)" "$image_bytes")
+  whole_native=$(per_byte "$(measure "${prefix}update-native.log" update_instructions)" "$image_bytes")
+  echo "  $runtime:"
+  echo "    SHA-256 through the agent's sha256_* exports: AssemblyScript $(measure "${prefix}smoke.log" agent_sha256_instructions_per_byte), native import $(measure "${prefix}smoke-native.log" agent_sha256_instructions_per_byte)"
+  echo "    update transfer ($image_bytes bytes: receive, write, read back, hash, verify): AssemblyScript $transfer ($(ratio "$transfer" "$native_copy") the native reference), native import $transfer_native ($(ratio "$transfer_native" "$native_copy"))"
+  echo "    whole update per image byte (two boots with agent start-up, factory record over the $(measure "${prefix}update.log" factory_image_bytes)-byte factory image, bootloader checks): AssemblyScript $whole, native import $whole_native"
+  echo "    agent start-up: $(measure "${prefix}update.log" agent_start_instructions) instructions"
+done
 boot_text=$(( $(section "$IMAGES/bootloader.elf" .text) + $(section "$IMAGES/bootloader.elf" .ARM.exidx) ))
 boot_data=$(section "$IMAGES/bootloader.elf" .data)
 boot_bss=$(section "$IMAGES/bootloader.elf" .bss)

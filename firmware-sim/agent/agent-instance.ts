@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { AbiResult, AgentState, Channel, ConfigSource, FlashCode, ImportResult, LogLevel, Setting } from "./abi.ts";
-import { nodeSha256Native, sha256NotProvided } from "./native-sha256.ts";
+import { contextSha256Native, sha256NotProvided } from "./native-sha256.ts";
 
 export const DEFAULT_AGENT_PATH = fileURLToPath(new URL("../../build/agent.wasm", import.meta.url));
 
@@ -32,7 +32,7 @@ export interface AgentHost {
   /** A JSON config's payload object; 0 = applied. */
   applyJson?(json: string): number;
   reset?(): void;
-  /** Offer the agent node:crypto as its native SHA-256 (`sha256_native`); by default the agent hashes itself. */
+  /** Offer the agent a SHA-256 of the host (`sha256_native`, firmware-sim/agent/native-sha256.ts); by default the agent hashes itself. */
   nativeSha256?: boolean;
 }
 
@@ -119,7 +119,7 @@ export class AgentInstance {
       fetch_cancel: () => host.fetchCancel?.(),
       apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : ImportResult.NotProvided),
       reset: () => host.reset?.(),
-      sha256_native: host.nativeSha256 ? nodeSha256Native(getMemory) : sha256NotProvided,
+      sha256_native: host.nativeSha256 ? contextSha256Native(getMemory) : sha256NotProvided,
       ...(host.flash ? host.flash(getMemory) : noFlash),
     };
     const instance = new WebAssembly.Instance(module, { env });

@@ -1,38 +1,16 @@
-/* The agent's state, shared by the runtime (agent_runtime.c) and the imports (agent_imports.c). */
+/* The agent's state under wasm3, shared by the runtime (agent_runtime.c) and its import glue
+ * (agent_imports_wasm3.c). */
 #ifndef OTAU_AGENT_INSTANCE_H
 #define OTAU_AGENT_INSTANCE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agent_exports.h"
+#include "agent_imports.h"
 #include "otau_agent.h"
 #include "wasm3.h"
 
-/* Exports the core calls by name. Adding one is a row here, a row in agent_runtime.c's
- * export_specs and a one-line wrapper. */
-enum agent_export {
-    AGENT_EXPORT_START,
-    AGENT_EXPORT_IO_BUFFER,
-    AGENT_EXPORT_IO_BUFFER_SIZE,
-    AGENT_EXPORT_BOOT,
-    AGENT_EXPORT_SHA256_INIT,
-    AGENT_EXPORT_SHA256_UPDATE,
-    AGENT_EXPORT_SHA256_FINAL,
-    AGENT_EXPORT_FIRMWARE_VERSION,
-    AGENT_EXPORT_CONFIGURE,
-    AGENT_EXPORT_ON_CONFIG,
-    AGENT_EXPORT_ON_RESPONSE,
-    AGENT_EXPORT_ON_DATA,
-    AGENT_EXPORT_ON_DATA_END,
-    AGENT_EXPORT_ON_TICK,
-    AGENT_EXPORT_ON_HEALTHY,
-    AGENT_EXPORT_AGENT_STATE,
-    AGENT_EXPORT_ED25519_VERIFY,
-    AGENT_EXPORT_COUNT
-};
-
-/* The agent's message passed to `fatal` is kept for the log: hosts must not crash on a long one. */
-#define AGENT_FATAL_TEXT_MAX 256
 #define AGENT_ERROR_TEXT_MAX 512
 
 struct otau_agent {
@@ -51,10 +29,7 @@ struct otau_agent {
     uint32_t io_offset;
     uint32_t io_size;
 
-    bool fatal_called;
-    uint32_t fatal_line;
-    uint32_t fatal_column;
-    char fatal_text[AGENT_FATAL_TEXT_MAX];
+    struct agent_fatal fatal;
 
     char error[AGENT_ERROR_TEXT_MAX];
 };

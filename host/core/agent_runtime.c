@@ -11,31 +11,6 @@
 #include "agent_instance.h"
 #include "m3_env.h" /* runtime->memoryLimit and the module's import list are internal fields */
 
-#define MAX_EXPORT_ARGS 4
-
-static const struct export_spec {
-    const char *name;
-    uint8_t argc;
-} export_specs[AGENT_EXPORT_COUNT] = {
-    [AGENT_EXPORT_START] = {"_start", 0},
-    [AGENT_EXPORT_IO_BUFFER] = {"io_buffer", 0},
-    [AGENT_EXPORT_IO_BUFFER_SIZE] = {"io_buffer_size", 0},
-    [AGENT_EXPORT_BOOT] = {"boot", 0},
-    [AGENT_EXPORT_SHA256_INIT] = {"sha256_init", 0},
-    [AGENT_EXPORT_SHA256_UPDATE] = {"sha256_update", 1},
-    [AGENT_EXPORT_SHA256_FINAL] = {"sha256_final", 0},
-    [AGENT_EXPORT_FIRMWARE_VERSION] = {"firmware_version", 1},
-    [AGENT_EXPORT_CONFIGURE] = {"configure", 2},
-    [AGENT_EXPORT_ON_CONFIG] = {"on_config", 2},
-    [AGENT_EXPORT_ON_RESPONSE] = {"on_response", 3},
-    [AGENT_EXPORT_ON_DATA] = {"on_data", 1},
-    [AGENT_EXPORT_ON_DATA_END] = {"on_data_end", 1},
-    [AGENT_EXPORT_ON_TICK] = {"on_tick", 1},
-    [AGENT_EXPORT_ON_HEALTHY] = {"on_healthy", 0},
-    [AGENT_EXPORT_AGENT_STATE] = {"agent_state", 0},
-    [AGENT_EXPORT_ED25519_VERIFY] = {"ed25519_verify", 1},
-};
-
 int agent_fail(struct otau_agent *agent, int status, const char *format, ...)
 {
     va_list args;
@@ -106,10 +81,10 @@ static int handle_trap(struct otau_agent *agent, const char *export_name, M3Resu
 {
     M3ErrorInfo info;
     m3_GetErrorInfo(agent->runtime, &info);
-    if (agent->fatal_called)
+    if (agent->fatal.called)
         agent_fail(agent, OTAU_AGENT_TRAPPED, "agent fatal in %s: %s (line %u, column %u)",
-                   export_name, agent->fatal_text, (unsigned)agent->fatal_line,
-                   (unsigned)agent->fatal_column);
+                   export_name, agent->fatal.text, (unsigned)agent->fatal.line,
+                   (unsigned)agent->fatal.column);
     else if (info.message && info.message[0])
         agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s (%s)", export_name, trap,
                    info.message);
@@ -123,7 +98,7 @@ static int handle_trap(struct otau_agent *agent, const char *export_name, M3Resu
 /* The ABI's exports take only i32 arguments and return nothing or one i32. */
 static bool signature_fits(IM3Function function, uint32_t argc)
 {
-    if (argc > MAX_EXPORT_ARGS || m3_GetArgCount(function) != argc || m3_GetRetCount(function) > 1)
+    if (argc > AGENT_MAX_EXPORT_ARGS || m3_GetArgCount(function) != argc || m3_GetRetCount(function) > 1)
         return false;
     for (uint32_t i = 0; i < argc; i++)
         if (m3_GetArgType(function, i) != c_m3Type_i32) return false;
@@ -140,7 +115,7 @@ static int call_function(struct otau_agent *agent, IM3Function function, const c
         return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "the agent has no export %s",
                           export_name);
 
-    const void *arg_pointers[MAX_EXPORT_ARGS];
+    const void *arg_pointers[AGENT_MAX_EXPORT_ARGS];
     for (uint32_t i = 0; i < argc; i++) arg_pointers[i] = &args[i];
     M3Result trap = m3_Call(function, argc, arg_pointers);
     if (trap) return handle_trap(agent, export_name, trap);
@@ -158,12 +133,12 @@ static int call_function(struct otau_agent *agent, IM3Function function, const c
     return OTAU_AGENT_OK;
 }
 
-/* A known export takes export_specs' argument count: find_exports checked its signature once,
+/* A known export takes agent_export_specs' argument count: find_exports checked its signature once,
  * when the instance was loaded, so the calls on the event path do not check it again. */
-static int call_export(struct otau_agent *agent, enum agent_export which, const uint32_t *args,
-                       int32_t *result)
+int agent_call_export(struct otau_agent *agent, enum agent_export which, const uint32_t *args,
+                      int32_t *result)
 {
-    const struct export_spec *spec = &export_specs[which];
+    const struct agent_export_spec *spec = &agent_export_specs[which];
     return call_function(agent, agent->exports[which], spec->name, spec->argc, args, result);
 }
 
@@ -172,7 +147,7 @@ static int call_export(struct otau_agent *agent, enum agent_export which, const 
 static int find_exports(struct otau_agent *agent)
 {
     for (int which = 0; which < AGENT_EXPORT_COUNT; which++) {
-        const struct export_spec *spec = &export_specs[which];
+        const struct agent_export_spec *spec = &agent_export_specs[which];
         IM3Function function = NULL;
         if (m3_FindFunction(&function, agent->runtime, spec->name)) continue;
         if (!signature_fits(function, spec->argc))
@@ -192,8 +167,8 @@ static int locate_io_buffer(struct otau_agent *agent)
         return OTAU_AGENT_OK;
     int32_t offset = 0;
     int32_t size = 0;
-    int status = call_export(agent, AGENT_EXPORT_IO_BUFFER, NULL, &offset);
-    if (status == OTAU_AGENT_OK) status = call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, NULL, &size);
+    int status = agent_call_export(agent, AGENT_EXPORT_IO_BUFFER, NULL, &offset);
+    if (status == OTAU_AGENT_OK) status = agent_call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, NULL, &size);
     if (status != OTAU_AGENT_OK) return status;
     if ((uint64_t)(uint32_t)offset + (uint32_t)size > agent->memory_size)
         return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
@@ -243,7 +218,7 @@ static int instantiate(struct otau_agent *agent)
     if (status != OTAU_AGENT_OK) return status;
 
     if (agent->exports[AGENT_EXPORT_START]) {
-        status = call_export(agent, AGENT_EXPORT_START, NULL, NULL);
+        status = agent_call_export(agent, AGENT_EXPORT_START, NULL, NULL);
         if (status != OTAU_AGENT_OK) return status;
     }
     return locate_io_buffer(agent);
@@ -252,8 +227,8 @@ static int instantiate(struct otau_agent *agent)
 int otau_agent_start(otau_agent *agent)
 {
     drop_instance(agent);
-    agent->fatal_called = false;
-    agent->fatal_text[0] = '\0';
+    agent->fatal.called = false;
+    agent->fatal.text[0] = '\0';
     agent->error[0] = '\0';
     int status = instantiate(agent);
     if (status != OTAU_AGENT_OK) drop_instance(agent);
@@ -281,78 +256,4 @@ int otau_agent_call(otau_agent *agent, const char *export_name, uint32_t argc,
                           "export %s does not take %u i32 arguments and return at most one i32",
                           export_name, (unsigned)argc);
     return call_function(agent, function, export_name, argc, args, result);
-}
-
-int otau_agent_boot(otau_agent *agent, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_BOOT, NULL, result);
-}
-
-int otau_agent_sha256_init(otau_agent *agent, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_SHA256_INIT, NULL, result);
-}
-
-int otau_agent_sha256_update(otau_agent *agent, uint32_t len, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_SHA256_UPDATE, &len, result);
-}
-
-int otau_agent_sha256_final(otau_agent *agent, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_SHA256_FINAL, NULL, result);
-}
-
-int otau_agent_ed25519_verify(otau_agent *agent, uint32_t len, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_ED25519_VERIFY, &len, result);
-}
-
-int otau_agent_firmware_version(otau_agent *agent, uint32_t len, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_FIRMWARE_VERSION, &len, result);
-}
-
-int otau_agent_configure(otau_agent *agent, uint32_t setting, uint32_t value, int32_t *result)
-{
-    const uint32_t args[2] = {setting, value};
-    return call_export(agent, AGENT_EXPORT_CONFIGURE, args, result);
-}
-
-int otau_agent_on_config(otau_agent *agent, uint32_t source, uint32_t len, int32_t *result)
-{
-    const uint32_t args[2] = {source, len};
-    return call_export(agent, AGENT_EXPORT_ON_CONFIG, args, result);
-}
-
-int otau_agent_on_response(otau_agent *agent, uint32_t http_status, uint32_t range_start,
-                           uint32_t total_length, int32_t *result)
-{
-    const uint32_t args[3] = {http_status, range_start, total_length};
-    return call_export(agent, AGENT_EXPORT_ON_RESPONSE, args, result);
-}
-
-int otau_agent_on_data(otau_agent *agent, uint32_t len, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_ON_DATA, &len, result);
-}
-
-int otau_agent_on_data_end(otau_agent *agent, uint32_t ok, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_ON_DATA_END, &ok, result);
-}
-
-int otau_agent_on_tick(otau_agent *agent, uint32_t now_ms, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_ON_TICK, &now_ms, result);
-}
-
-int otau_agent_on_healthy(otau_agent *agent, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_ON_HEALTHY, NULL, result);
-}
-
-int otau_agent_state(otau_agent *agent, int32_t *result)
-{
-    return call_export(agent, AGENT_EXPORT_AGENT_STATE, NULL, result);
 }

@@ -1,5 +1,7 @@
 /*
- * The host core: runs build/agent.wasm under wasm3 and turns the agent's imports into HAL calls.
+ * The host core: runs build/agent.wasm under wasm3 (agent_runtime.c), or the same module
+ * translated ahead of time by wasm2c (agent_runtime_aot.c, chosen at build time), and turns the
+ * agent's imports into HAL calls.
  * A port creates one agent over its HAL, starts it, then delivers events by calling the export
  * wrappers below. Every wrapper returns an enum otau_agent_status (did the call happen?) and
  * stores the agent's own return code in `*result` (what did the agent answer? docs/abi.md).
@@ -29,10 +31,11 @@ extern "C" {
 #define OTAU_AGENT_MIN_STACK_SIZE 3072u
 
 struct otau_agent_config {
-    /* Bytes of linear memory wasm3 allocates for the agent; an access past it traps.
+    /* Bytes of linear memory the runtime allocates for the agent; an access past it traps.
      * 0 means OTAU_AGENT_DEFAULT_MEMORY_LIMIT. */
     uint32_t memory_limit;
-    /* Bytes of wasm3 value stack. 0 means OTAU_AGENT_DEFAULT_STACK_SIZE. */
+    /* Bytes of wasm3 value stack. 0 means OTAU_AGENT_DEFAULT_STACK_SIZE. The translated agent
+     * runs on the caller's stack instead, its call depth bounded at build time. */
     uint32_t stack_size;
 };
 
@@ -51,7 +54,9 @@ typedef struct otau_agent otau_agent;
 /*
  * Creates an agent over `hal` (which must outlive it) for the module in `wasm`. wasm3 reads the
  * module in place, so `wasm` must stay valid and unchanged until otau_agent_free() (on a board it
- * sits in flash). `config` may be NULL for the defaults. Returns NULL only when out of memory.
+ * sits in flash). The translated agent needs no module bytes (NULL, 0); bytes given must be the
+ * module translated, or the start refuses them. `config` may be NULL for the defaults. Returns
+ * NULL only when out of memory (the translated agent allocates its linear memory here).
  * Nothing runs until otau_agent_start().
  */
 otau_agent *otau_agent_new(const struct otau_hal *hal, const uint8_t *wasm, uint32_t wasm_len,

@@ -9,8 +9,9 @@ import {
   JsonType, booleanValue, decodeString, firstElement, firstMember, memberValue, nextElement, nextMember, parseU32,
   skipWhitespace, stringEquals, valueEnd, valueType,
 } from "../../assembly/json/reader";
-import { Field, matchSchema } from "../../assembly/json/schema";
+import { FIELD_REQUIRED, Schema, matchSchema } from "../../assembly/json/schema";
 import { percentDecode } from "../../assembly/json/percent";
+import { text } from "../../assembly/text";
 
 const SEEDS: StaticArray<string> = [
   "{\"version\":\"2.0.5-stable\",\"name\":\"Gateway\",\"type\":\"URL_LIST\",\"payload\":[\"https://a/b\",\"https://c/d\"]}",
@@ -24,11 +25,12 @@ const SPECIAL_BYTES = memory.data<u8>([
   0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x44, 0x38, 0x61, 0x66, 0x6E, 0x74,
 ]);
 const SPECIAL_COUNT: u32 = 38;
-const SCHEMA: StaticArray<Field> = [
-  new Field("version", true, JsonType.String),
-  new Field("config", false, JsonType.Object | JsonType.Array),
-  new Field("statusCode", false, JsonType.Number),
-];
+const SCHEMA: Schema = memory.data<usize>([
+  text("version"), FIELD_REQUIRED | JsonType.String,
+  text("config"), JsonType.Object | JsonType.Array,
+  text("statusCode"), JsonType.Number,
+  0,
+]);
 const ITERATIONS = 20000;
 const CAPACITY: usize = 512;
 
@@ -81,7 +83,7 @@ function walk(at: usize, end: usize, depth: i32, valid: bool): usize {
   if (type == JsonType.Object) {
     let lastEnd = at + 1;
     for (let key = firstMember(at, end); key != 0; key = nextMember(key, end)) {
-      stringEquals(key, end, "version");
+      stringEquals(key, end, text("version"));
       decodeString(key, end, scratch, 16);
       if (depth < 32) lastEnd = walk(memberValue(key, end), end, depth + 1, valid);
     }
@@ -94,7 +96,7 @@ function walk(at: usize, end: usize, depth: i32, valid: bool): usize {
     if (valid && skipWhitespace(lastEnd, end) != after - 1) failures++;
   } else if (type == JsonType.String) {
     decodeString(at, end, scratch, 16);
-    stringEquals(at, end, "\u{1D11E}");
+    stringEquals(at, end, text("\u{1D11E}"));
   } else if (type == JsonType.Number) {
     parseU32(at, end);
   } else {

@@ -3,6 +3,7 @@ import {
   JsonType, booleanValue, decodeString, decodeStringPrefix, firstElement, prefixWasCut, firstMember, memberValue, nextElement, nextMember, parseU32,
   skipWhitespace, stringEquals, valueEnd, valueType,
 } from "../../assembly/json/reader";
+import { text } from "../../assembly/text";
 
 const doc = memory.data(4096);
 const out = memory.data(64);
@@ -140,25 +141,25 @@ describe("reader: stringEquals", () => {
   it("matches a key exactly, not a prefix or an extension", () => {
     const root = loadDocument("[\"version\",\"versions\",\"versio\",\"\"]");
     const exact = firstElement(root, end);
-    expect(stringEquals(exact, end, "version")).toBe(true);
-    expect(stringEquals(nextElement(exact, end), end, "version")).toBe(false);
-    expect(stringEquals(nextElement(nextElement(exact, end), end), end, "version")).toBe(false);
-    expect(stringEquals(nextElement(nextElement(nextElement(exact, end), end), end), end, "")).toBe(true);
+    expect(stringEquals(exact, end, text("version"))).toBe(true);
+    expect(stringEquals(nextElement(exact, end), end, text("version"))).toBe(false);
+    expect(stringEquals(nextElement(nextElement(exact, end), end), end, text("version"))).toBe(false);
+    expect(stringEquals(nextElement(nextElement(nextElement(exact, end), end), end), end, text(""))).toBe(true);
   });
   it("decodes escapes before comparing", () => {
     const root = loadDocument("[\"\\u0076er\\u0073ion\",\"a\\/b\\n\",\"\\uD834\\uDD1E\",\"\u00e9\"]");
     const first = firstElement(root, end);
-    expect(stringEquals(first, end, "version")).toBe(true);
-    expect(stringEquals(nextElement(first, end), end, "a/b\n")).toBe(true);
-    expect(stringEquals(nextElement(nextElement(first, end), end), end, "\u{1D11E}")).toBe(true);
-    expect(stringEquals(nextElement(nextElement(nextElement(first, end), end), end), end, "\u00e9")).toBe(true);
-    expect(stringEquals(nextElement(nextElement(nextElement(first, end), end), end), end, "e")).toBe(false);
+    expect(stringEquals(first, end, text("version"))).toBe(true);
+    expect(stringEquals(nextElement(first, end), end, text("a/b\n"))).toBe(true);
+    expect(stringEquals(nextElement(nextElement(first, end), end), end, text("\u{1D11E}"))).toBe(true);
+    expect(stringEquals(nextElement(nextElement(nextElement(first, end), end), end), end, text("\u00e9"))).toBe(true);
+    expect(stringEquals(nextElement(nextElement(nextElement(first, end), end), end), end, text("e"))).toBe(false);
   });
   it("is false for a value that is not a string", () => {
     const root = loadDocument("[1]");
-    expect(stringEquals(root, end, "[1]")).toBe(false);
-    expect(stringEquals(firstElement(root, end), end, "1")).toBe(false);
-    expect(stringEquals(0, end, "")).toBe(false);
+    expect(stringEquals(root, end, text("[1]"))).toBe(false);
+    expect(stringEquals(firstElement(root, end), end, text("1"))).toBe(false);
+    expect(stringEquals(0, end, text(""))).toBe(false);
   });
 });
 

@@ -1,17 +1,20 @@
 import { JsonError, validateJson } from "../../assembly/json/validator";
 import { JsonType, skipWhitespace, stringEquals, valueEnd } from "../../assembly/json/reader";
 import {
-  Field, SchemaError, jsonTypeName, matchSchema, schemaErrorField, schemaErrorText, schemaFoundType,
+  FIELD_REQUIRED, Schema, SchemaError, schemaFieldCount, jsonTypeName, matchSchema, schemaErrorField, schemaErrorText, schemaFoundType,
 } from "../../assembly/json/schema";
+import { textString } from "./text-string";
+import { text } from "../../assembly/text";
 
 // The config_otau shape, allocated once as the agent does.
-const CONFIG_OTAU: StaticArray<Field> = [
-  new Field("version", true, JsonType.String),
-  new Field("name", true, JsonType.String),
-  new Field("description", false, JsonType.String),
-  new Field("type", true, JsonType.String),
-  new Field("payload", true, JsonType.String | JsonType.Object | JsonType.Array),
-];
+const CONFIG_OTAU: Schema = memory.data<usize>([
+  text("version"), FIELD_REQUIRED | JsonType.String,
+  text("name"), FIELD_REQUIRED | JsonType.String,
+  text("description"), JsonType.String,
+  text("type"), FIELD_REQUIRED | JsonType.String,
+  text("payload"), FIELD_REQUIRED | JsonType.String | JsonType.Object | JsonType.Array,
+  0,
+]);
 const VERSION = 0;
 const DESCRIPTION = 2;
 const TYPE = 3;
@@ -39,8 +42,8 @@ function foundText(field: i32): string {
 }
 
 describe("matchSchema", () => {
-  it("has one found slot per field in this spec's table", () => {
-    expect(CONFIG_OTAU.length).toBe(5);
+  it("counts the fields of a table up to its 0 key", () => {
+    expect(schemaFieldCount(CONFIG_OTAU)).toBe(5);
   });
   it("records each field's value and leaves an absent optional field at 0", () => {
     expect(match("{\"payload\":[\"https://a\"],\"type\":\"URL_LIST\",\"name\":\"n\",\"version\":\"1.0\",\"extra\":{\"x\":1}}"))
@@ -58,7 +61,7 @@ describe("matchSchema", () => {
   });
   it("matches keys written with escapes", () => {
     expect(match("{\"\\u0076ersion\":\"1\",\"name\":\"n\",\"type\":\"FILE\",\"payload\":\"u\"}")).toBe(SchemaError.None);
-    expect(stringEquals(foundAt(VERSION), end, "1")).toBe(true);
+    expect(stringEquals(foundAt(VERSION), end, text("1"))).toBe(true);
   });
   it("ignores unknown keys, even repeated ones", () => {
     expect(match("{\"x\":1,\"x\":2,\"version\":\"1\",\"name\":\"n\",\"type\":\"FILE\",\"payload\":\"u\"}")).toBe(SchemaError.None);
@@ -101,21 +104,21 @@ describe("matchSchema", () => {
 
 describe("schema names", () => {
   it("names each JSON type", () => {
-    expect(jsonTypeName(JsonType.String)).toBe("string");
-    expect(jsonTypeName(JsonType.Number)).toBe("number");
-    expect(jsonTypeName(JsonType.Object)).toBe("object");
-    expect(jsonTypeName(JsonType.Array)).toBe("array");
-    expect(jsonTypeName(JsonType.Boolean)).toBe("boolean");
-    expect(jsonTypeName(JsonType.Null)).toBe("null");
-    expect(jsonTypeName(JsonType.None)).toBe("nothing");
-    expect(jsonTypeName(<JsonType>(JsonType.String | JsonType.Array))).toBe("mixed types");
+    expect(textString(jsonTypeName(JsonType.String))).toBe("string");
+    expect(textString(jsonTypeName(JsonType.Number))).toBe("number");
+    expect(textString(jsonTypeName(JsonType.Object))).toBe("object");
+    expect(textString(jsonTypeName(JsonType.Array))).toBe("array");
+    expect(textString(jsonTypeName(JsonType.Boolean))).toBe("boolean");
+    expect(textString(jsonTypeName(JsonType.Null))).toBe("null");
+    expect(textString(jsonTypeName(JsonType.None))).toBe("nothing");
+    expect(textString(jsonTypeName(<JsonType>(JsonType.String | JsonType.Array)))).toBe("mixed types");
   });
   it("describes each schema error with its own text, none of them the unknown-error fallback", () => {
-    const unknown = schemaErrorText(<SchemaError>99);
+    const unknown = textString(schemaErrorText(<SchemaError>99));
     for (let error = SchemaError.None; error <= SchemaError.NotAnObject; error++) {
-      const text = schemaErrorText(error);
+      const text = textString(schemaErrorText(error));
       expect(text).not.toBe(unknown, "error " + error.toString() + " falls back to the unknown text");
-      for (let other = SchemaError.None; other < error; other++) expect(text).not.toBe(schemaErrorText(other));
+      for (let other = SchemaError.None; other < error; other++) expect(text).not.toBe(textString(schemaErrorText(other)));
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   ANY_ERROR, SUITE_BYTES, SUITE_BYTE_CASES, SUITE_CASES, SUITE_ERROR_OFFSETS, SUITE_EXPECTED, SUITE_I_CASES,
   SUITE_MAX_DEPTH, SUITE_NAMES, SUITE_N_CASES, SUITE_OFFSETS, SUITE_Y_CASES,
 } from "../../build/generated/json_suite";
+import { textString } from "./text-string";
 
 const NO_LENGTH_LIMIT: usize = 0xFFFFFFFF;
 
@@ -24,7 +25,7 @@ function mismatches(prefix: string): string {
     const wrongResult = expected == ANY_ERROR ? result == JsonError.None : <u8>result != expected;
     const wrongOffset = result != JsonError.None && expectedOffset >= 0 && <i32>jsonErrorOffset() != expectedOffset;
     if (wrongResult || wrongOffset) {
-      report += name + ": got " + jsonErrorText(result) + " at " + jsonErrorOffset().toString() + "; ";
+      report += name + ": got " + textString(jsonErrorText(result)) + " at " + jsonErrorOffset().toString() + "; ";
     }
   }
   return report;

@@ -1,4 +1,5 @@
 import { JSON_DEPTH_CAP, JsonError, jsonErrorOffset, jsonErrorText, validateJson } from "../../assembly/json/validator";
+import { textString } from "./text-string";
 
 const doc = memory.data(8192);
 const LIMIT: usize = 4096;
@@ -15,7 +16,7 @@ function check(text: string, maxDepth: i32 = 16): JsonError {
 /** "<error text> at <offset>" for the text, to check both at once. */
 function failure(text: string): string {
   const error = check(text);
-  return jsonErrorText(error) + " at " + jsonErrorOffset().toString();
+  return textString(jsonErrorText(error)) + " at " + jsonErrorOffset().toString();
 }
 
 /** n nested arrays around 0. */
@@ -163,7 +164,7 @@ describe("validateJson rejects, naming the error and its offset", () => {
     store<u8>(doc + 6, 0x5D);
     expect(validateJson(doc, 7, 4, LIMIT)).toBe(JsonError.BadUtf8);
     expect(jsonErrorOffset()).toBe(3);
-    expect(jsonErrorText(JsonError.BadUtf8)).toBe("invalid UTF-8");
+    expect(textString(jsonErrorText(JsonError.BadUtf8))).toBe("invalid UTF-8");
   });
   it("unpaired surrogate escapes (LoneSurrogate, at the escape)", () => {
     expect(failure("[\"\\uD800\"]")).toBe("unpaired UTF-16 surrogate in a \\u escape at 2");
@@ -187,11 +188,11 @@ describe("validateJson's error reporting", () => {
     expect(jsonErrorOffset()).toBe(0);
   });
   it("names every error kind with its own text, none of them the unknown-error fallback", () => {
-    const unknown = jsonErrorText(<JsonError>99);
+    const unknown = textString(jsonErrorText(<JsonError>99));
     for (let kind = JsonError.None; kind <= JsonError.LoneSurrogate; kind++) {
-      const text = jsonErrorText(kind);
+      const text = textString(jsonErrorText(kind));
       expect(text).not.toBe(unknown, "error " + kind.toString() + " falls back to the unknown text");
-      for (let other = JsonError.None; other < kind; other++) expect(text).not.toBe(jsonErrorText(other));
+      for (let other = JsonError.None; other < kind; other++) expect(text).not.toBe(textString(jsonErrorText(other)));
     }
   });
 });

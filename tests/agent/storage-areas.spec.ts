@@ -5,6 +5,7 @@ import {
 import { bootAreaLoad } from "../../assembly/storage/boot_area";
 import { StorageStatus, storageStatusName } from "../../assembly/storage/status";
 import { flashPoke, flashReport, flashSetup } from "./storage-flash";
+import { textString } from "./text-string";
 
 describe("flash areas: geometry from flash_info", () => {
   it("reads size, sector size, write alignment and erased value of each area", () => {
@@ -69,10 +70,10 @@ describe("flash areas: geometry from flash_info", () => {
   it("gives every status its own name", () => {
     const statuses: i32[] = [0, -1, -2, -3, -4, -5, -6, -10, -11, -12, -13, -14, -20, -21, -22, -23, -24, -25, -26, -27, -30, -31, -32, -33, -34, -40];
     for (let i = 0; i < statuses.length; i++) {
-      const name = storageStatusName(<StorageStatus>statuses[i]);
+      const name = textString(storageStatusName(<StorageStatus>statuses[i]));
       expect<string>(name).not.toBe("unknown storage status");
-      for (let j = 0; j < i; j++) expect<string>(name).not.toBe(storageStatusName(<StorageStatus>statuses[j]));
+      for (let j = 0; j < i; j++) expect<string>(name).not.toBe(textString(storageStatusName(<StorageStatus>statuses[j])));
     }
-    expect<string>(storageStatusName(<StorageStatus>-99)).toBe("unknown storage status");
+    expect<string>(textString(storageStatusName(<StorageStatus>-99))).toBe("unknown storage status");
   });
 });

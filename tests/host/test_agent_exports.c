@@ -1,6 +1,8 @@
-/* build/agent.wasm's exports under the host core: boot, the I/O buffer, and SHA-256 of the
- * FIPS 180-2 vectors streamed through the I/O buffer in several chunkings. */
+/* build/agent.wasm's exports under the host core: boot, the I/O buffer, SHA-256 of the
+ * FIPS 180-2 vectors streamed through the I/O buffer in several chunkings, and Ed25519 of
+ * RFC 8032's first vector. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "test_device.h"
@@ -136,6 +138,39 @@ static void sha256_refuses_update_and_final_without_init(void)
     test_device_close(&test);
 }
 
+static void hex_bytes(const char *hex, uint8_t *out)
+{
+    for (size_t i = 0; hex[2 * i]; i++) sscanf(hex + 2 * i, "%2hhx", &out[i]);
+}
+
+/* RFC 8032 section 7.1 TEST 1 (an empty message) laid out as the export reads the I/O buffer:
+ * signature (64 bytes), public key (32), message. */
+static void ed25519_verify_accepts_rfc8032_test_1_and_refuses_a_flipped_bit(void)
+{
+    struct test_device test;
+    open_agent(&test);
+    uint32_t capacity = 0;
+    uint8_t *io = otau_agent_io_buffer(test.agent, &capacity);
+    if (!io || capacity < 96) {
+        CHECK(!"the I/O buffer holds a signature and a key");
+        test_device_close(&test);
+        return;
+    }
+    uint8_t input[96];
+    hex_bytes("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+              "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", input);
+    hex_bytes("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", input + 64);
+    int32_t result = -1;
+    memcpy(io, input, sizeof input);
+    CHECK_INT(otau_agent_ed25519_verify(test.agent, 0, &result), OTAU_AGENT_OK);
+    CHECK_INT(result, 1);
+    input[3] ^= 0x10;
+    memcpy(io, input, sizeof input);
+    CHECK_INT(otau_agent_ed25519_verify(test.agent, 0, &result), OTAU_AGENT_OK);
+    CHECK_INT(result, 0);
+    test_device_close(&test);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -149,5 +184,6 @@ int main(int argc, char **argv)
     RUN_TEST(sha256_of_a_million_a_in_any_chunking);
     RUN_TEST(sha256_refuses_a_length_beyond_the_io_buffer);
     RUN_TEST(sha256_refuses_update_and_final_without_init);
+    RUN_TEST(ed25519_verify_accepts_rfc8032_test_1_and_refuses_a_flipped_bit);
     return check_exit_status();
 }

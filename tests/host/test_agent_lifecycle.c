@@ -1,5 +1,5 @@
-/* Starting, trapping and restarting the agent: a failure is reported and logged, never a crash,
- * and a restart gives a fresh instance. */
+/* Starting the agent: a module that traps in _start, lacks an import, is no module, or does not
+ * fit the limits is refused with a reason, never a crash. (Traps in calls: test_agent_traps.c.) */
 #include <stdlib.h>
 
 #include "check.h"
@@ -13,101 +13,6 @@ static const char *module_path(const char *name)
     static char path[1024];
     snprintf(path, sizeof path, "%s/%s", modules_dir, name);
     return path;
-}
-
-static int32_t count_calls(struct test_device *test, int *status)
-{
-    int32_t result = -1;
-    *status = otau_agent_call(test->agent, "count_calls", 0, NULL, &result);
-    return result;
-}
-
-static void fatal_is_reported_with_the_agents_message_and_logged(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "abort_with_fatal", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    const char *error = otau_agent_error(test.agent);
-    CHECK_CONTAINS(error, "agent fatal in abort_with_fatal: assertion failed in probe.ts");
-    CHECK_CONTAINS(error, "line 12, column 7");
-    CHECK_CONTAINS(test_device_log(&test), "[error] agent fatal in abort_with_fatal: assertion failed in probe.ts");
-    test_device_close(&test);
-}
-
-static void after_a_trap_calls_are_refused_until_a_restart(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "abort_with_fatal", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    int status;
-    count_calls(&test, &status);
-    CHECK_INT(status, OTAU_AGENT_NOT_RUNNING);
-    CHECK(otau_agent_io_buffer(test.agent, NULL) == NULL);
-    test_device_close(&test);
-}
-
-static void a_restart_after_fatal_runs_a_fresh_instance(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    int status;
-    count_calls(&test, &status);
-    CHECK_INT(count_calls(&test, &status), 2);
-    CHECK_INT(otau_agent_call(test.agent, "abort_with_fatal", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    for (int round = 0; round < 3; round++) {
-        CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-        CHECK_INT(count_calls(&test, &status), 1);
-        CHECK_INT(status, OTAU_AGENT_OK);
-        CHECK_INT(otau_agent_call(test.agent, "execute_unreachable", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    }
-    test_device_close(&test);
-}
-
-static void unreachable_is_reported_as_a_trap(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "execute_unreachable", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    CHECK_CONTAINS(otau_agent_error(test.agent), "agent trapped in execute_unreachable: [trap] unreachable executed");
-    CHECK_CONTAINS(test_device_log(&test), "[error] agent trapped in execute_unreachable");
-    test_device_close(&test);
-}
-
-static void endless_recursion_traps_on_the_stack_limit(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "recurse_forever", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    CHECK_CONTAINS(otau_agent_error(test.agent), "stack overflow");
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    test_device_close(&test);
-}
-
-static void a_load_past_the_memory_limit_traps(void)
-{
-    struct test_device test;
-    struct otau_agent_config config = {.memory_limit = 32 * 1024};
-    test_device_open(&test, module_path("trap_probe.wasm"), &config);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "load_past_memory_limit", 0, NULL, NULL), OTAU_AGENT_TRAPPED);
-    CHECK_CONTAINS(otau_agent_error(test.agent), "out of bounds memory access");
-    test_device_close(&test);
-}
-
-static void fatal_with_a_message_past_memory_is_refused_by_the_pointer_check(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_call(test.agent, "fatal_with_pointer_past_memory", 0, NULL, NULL),
-              OTAU_AGENT_TRAPPED);
-    CHECK_CONTAINS(otau_agent_error(test.agent), "out of bounds memory access");
-    test_device_close(&test);
 }
 
 static void a_trap_in_start_fails_the_start_every_time(void)
@@ -170,19 +75,6 @@ static void a_stack_below_the_minimum_is_refused(void)
     test_device_close(&test);
 }
 
-static void calling_a_missing_export_is_refused(void)
-{
-    struct test_device test;
-    test_device_open(&test, module_path("trap_probe.wasm"), NULL);
-    CHECK_INT(otau_agent_start(test.agent), OTAU_AGENT_OK);
-    CHECK_INT(otau_agent_boot(test.agent, NULL), OTAU_AGENT_NO_SUCH_EXPORT);
-    CHECK_CONTAINS(otau_agent_error(test.agent), "no export boot");
-    CHECK_INT(otau_agent_call(test.agent, "count_calls", 1, (uint32_t[]){1}, NULL), OTAU_AGENT_NO_SUCH_EXPORT);
-    int status;
-    CHECK_INT(count_calls(&test, &status), 1); /* the refusals did not stop the instance */
-    test_device_close(&test);
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -191,19 +83,11 @@ int main(int argc, char **argv)
     }
     modules_dir = argv[1];
     agent_path = argv[2];
-    RUN_TEST(fatal_is_reported_with_the_agents_message_and_logged);
-    RUN_TEST(after_a_trap_calls_are_refused_until_a_restart);
-    RUN_TEST(a_restart_after_fatal_runs_a_fresh_instance);
-    RUN_TEST(unreachable_is_reported_as_a_trap);
-    RUN_TEST(endless_recursion_traps_on_the_stack_limit);
-    RUN_TEST(a_load_past_the_memory_limit_traps);
-    RUN_TEST(fatal_with_a_message_past_memory_is_refused_by_the_pointer_check);
     RUN_TEST(a_trap_in_start_fails_the_start_every_time);
     RUN_TEST(an_import_the_host_lacks_is_named_when_starting);
     RUN_TEST(an_import_with_the_wrong_signature_is_refused);
     RUN_TEST(bytes_that_are_not_a_module_are_refused);
     RUN_TEST(a_memory_limit_below_the_agents_data_is_refused);
     RUN_TEST(a_stack_below_the_minimum_is_refused);
-    RUN_TEST(calling_a_missing_export_is_refused);
     return check_exit_status();
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
 import { Sha256Native } from "../../firmware-sim/agent/abi.ts";
-import { nodeSha256Native } from "../../firmware-sim/agent/native-sha256.ts";
+import { contextSha256Native } from "../../firmware-sim/agent/native-sha256.ts";
 
 const nodeSha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -33,7 +33,7 @@ test("a host that offers sha256_native gets every hash operation after one probe
   for (const offered of [true, false]) {
     const operations: number[] = [];
     let memory: WebAssembly.Memory | undefined;
-    const native = nodeSha256Native(() => memory!);
+    const native = contextSha256Native(() => memory!);
     const noop = () => 0;
     const env: Record<string, unknown> = Object.fromEntries(WebAssembly.Module.imports(module).map((entry) => [entry.name, noop]));
     env.sha256_native = (op: number, ctx: number, ptr: number, len: number) => {
@@ -74,4 +74,21 @@ test("boot() logs the agent version, and without flash returns the NoSuchArea st
   const agent = await AgentInstance.load({ log: (_level, text) => lines.push(text) });
   assert.equal(agent.boot(), -1);
   assert.match(lines.join("\n"), /otau agent \d+\.\d+\.\d+ booted/);
+});
+
+test("firmware-sim's sha256_native keeps its state in the context bytes: a copied context hashes on from where the original stood", () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const bytes = new Uint8Array(memory.buffer);
+  const native = contextSha256Native(() => memory);
+  const [a, b, data, digest] = [0, 128, 1024, 2048];
+  const text = randomBytes(200);
+  bytes.set(text, data);
+  assert.equal(native(Sha256Native.Init, a, 0, 0), 0);
+  assert.equal(native(Sha256Native.Update, a, data, 150), 0);
+  bytes.copyWithin(b, a, a + 112);
+  assert.equal(native(Sha256Native.Update, a, data + 150, 50), 0);
+  assert.equal(native(Sha256Native.Final, a, digest, 32), 0);
+  assert.equal(Buffer.from(bytes.subarray(digest, digest + 32)).toString("hex"), nodeSha256(text));
+  assert.equal(native(Sha256Native.Final, b, digest, 32), 0);
+  assert.equal(Buffer.from(bytes.subarray(digest, digest + 32)).toString("hex"), nodeSha256(text.subarray(0, 150)));
 });

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AGENT_PATH, OTAU_HOST } from "./support/otau-host.ts";
+import { AGENT_PATH, OTAU_HOST, OTAU_HOST_AOT } from "./support/otau-host.ts";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
 
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -139,20 +139,22 @@ const RFC8032_VECTORS = [
     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"],
 ].map(([key, message, signature]) => ({ key: Buffer.from(key, "hex"), message: Buffer.from(message, "hex"), signature: Buffer.from(signature, "hex") }));
 
-test("under the wasm3 host (otau-host ed25519) the RFC 8032 vectors verify and their bit-flipped variants do not, as node:crypto says", () => {
-  const dir = mkdtempSync(join(tmpdir(), "otau-ed25519-"));
-  try {
-    const file = join(dir, "case.bin");
-    for (const [i, v] of RFC8032_VECTORS.entries()) {
-      const cases = [v, { ...v, signature: flipBit(v.signature, 3) }, { ...v, signature: flipBit(v.signature, 300) }, { ...v, key: flipBit(v.key, 77) }];
-      for (const [j, c] of cases.entries()) {
-        writeFileSync(file, Buffer.concat([c.signature, c.key, c.message]));
-        const verdict = execFileSync(OTAU_HOST, ["ed25519", "--agent", AGENT_PATH, file], { encoding: "utf8" }).trim();
-        assert.equal(verdict, nodeVerdict(c.signature, c.key, c.message) ? "valid" : "invalid", `vector ${i + 1}, case ${j}`);
-        assert.equal(verdict, j === 0 ? "valid" : "invalid", `vector ${i + 1}, case ${j}`);
+for (const [runtime, host] of [["wasm3", OTAU_HOST], ["aot", OTAU_HOST_AOT]] as const) {
+  test(`under the ${runtime} host (otau-host ed25519) the RFC 8032 vectors verify and their bit-flipped variants do not, as node:crypto says`, () => {
+    const dir = mkdtempSync(join(tmpdir(), "otau-ed25519-"));
+    try {
+      const file = join(dir, "case.bin");
+      for (const [i, v] of RFC8032_VECTORS.entries()) {
+        const cases = [v, { ...v, signature: flipBit(v.signature, 3) }, { ...v, signature: flipBit(v.signature, 300) }, { ...v, key: flipBit(v.key, 77) }];
+        for (const [j, c] of cases.entries()) {
+          writeFileSync(file, Buffer.concat([c.signature, c.key, c.message]));
+          const verdict = execFileSync(host, ["ed25519", "--agent", AGENT_PATH, file], { encoding: "utf8" }).trim();
+          assert.equal(verdict, nodeVerdict(c.signature, c.key, c.message) ? "valid" : "invalid", `vector ${i + 1}, case ${j}`);
+          assert.equal(verdict, j === 0 ? "valid" : "invalid", `vector ${i + 1}, case ${j}`);
+        }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}

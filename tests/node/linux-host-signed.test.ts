@@ -12,7 +12,7 @@ import { NorFlash } from '../../firmware-sim/flash/nor-flash.ts';
 import { readEd25519PublicKey } from '../../firmware-sim/image/mcuboot-image.ts';
 import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
 import { ContentServer } from '../../firmware-sim/network/content-server.ts';
-import { AGENT_PATH, FLASH_LAYOUT, hostExit, readSlot, startHost } from './support/otau-host.ts';
+import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST, OTAU_HOST_AOT, hostExit, readSlot, startHost } from './support/otau-host.ts';
 import { imgtoolKeygen, imgtoolSign } from './support/imgtool.ts';
 
 const OLD = '1.0.0';
@@ -20,80 +20,84 @@ const NEW = '1.1.0';
 const SECTOR = 4096;
 const TRUST_STORE_SIZE = 2 * SECTOR;
 const RUN_LIMIT_MS = 20_000;
+// The boards' AGENT_MEMORY_LIMIT (each board's main.c): a signed update must fit it too.
+const BOARD_MEMORY_LIMIT = 29_184;
 
 const vendor = imgtoolKeygen();
 const attacker = imgtoolKeygen();
 
-describe('otau-host run with a trust store', () => {
-  const murano = new MuranoEmulator();
-  const content = new ContentServer();
-  let muranoUrl = '';
-  let dir = '';
+for (const [runtime, hostPath] of [['wasm3', OTAU_HOST], ['aot', OTAU_HOST_AOT]] as const) {
+  describe(`otau-host (${runtime}) run with a trust store and the boards' memory limit`, () => {
+    const murano = new MuranoEmulator();
+    const content = new ContentServer();
+    let muranoUrl = '';
+    let dir = '';
 
-  before(async () => {
-    ({ http: muranoUrl } = await murano.start());
-    await content.start();
-    dir = mkdtempSync(join(tmpdir(), 'linux-host-signed-'));
-  });
-  after(async () => {
-    await Promise.all([murano.stop(), content.stop()]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+    before(async () => {
+      ({ http: muranoUrl } = await murano.start());
+      await content.start();
+      dir = mkdtempSync(join(tmpdir(), `linux-host-signed-${runtime}-`));
+    });
+    after(async () => {
+      await Promise.all([murano.stop(), content.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  /** A flash image file: erased areas, and area 3 (after slot B) provisioned with the vendor's key. */
-  function provisionedFlash(name: string): string {
-    const { bootRecordSize, slotSize } = FLASH_LAYOUT;
-    const image = Buffer.alloc(bootRecordSize + 2 * slotSize + TRUST_STORE_SIZE, 0xff);
-    const geometry = { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff as const };
-    encodeTrustStore({ sequence: 1, securityCounter: 0, generation: 0, keys: [readEd25519PublicKey(readFileSync(vendor.publicPem))] }, geometry)
-      .copy(image, bootRecordSize + 2 * slotSize);
-    const path = join(dir, `${name}.img`);
-    writeFileSync(path, image);
-    return path;
-  }
-
-  function offer(identity: string, signed: Buffer): string[] {
-    const path = `/${identity}/firmware-${NEW}.bin`;
-    content.serveBytes(path, signed);
-    murano.product.addIdentity(identity);
-    murano.product.cloudWrite(identity, 'config_otau', JSON.stringify({
-      version: NEW, name: 'fw', type: 'FILE', payload: content.url(path), sha256: createHash('sha256').update(signed).digest('hex'), size: signed.length,
-    }));
-    return ['run', '--agent', AGENT_PATH, '--flash', provisionedFlash(identity), '--trust-store-size', String(TRUST_STORE_SIZE),
-      '--firmware-version', OLD, '--confirm-after-ms', '200', '--exit-when-installed', NEW, '--murano', muranoUrl, '--identity', identity,
-      // The signature check goes deepest into the agent's stack: run at the floor otau-host allows.
-      '--stack-size', '3072'];
-  }
-
-  it('installs an image imgtool signed with the provisioned key and records its security counter', async () => {
-    const signed = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: vendor, securityCounter: 7 });
-    const args = offer('gw-signed', signed);
-    const host = startHost(args);
-    assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
-    const history = murano.product.statusHistory('gw-signed').map((entry) => entry.document!);
-    assert.ok(history.some((d) => d.status === 'DOWNLOAD_STEP' && /ED25519 signature verified with trusted key/.test(d.message ?? '')), JSON.stringify(history));
-    assert.ok(history.some((d) => d.status === 'INSTALL_SUCCESS' && /security counter 7 recorded/.test(d.message ?? '')), JSON.stringify(history));
-    const flashPath = args[args.indexOf('--flash') + 1];
-    assert.ok(readSlot(flashPath, 'B', signed.length).equals(signed), 'slot B holds the signed image');
-    const { bootRecordSize, slotSize } = FLASH_LAYOUT;
-    const flash = new NorFlash({ areas: [
-      { size: bootRecordSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
-      { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }] });
-    flash.loadImage(readFileSync(flashPath));
-    assert.equal(readTrustStore(flash)?.securityCounter, 7);
-  });
-
-  it('refuses an image signed by another key with DOWNLOAD_ERROR naming its key hash, and keeps running 1.0.0', async () => {
-    const forged = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: attacker });
-    const host = startHost(offer('gw-forged', forged));
-    try {
-      const refusal = await murano.product.waitForStatus('gw-forged', (s) => s.status === 'DOWNLOAD_ERROR', RUN_LIMIT_MS);
-      assert.match(refusal.message ?? '', /^image is signed by key [0-9a-f]{64} \(KEYHASH\), which this device does not trust$/);
-    } finally {
-      host.child.kill('SIGKILL');
-      await hostExit(host, RUN_LIMIT_MS).catch(() => undefined);
+    /** A flash image file: erased areas, and area 3 (after slot B) provisioned with the vendor's key. */
+    function provisionedFlash(name: string): string {
+      const { bootRecordSize, slotSize } = FLASH_LAYOUT;
+      const image = Buffer.alloc(bootRecordSize + 2 * slotSize + TRUST_STORE_SIZE, 0xff);
+      const geometry = { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff as const };
+      encodeTrustStore({ sequence: 1, securityCounter: 0, generation: 0, keys: [readEd25519PublicKey(readFileSync(vendor.publicPem))] }, geometry)
+        .copy(image, bootRecordSize + 2 * slotSize);
+      const path = join(dir, `${name}.img`);
+      writeFileSync(path, image);
+      return path;
     }
-    const history = murano.product.statusHistory('gw-forged').map((entry) => entry.document!);
-    assert.ok(!history.some((d) => d.status === 'INSTALL'), JSON.stringify(history));
+
+    function offer(identity: string, signed: Buffer): string[] {
+      const path = `/${identity}/firmware-${NEW}.bin`;
+      content.serveBytes(path, signed);
+      murano.product.addIdentity(identity);
+      murano.product.cloudWrite(identity, 'config_otau', JSON.stringify({
+        version: NEW, name: 'fw', type: 'FILE', payload: content.url(path), sha256: createHash('sha256').update(signed).digest('hex'), size: signed.length,
+      }));
+      return ['run', '--agent', AGENT_PATH, '--memory-limit', String(BOARD_MEMORY_LIMIT), '--flash', provisionedFlash(identity), '--trust-store-size', String(TRUST_STORE_SIZE),
+        '--firmware-version', OLD, '--confirm-after-ms', '200', '--exit-when-installed', NEW, '--murano', muranoUrl, '--identity', identity,
+        // The signature check goes deepest into the agent's stack: run at the floor otau-host allows.
+        '--stack-size', '3072'];
+    }
+
+    it('installs an image imgtool signed with the provisioned key and records its security counter', async () => {
+      const signed = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: vendor, securityCounter: 7 });
+      const args = offer('gw-signed', signed);
+      const host = startHost(args, [], hostPath);
+      assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
+      const history = murano.product.statusHistory('gw-signed').map((entry) => entry.document!);
+      assert.ok(history.some((d) => d.status === 'DOWNLOAD_STEP' && /ED25519 signature verified with trusted key/.test(d.message ?? '')), JSON.stringify(history));
+      assert.ok(history.some((d) => d.status === 'INSTALL_SUCCESS' && /security counter 7 recorded/.test(d.message ?? '')), JSON.stringify(history));
+      const flashPath = args[args.indexOf('--flash') + 1];
+      assert.ok(readSlot(flashPath, 'B', signed.length).equals(signed), 'slot B holds the signed image');
+      const { bootRecordSize, slotSize } = FLASH_LAYOUT;
+      const flash = new NorFlash({ areas: [
+        { size: bootRecordSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
+        { size: slotSize, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }, { size: TRUST_STORE_SIZE, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff }] });
+      flash.loadImage(readFileSync(flashPath));
+      assert.equal(readTrustStore(flash)?.securityCounter, 7);
+    });
+
+    it('refuses an image signed by another key with DOWNLOAD_ERROR naming its key hash, and keeps running 1.0.0', async () => {
+      const forged = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: attacker });
+      const host = startHost(offer('gw-forged', forged), [], hostPath);
+      try {
+        const refusal = await murano.product.waitForStatus('gw-forged', (s) => s.status === 'DOWNLOAD_ERROR', RUN_LIMIT_MS);
+        assert.match(refusal.message ?? '', /^image is signed by key [0-9a-f]{64} \(KEYHASH\), which this device does not trust$/);
+      } finally {
+        host.child.kill('SIGKILL');
+        await hostExit(host, RUN_LIMIT_MS).catch(() => undefined);
+      }
+      const history = murano.product.statusHistory('gw-forged').map((entry) => entry.document!);
+      assert.ok(!history.some((d) => d.status === 'INSTALL'), JSON.stringify(history));
+    });
   });
-});
+}

@@ -1,5 +1,5 @@
-// The QEMU board (agent.wasm under wasm3 on a Cortex-M4) and the Node device runner play the
-// same update — the bring-up's config_otau, image and factory image, the board's flash
+// The QEMU board (agent.wasm under wasm3 on a Cortex-M4, and the same agent.wasm translated
+// ahead of time by wasm2c) and the Node device runner play the same update — the bring-up's config_otau, image and factory image, the board's flash
 // geometry, FactoryImageSize — and must report the same otau_in documents, byte for byte.
 // The board's side is boards/qemu-mps2-an386/bringup.sh (which also builds the firmware);
 // the Node side runs in process under a ManualClock.
@@ -52,15 +52,14 @@ async function nodeReports(config: { version: string; payload: string }, configT
 }
 
 describe('QEMU board parity: the mps2-an386 firmware and the Node runner on the same update', () => {
-  let log = '';
-  let nativeLog = '';
+  /** The console logs bringup.sh leaves, by runtime and SHA-256 path. */
+  const logs: Record<string, string> = {};
   let expected: string[] = [];
 
   before(async () => {
     const bringup = spawnSync('sh', [BRINGUP], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(bringup.status, 0, `bringup.sh failed:\n${bringup.stdout}\n${bringup.stderr}`);
-    log = readFileSync(`${RUN_DIR}update.log`, 'utf8');
-    nativeLog = readFileSync(`${RUN_DIR}update-native.log`, 'utf8');
+    for (const name of ['update', 'update-native', 'aot-update', 'aot-update-native']) logs[name] = readFileSync(`${RUN_DIR}${name}.log`, 'utf8');
     const configText = readFileSync(`${RUN_DIR}config_otau.json`, 'utf8');
     const config = JSON.parse(configText) as { version: string; payload: string };
     const image = readFileSync(`${RUN_DIR}image-${config.version}.bin`);
@@ -69,12 +68,20 @@ describe('QEMU board parity: the mps2-an386 firmware and the Node runner on the 
   });
 
   it('reports the same otau_in documents, DOWNLOAD_STEPs included, as the Node runner', () => {
-    const reports = boardReports(log);
+    const reports = boardReports(logs['update']);
     assert.ok(reports.length > 10, `the board reported only ${reports.length} documents`);
     assert.deepEqual(reports, expected);
   });
 
   it('reports the same documents with the native SHA-256 import', () => {
-    assert.deepEqual(boardReports(nativeLog), expected);
+    assert.deepEqual(boardReports(logs['update-native']), expected);
+  });
+
+  it('reports the same documents with the agent translated ahead of time (aot)', () => {
+    assert.deepEqual(boardReports(logs['aot-update']), expected);
+  });
+
+  it('reports the same documents translated ahead of time with the native SHA-256 import', () => {
+    assert.deepEqual(boardReports(logs['aot-update-native']), expected);
   });
 });

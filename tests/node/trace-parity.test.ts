@@ -1,6 +1,6 @@
-// One scenario, two hosts: the Node device runner (SimulatedDevice over real loopback links)
-// and otau-host (the same agent.wasm under wasm3) play the same update against the same
-// emulated cloud — same factory image in slot A, same new image and config, same flash
+// One scenario, three hosts: the Node device runner (SimulatedDevice over real loopback links),
+// otau-host (the same agent.wasm under wasm3) and otau-host built with that agent.wasm translated
+// ahead of time by wasm2c play the same update against the same emulated cloud — same factory image in slot A, same new image and config, same flash
 // geometry and agent settings — and must leave the same status trail, document for document
 // (DOWNLOAD_STEPs included: both feed the agent fixed 4 KiB pieces), and the same flash.
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,7 @@ import type { CloudLink } from '../../firmware-sim/device/transport.ts';
 import { KaaEmulator } from '../../firmware-sim/kaa/kaa-emulator.ts';
 import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
 import { ContentServer } from '../../firmware-sim/network/content-server.ts';
-import { AGENT_PATH, FLASH_LAYOUT, hostExit, startHost } from './support/otau-host.ts';
+import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST, OTAU_HOST_AOT, hostExit, startHost } from './support/otau-host.ts';
 import { KAA_APPLIED, KAA_STATUS, MURANO_OTAU_IN, muranoStatuses, traceDocuments, readHostTrace, statusSequence, traceStatuses, type StatusReport } from './support/otau-trace.ts';
 
 const OLD = '1.0.0';
@@ -69,13 +69,19 @@ function flashAreas(flash: Buffer): Omit<RunOutcome, 'statuses'> {
   };
 }
 
-/** Same statuses, same flash; a failure names the first report that differs. */
-function assertSameRun(node: RunOutcome, host: RunOutcome): void {
+/** The two otau-host builds, each run against the Node runner. */
+const HOSTS = [
+  { runtime: 'wasm3', binary: OTAU_HOST },
+  { runtime: 'aot', binary: OTAU_HOST_AOT },
+] as const;
+
+/** Same statuses, same flash; a failure names the host and the first report that differs. */
+function assertSameRun(node: RunOutcome, host: RunOutcome, runtime: string): void {
   const first = node.statuses.findIndex((report, i) => JSON.stringify(report) !== JSON.stringify(host.statuses[i]));
-  assert.deepEqual(host.statuses, node.statuses, `reports differ from #${first}: Node ${JSON.stringify(node.statuses[first])}, otau-host ${JSON.stringify(host.statuses[first])}`);
-  assert.ok(host.slotB.equals(node.slotB), 'slot B: the same bytes on both flashes');
-  assert.ok(host.slotA.equals(node.slotA), 'slot A: the factory image untouched on both');
-  assert.ok(host.bootRecord.equals(node.bootRecord), 'boot record area: the same bytes on both flashes');
+  assert.deepEqual(host.statuses, node.statuses, `reports differ from #${first}: Node ${JSON.stringify(node.statuses[first])}, otau-host (${runtime}) ${JSON.stringify(host.statuses[first])}`);
+  assert.ok(host.slotB.equals(node.slotB), `slot B: the same bytes on both flashes (${runtime})`);
+  assert.ok(host.slotA.equals(node.slotA), `slot A: the factory image untouched on both (${runtime})`);
+  assert.ok(host.bootRecord.equals(node.bootRecord), `boot record area: the same bytes on both flashes (${runtime})`);
 }
 
 /**
@@ -98,7 +104,7 @@ function assertCompleteUpdate(statuses: readonly StatusReport[], slotB: Buffer):
   assert.ok(slotB.subarray(0, newImage.length).equals(newImage), 'slot B holds the new image');
 }
 
-describe('trace parity: the Node device runner and otau-host (wasm3) on the same scenario', () => {
+describe('trace parity: the Node device runner and otau-host (wasm3 and aot) on the same scenario', () => {
   const murano = new MuranoEmulator();
   const kaa = new KaaEmulator();
   const content = new ContentServer();
@@ -138,12 +144,12 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
   }
 
   /** otau-host run from a factory flash until it reports NEW installed; its flash file and trace. */
-  async function hostRun(name: string, cloudArgs: string[]): Promise<{ flash: Buffer; trace: string }> {
+  async function hostRun(name: string, binary: string, cloudArgs: string[]): Promise<{ flash: Buffer; trace: string }> {
     const flash = join(dir, `${name}.img`);
     const trace = join(dir, `${name}.trace`);
     factoryFlashFile(flash);
     const host = startHost(['run', '--agent', AGENT_PATH, '--flash', flash, '--firmware-version', OLD, '--confirm-after-ms', '50',
-      '--exit-when-installed', NEW, '--trace', trace, ...hostSettingArgs(), ...cloudArgs]);
+      '--exit-when-installed', NEW, '--trace', trace, ...hostSettingArgs(), ...cloudArgs], [], binary);
     assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
     return { flash: readFileSync(flash), trace };
   }
@@ -156,7 +162,7 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
   }
 
   it('over Murano: the same otau_in documents, the same slot B and boot record', async () => {
-    for (const identity of ['parity-node', 'parity-host']) {
+    for (const identity of ['parity-node', ...HOSTS.map(({ runtime }) => `parity-host-${runtime}`)]) {
       murano.product.addIdentity(identity);
       murano.product.cloudWrite(identity, 'config_otau', muranoConfig());
     }
@@ -167,12 +173,14 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
     await link.flushed();
     const node: RunOutcome = { statuses: throughInstalled(muranoStatuses(murano.product.statusHistory('parity-node'))), ...flashAreas(nodeFlash(device)) };
 
-    const hostFiles = await hostRun('murano', ['--murano', murano.urls.http, '--identity', 'parity-host']);
-    const host: RunOutcome = { statuses: muranoStatuses(murano.product.statusHistory('parity-host')), ...flashAreas(hostFiles.flash) };
-    assert.deepEqual(traceStatuses(readHostTrace(hostFiles.trace), MURANO_OTAU_IN), host.statuses, 'otau-host traced what Murano received');
-
     assertCompleteUpdate(node.statuses, node.slotB);
-    assertSameRun(node, host);
+    for (const { runtime, binary } of HOSTS) {
+      const identity = `parity-host-${runtime}`;
+      const hostFiles = await hostRun(`murano-${runtime}`, binary, ['--murano', murano.urls.http, '--identity', identity]);
+      const host: RunOutcome = { statuses: muranoStatuses(murano.product.statusHistory(identity)), ...flashAreas(hostFiles.flash) };
+      assert.deepEqual(traceStatuses(readHostTrace(hostFiles.trace), MURANO_OTAU_IN), host.statuses, `otau-host (${runtime}) traced what Murano received`);
+      assertSameRun(node, host, runtime);
+    }
   });
 
   it('over Kaa 1/KP: the same status documents and applied reports, the same slot B and boot record', async () => {
@@ -182,7 +190,6 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
     });
     kaa.platform.uploadFile(TENANT, 'parity', NEW, newImage);
     const { token: nodeToken } = kaa.platform.registerEndpoint(TENANT, 'parity');
-    const { token: hostToken } = kaa.platform.registerEndpoint(TENANT, 'parity');
 
     const link = new KaaMqttLink({ mqttUrl: kaa.urls.mqtt, application: 'parity', token: nodeToken });
     const device = await nodeDevice('parity-kaa-node', link, { ...SETTINGS, [Setting.Cloud]: 1 });
@@ -190,12 +197,14 @@ describe('trace parity: the Node device runner and otau-host (wasm3) on the same
     const nodeReports = (channel: Channel) => device.reports.filter((r) => r.channel === channel).map((r) => r.document);
     const node: RunOutcome = { statuses: throughInstalled(nodeReports(Channel.KaaStatus).map((d) => JSON.parse(d) as StatusReport)), ...flashAreas(nodeFlash(device)) };
 
-    const hostFiles = await hostRun('kaa', ['--cloud', 'kaa', '--kaa-mqtt', kaa.urls.mqtt, '--kaa-app', 'parity', '--kaa-token', hostToken]);
-    const trace = readHostTrace(hostFiles.trace);
-    const host: RunOutcome = { statuses: traceStatuses(trace, KAA_STATUS), ...flashAreas(hostFiles.flash) };
-
     assertCompleteUpdate(node.statuses, node.slotB);
-    assert.deepEqual(traceDocuments(trace, KAA_APPLIED), nodeReports(Channel.KaaApplied).map((d) => JSON.parse(d) as unknown), 'the same applied reports');
-    assertSameRun(node, host);
+    for (const { runtime, binary } of HOSTS) {
+      const { token: hostToken } = kaa.platform.registerEndpoint(TENANT, 'parity');
+      const hostFiles = await hostRun(`kaa-${runtime}`, binary, ['--cloud', 'kaa', '--kaa-mqtt', kaa.urls.mqtt, '--kaa-app', 'parity', '--kaa-token', hostToken]);
+      const trace = readHostTrace(hostFiles.trace);
+      const host: RunOutcome = { statuses: traceStatuses(trace, KAA_STATUS), ...flashAreas(hostFiles.flash) };
+      assert.deepEqual(traceDocuments(trace, KAA_APPLIED), nodeReports(Channel.KaaApplied).map((d) => JSON.parse(d) as unknown), `the same applied reports (${runtime})`);
+      assertSameRun(node, host, runtime);
+    }
   });
 });

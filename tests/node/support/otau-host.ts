@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_AGENT_PATH } from '../../../firmware-sim/agent/agent-instance.ts';
 
 export const OTAU_HOST = fileURLToPath(new URL('../../../build/host/otau-host', import.meta.url));
+/** otau-host with build/agent.wasm translated ahead of time by wasm2c (scripts/build-host.sh). */
+export const OTAU_HOST_AOT = fileURLToPath(new URL('../../../build/host-aot/otau-host', import.meta.url));
 export const AGENT_PATH = DEFAULT_AGENT_PATH;
 
 /** otau-host's default flash layout: boot record, then slot A, then slot B, back to back. */
@@ -24,10 +26,10 @@ export interface HostProcess {
   exited: Promise<HostExit>;
 }
 
-/** Starts `otau-host <args>`, or `<wrapper…> otau-host <args>` (e.g. under valgrind). */
-export function startHost(args: readonly string[], wrapper: readonly string[] = []): HostProcess {
-  const command = wrapper.length > 0 ? wrapper[0] : OTAU_HOST;
-  const commandArgs = wrapper.length > 0 ? [...wrapper.slice(1), OTAU_HOST, ...args] : [...args];
+/** Starts `otau-host <args>`, or `<wrapper…> otau-host <args>` (e.g. under valgrind); `host` picks the build. */
+export function startHost(args: readonly string[], wrapper: readonly string[] = [], host: string = OTAU_HOST): HostProcess {
+  const command = wrapper.length > 0 ? wrapper[0] : host;
+  const commandArgs = wrapper.length > 0 ? [...wrapper.slice(1), host, ...args] : [...args];
   const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
