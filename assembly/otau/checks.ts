@@ -47,7 +47,7 @@ export function runTests(): bool {
     testStep();
   } else if (isSigned(active)) {
     messageClear();
-    say("a signature is present; this build does not verify signatures, the sha256 digest is the integrity check");
+    say("the config names a signature; this device trusts no keys, so the sha256 digest is the integrity check");
     testStep();
   }
 

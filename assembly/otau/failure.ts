@@ -41,14 +41,19 @@ function sayFlashStep(step: FlashStep): void {
   }
 }
 
-/** DOWNLOAD_ERROR or INSTALL_ERROR naming the flash error `code` met during `step`; the update ends. */
-export function storageFailure(step: FlashStep, code: i32): Next {
+/** DOWNLOAD_ERROR or INSTALL_ERROR naming the flash error `code` met during `step`. */
+export function reportStorageError(step: FlashStep, code: i32): void {
   messageClear();
   say("flash error while ");
   sayFlashStep(step);
   say(": ");
   sayText(storageErrorText(code));
   reportStatus(active, step < FlashStep.SealingImage ? Status.DownloadError : Status.InstallError);
+}
+
+/** The flash error reported (reportStorageError); the update ends. */
+export function storageFailure(step: FlashStep, code: i32): Next {
+  reportStorageError(step, code);
   raise(AgentEvent.Failed);
   return Next.Stay;
 }

@@ -5,7 +5,7 @@ import { active, fileCount, fileDigestKnown } from "../manifest/update_request";
 import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
 import { messageClear, say, sayHex, sayNumber, sayText } from "../message";
 import { Next } from "./events";
-import { FlashStep, downloadFailed, storageFailure } from "./failure";
+import { FlashStep, downloadFailed, reportStorageError, storageFailure } from "./failure";
 import { clearProgress, confirmTrial, imageFinish, imageLength, inactiveSlotName, markTrial, runningSlotArea, runningSlotName } from "./image_store";
 import { reportStatus, sayVersion } from "./report";
 import { requiresSignedImages, signedImageConfirmed } from "./signed_image";
@@ -74,7 +74,12 @@ function reportDownloadSuccess(): void {
 /** Trial, Healthy: the application vouches for the new image. */
 export function confirmUpdate(_a: u32, _b: u32, _c: u32): Next {
   const status = confirmTrial();
-  if (status != 0) return storageFailure(FlashStep.ConfirmingTrial, status);
+  if (status != 0) {
+    // The boot record still says trial: stay on trial, as the bootloader will see it (the next
+    // reset counts a boot attempt; a later on_healthy may confirm it).
+    reportStorageError(FlashStep.ConfirmingTrial, status);
+    return Next.Stay;
+  }
   sayVersion(active);
   say(" confirmed healthy in slot ");
   say(runningSlotName());

@@ -48,21 +48,17 @@ const seeds = {
     ...raw(1, '%7B%22config_otau%22%3A%7B%7D%7D'),
     ...raw(2, '{"statusCode":404,"reasonPhrase":"no such endpoint"}'),
     ...raw(0, '{"version":"1.2.3\\u0000","name":"x","type":"FILE","payload":"ftp://x"}')],
-};
 
-// Reproducers of agent defects the campaign found and the agent does not yet survive: each
-// moves into the corpus (and so into npm test) with its fix.
-const findings = {
-  // Issue 11 item 1: 1025 bytes = one 1 KiB sector + 1, 4-byte writes: DOWNLOAD_ERROR "flash
+  // Once a defect (issue 11 item 1): 1025 bytes = one 1 KiB sector + 1, 4-byte writes: DOWNLOAD_ERROR "flash
   // error while verifying the slot: more data than the expected size" with no fault injected.
   'image-size-sector-plus-one': [0x02, 0x20, ...config(0x13, 1025), OP.RUN, OP.HEALTHY],
-  // Found by the campaign: the flash write that confirms a trial fails (INSTALL_ERROR "flash
+  // Once a defect found by the campaign: the flash write that confirms a trial fails (INSTALL_ERROR "flash
   // error while confirming the trial image"); the agent then leaves the trial state, accepts
   // the next config (without a size: TEST_STEP "checked ... against slot B of 0 bytes",
   // TEST_SUCCESS; with one: TEST_ERROR "does not fit slot B of 0 bytes") and fails
   // it with DOWNLOAD_ERROR "flash error while preparing the slot: slot holds the running or
-  // fallback image", a flash error no flash reported. Before, the same config got TEST_ERROR
-  // "version ... is on trial boot".
+  // fallback image", a flash error no flash reported. Now it stays on trial: the same config
+  // gets TEST_ERROR "version ... is on trial boot".
   'failed-confirm-then-update': [0x02, 0x20, ...config(0x11, 2000), OP.RUN, OP.FAULT, 0, 0, OP.HEALTHY, ...config(0x12, 2000, TPL.SHA256)],
 };
 
@@ -74,4 +70,3 @@ function write(folder, inputs) {
   console.log(`make-seeds: ${Object.keys(inputs).length} inputs in tests/fuzz/${folder}/`);
 }
 write('corpus', seeds);
-write('findings', findings);

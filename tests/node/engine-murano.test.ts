@@ -158,7 +158,7 @@ test("a signature and keyId are accepted and the TEST steps say the digest is th
   const device = await Device.start(norFlash());
   device.config(MURANO, fileConfig(image(10), "1.1.0", { signature: "c2lnbmF0dXJl", keyId: "k1" }));
   assert.ok(device.statuses.some((s) => s.status === "TEST_STEP" &&
-    s.message === "a signature is present; this build does not verify signatures, the sha256 digest is the integrity check"));
+    s.message === "the config names a signature; this device trusts no keys, so the sha256 digest is the integrity check"));
   assert.equal(device.fetches.length, 1);
 });
 
