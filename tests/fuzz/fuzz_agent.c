@@ -9,7 +9,7 @@
  * the ways real servers do), data, ends, ticks, power cycles, flash faults, application health.
  * Oracles: no trap; every report valid UTF-8 JSON within its lengths; no flash call refused
  * and no flash error reported unless a fault was injected; the running slot (and a trial's
- * fallback) never written; after every reset the bootloader picks a slot whose bytes match its
+ * fallback until it is confirmed) never written; after every reset the bootloader picks a slot whose bytes match its
  * record; no image installed that its config's digests refuse.
  */
 #include <stdbool.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "boot_decision.h"
+#include "boot_record.h"
 #include "boot_flash_hal.h"
 #include "boot_sha256.h"
 #include "boot_status.h"
@@ -105,6 +106,7 @@ struct run {
     const struct resource *serving;
     uint32_t position;
     uint32_t answered_fetch; /* device.fetch_count of the fetch answered last */
+    int running_slot;        /* the slot the bootloader started */
 };
 
 /* The agent's own coverage points (tests/fuzz/instrument-agent.mjs): libFuzzer's extra counters
@@ -267,11 +269,27 @@ static void check_boot(struct run *run, const struct boot_decision *decision)
     }
 }
 
+static const struct otau_hal raw_template = {
+    .flash_info = raw_info, .flash_read = raw_read, .flash_write = raw_write, .flash_erase = raw_erase,
+};
+
+/* Once the running trial is confirmed in the boot record, its fallback is an old image the next
+ * update may overwrite: only the running slot stays protected. */
+static void release_confirmed_fallback(struct run *run)
+{
+    struct otau_hal raw = raw_template;
+    raw.context = &run->device;
+    struct boot_flash flash;
+    static struct boot_record record;
+    if (boot_flash_from_hal(&flash, &raw) != BOOT_OK || boot_record_load(&flash, &record) != BOOT_OK) return;
+    int running = run->running_slot;
+    if (boot_record_active(&record) != running || boot_record_trial(&record) == running) return;
+    for (int area = 0; area < OTAU_AREA_COUNT; area++)
+        if (area != running) run->device.protected_area[area] = false;
+}
+
 static void bootloader(struct run *run)
 {
-    static const struct otau_hal raw_template = {
-        .flash_info = raw_info, .flash_read = raw_read, .flash_write = raw_write, .flash_erase = raw_erase,
-    };
     struct otau_hal raw = raw_template;
     raw.context = &run->device;
     struct boot_flash flash;
@@ -283,6 +301,7 @@ static void bootloader(struct run *run)
     check_boot(run, &decision);
     memset(run->device.protected_area, 0, sizeof run->device.protected_area);
     run->device.protected_area[decision.slot] = true;
+    run->running_slot = decision.slot;
     const struct boot_record *record = &decision.record;
     if (record->copy >= 0 && boot_record_trial(record) == decision.slot)
         run->device.protected_area[boot_record_active(record)] = true;
@@ -715,6 +734,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case OP_HEALTHY: {
             int32_t result = 0;
             settle(&run, otau_agent_on_healthy(run.agent, &result), "on_healthy");
+            release_confirmed_fallback(&run);
             break;
         }
         case OP_RUN: op_run(&run); break;
