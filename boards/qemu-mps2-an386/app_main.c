@@ -4,7 +4,7 @@
  *
  *   app <version> running from slot <A|B>
  *
- * (the version compiled in, the slot from where its vector table is), starts the agent with
+ * (the version compiled in, the slot from the address it is linked to run from), starts the agent with
  * that version, says hello to the bridge over the UART, and feeds the agent what the bridge
  * sends. Its health check: the agent started and booted, and the cloud answered through the
  * bridge; only then does it call on_healthy (which confirms a trial boot). It kicks the
@@ -24,6 +24,7 @@
 #include "cpu.h"
 #include "flash_layout.h"
 #include "semihost.h"
+#include "slot_image.h"
 #include "uart.h"
 #include "watchdog.h"
 
@@ -35,7 +36,7 @@
 /* The agent trapping again and again in one boot: reset rather than spin. */
 #define MAX_TRAP_RESTARTS 3
 
-extern const uint8_t __image_start[], __image_end[]; /* app.ld.S */
+extern const uint8_t __slot_start[]; /* app.ld.S: the slot this build is linked to run from */
 
 static struct bridge_link link;
 static bool reset_requested;
@@ -70,7 +71,7 @@ static const struct otau_hal app_hal = {
 
 static const char *running_slot(void)
 {
-    uint32_t here = (uint32_t)__image_start;
+    uint32_t here = (uint32_t)__slot_start;
     if (here == NOR_SLOT_A_ADDRESS) return "A";
     if (here == NOR_SLOT_B_ADDRESS) return "B";
     return "?";
@@ -86,8 +87,9 @@ static void reset_now(const char *why)
 static bool start_agent(otau_agent *agent)
 {
     if (!agent_start(agent)) return false;
-    /* The factory record measures this image's own bytes when slot A has no record yet. */
-    uint32_t image_size = (uint32_t)(__image_end - __image_start);
+    /* The factory record measures this image's own bytes (MCUboot header, body and TLVs) when
+     * slot A has no record yet. */
+    uint32_t image_size = slot_image_size((uint32_t)__slot_start);
     if (agent_boot(agent, APP_VERSION, image_size, true) != CALL_DONE) return false;
     bridge_link_hello(&link, APP_VERSION, running_slot());
     return true;

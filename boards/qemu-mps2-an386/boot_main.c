@@ -2,8 +2,8 @@
  * The bootloader image (bootloader.elf), loaded at 0x0 and run at every reset: the boot
  * decision over the persistent NOR part (host/boot, one console line:
  * "bootloader: slot B (trial-boot)"), its record update stored, the watchdog started, then the
- * hand-over to the application linked for the chosen slot (cpu_hand_over). The application
- * runs in place from its slot.
+ * hand-over to the application linked for the chosen slot (cpu_hand_over). The slot holds an
+ * MCUboot image (slot_image.h) whose body runs in place: its vector table is at slot + hdr_size.
  */
 #include <stdbool.h>
 
@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "flash_layout.h"
 #include "semihost.h"
+#include "slot_image.h"
 #include "watchdog.h"
 
 /* The application's first expiry comes after 0.25 s of the 25 MHz clock without a kick, the
@@ -36,13 +37,13 @@ static uint32_t slot_address(int slot)
     return slot == BOOT_AREA_SLOT_A ? NOR_SLOT_A_ADDRESS : NOR_SLOT_B_ADDRESS;
 }
 
-/* An image linked for this slot: its initial stack in RAM, its reset vector (Thumb) in the slot. */
-static bool runs_from(uint32_t address)
+/* The body's vector table: its initial stack in RAM, its reset vector (Thumb) in the slot. */
+static bool vectors_in(uint32_t vectors_address, uint32_t slot_address)
 {
-    const uint32_t *vectors = (const uint32_t *)address;
+    const uint32_t *vectors = (const uint32_t *)vectors_address;
     uint32_t stack = vectors[0], entry = vectors[1];
     return stack > RAM_START && stack <= RAM_END && (entry & 1u) &&
-           entry > address && entry < address + NOR_SLOT_SIZE;
+           entry > vectors_address && entry < slot_address + NOR_SLOT_SIZE;
 }
 
 int main(void)
@@ -51,9 +52,17 @@ int main(void)
     if (boot_step(&boot_hal, &decision, true) != BOOT_OK) return BOARD_EXIT_FAILED;
     if (decision.slot == BOOT_NO_SLOT) return BOARD_EXIT_FAILED;
     uint32_t address = slot_address(decision.slot);
-    if (!runs_from(address)) {
-        console_printf("bootloader: slot %s holds no image linked to run from 0x%08lx\n",
-                       boot_slot_name(decision.slot), (unsigned long)address);
+    enum slot_image_problem problem = slot_image_check(address, NOR_SLOT_SIZE);
+    uint32_t vectors = address + slot_image_header(address)->hdr_size;
+    if (problem == SLOT_IMAGE_OK && !vectors_in(vectors, address)) problem = SLOT_IMAGE_NO_VECTORS;
+    if (problem != SLOT_IMAGE_OK) {
+        if (problem == SLOT_IMAGE_OTHER_ADDRESS)
+            console_printf("bootloader: slot %s holds an image linked for 0x%08lx, not 0x%08lx; not starting it\n",
+                           boot_slot_name(decision.slot), (unsigned long)slot_image_header(address)->load_addr,
+                           (unsigned long)address);
+        else
+            console_printf("bootloader: slot %s holds %s; not starting it\n", boot_slot_name(decision.slot),
+                           slot_image_problem_text(problem));
         /* A trial image: the next boots count its attempts down and fall back to the other slot. */
         if (decision.rule == BOOT_RULE_TRIAL_BOOT) cpu_system_reset();
         return BOARD_EXIT_FAILED;
@@ -61,5 +70,5 @@ int main(void)
     console_printf("measure bootloader_stack_high_water %lu\n", (unsigned long)cortexm_stack_high_water());
     console_printf("measure bootloader_instructions %lu\n", board_instructions(board_ticks()));
     watchdog_start(WATCHDOG_TICKS);
-    cpu_hand_over(address);
+    cpu_hand_over(vectors);
 }

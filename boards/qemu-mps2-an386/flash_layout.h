@@ -2,9 +2,9 @@
  * The emulated NOR part in the board's PSRAM (0x21000000, 16 MiB; QEMU backs it with a file so
  * that it keeps its contents across resets and runs): 4 KiB sectors, 4-byte program unit,
  * erased to 0xFF. Area 0 holds the boot record (two copies and two journal pages,
- * docs/boot-record.md); slots A and B hold one image each, and an application image runs in
- * place from its slot (it is linked for that slot's address: app.ld.S includes this file, so
- * the numbers below stay free of C-only syntax).
+ * docs/boot-record.md); slots A and B hold one MCUboot image each (slot_image.h), and an
+ * application runs in place from its slot: its body is linked for the slot's address plus the
+ * image header (app.ld.S includes this file, so the numbers below stay free of C-only syntax).
  */
 #ifndef FLASH_LAYOUT_H
 #define FLASH_LAYOUT_H
@@ -20,5 +20,7 @@
 #define NOR_SLOT_SIZE (64 * NOR_SECTOR_SIZE)
 #define NOR_SLOT_A_ADDRESS (NOR_BASE + 0x40000)
 #define NOR_SLOT_B_ADDRESS (NOR_BASE + 0x80000)
+/* imgtool sign --header-size: the body's vector table keeps the 512-byte alignment VTOR needs. */
+#define NOR_IMAGE_HEADER_SIZE 0x200
 
 #endif

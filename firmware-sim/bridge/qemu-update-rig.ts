@@ -62,10 +62,11 @@ export class QemuUpdateRig {
     return packageId;
   }
 
-  async device(identity: string): Promise<QemuDevice> {
+  /** A device whose part leaves the factory with `factoryImage` in slot A. */
+  async device(identity: string, factoryImage = FACTORY_IMAGE): Promise<QemuDevice> {
     this.murano.product.addIdentity(identity);
     const bridge = new UartBridge({ murano: this.murano.urls.http, identity, pollTimeoutMs: 5_000 });
-    const device = new QemuDevice(this, identity, bridge, await bridge.listen(), join(this.dir, `${identity}.nor`));
+    const device = new QemuDevice(this, identity, bridge, await bridge.listen(), join(this.dir, `${identity}.nor`), factoryImage);
     this.devices.push(device);
     return device;
   }
@@ -83,11 +84,12 @@ export class QemuDevice {
     readonly bridge: UartBridge,
     private readonly port: number,
     readonly flashFile: string,
+    private readonly factoryImage: string,
   ) {}
 
   /** Starts QEMU on the device's flash file (provisioned with the factory image the first time). */
   powerOn(): QemuBoard {
-    if (!this.provisioned) provisionFlash(this.flashFile, imageBytes(FACTORY_IMAGE));
+    if (!this.provisioned) provisionFlash(this.flashFile, imageBytes(this.factoryImage));
     this.provisioned = true;
     this.console.push("--- power on");
     const board = new QemuBoard({ bootloader: join(IMAGES_DIR, "bootloader.elf"), flashFile: this.flashFile, bridgePort: this.port });

@@ -111,6 +111,16 @@ describe("QEMU board: firmware update through the UART bridge", { concurrency: t
     assert.ok(!device.statuses().some((s) => s.version === "2.0.0" && (s.status === "INSTALLED_VERSION" || s.status === "INSTALL_SUCCESS")));
   });
 
+  it("starts no image linked for the other slot: a part with slot B's build of 2.0.0 in slot A stops in the bootloader, naming both addresses", async () => {
+    const device = await rig.device("qemu-wrong-slot", "app-2.0.0-B");
+    const board = device.powerOn();
+    const { code } = await board.exited;
+    assert.equal(code, 1, "the bootloader ends the run (BOARD_EXIT_FAILED) instead of jumping");
+    assert.ok(board.lines.includes("bootloader: slot A holds an image linked for 0x21080000, not 0x21040000; not starting it"),
+      board.lines.join("\n"));
+    assert.deepEqual(device.appLines(), []);
+  });
+
   it("survives power pulled at up to 3 random instants of an update: every power-on starts a valid image, the update ends installed", async () => {
     const device = await factoryDevice("qemu-powerkill");
     await device.powerOff();
