@@ -4,7 +4,7 @@
  * and turns its trap outcomes into wasm3 traps.
  */
 #include "agent_imports.h"
-#include "agent_instance.h"
+#include "agent_wasm3.h"
 #include "m3_env.h"
 
 static struct agent_guest guest_of(IM3Runtime runtime, void *memory)
