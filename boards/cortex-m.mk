@@ -72,7 +72,7 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,--defsym=HEAP_SIZE=$(HEAP_SIZE) -Wl,--defsym=STACK_SIZE=$(STACK_SIZE) \
   -Wl,-Map=$(OUT)/firmware.map
 
-HOST_SOURCES := $(addprefix $(ROOT)/host/core/,agent_imports.c agent_exports.c agent_export_calls.c) \
+HOST_SOURCES := $(addprefix $(ROOT)/host/core/,agent_core.c agent_imports.c agent_exports.c agent_export_calls.c) \
   $(SHA256_SOURCE) \
   $(addprefix $(ROOT)/host/cortexm/,cortexm_runtime.c cortexm_format.c mapped_nor.c) \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
@@ -81,7 +81,7 @@ ifeq ($(RUNTIME),aot)
   HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime_aot.c agent_imports_aot.c wasm_rt_mcu.c)
   RUNTIME_OBJECTS := $(AOT_DIR)/agent_translated.o $(AOT_DIR)/agent_translated_exports.o
 else
-  HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime.c agent_imports_wasm3.c)
+  HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime_wasm3.c agent_imports_wasm3.c)
   RUNTIME_OBJECTS := $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES))
 endif
 

@@ -40,8 +40,8 @@ FLAGS="-O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
   -I "$ROOT_DIR/third_party/wasm3" -I "$ROOT_DIR/host/include" -I "$ROOT_DIR/host/core" \
   -I "$ROOT_DIR/host/boot" -I "$ROOT_DIR/host/linux" \
   "$OUT"/wasm3/m3_*.o \
-  "$ROOT_DIR/host/core/agent_runtime.c" "$ROOT_DIR/host/core/agent_imports_wasm3.c" \
-  "$ROOT_DIR/host/core/agent_imports.c" "$ROOT_DIR/host/core/agent_exports.c" \
+  "$ROOT_DIR/host/core/agent_core.c" "$ROOT_DIR/host/core/agent_runtime_wasm3.c" \
+  "$ROOT_DIR/host/core/agent_imports_wasm3.c" "$ROOT_DIR/host/core/agent_imports.c" "$ROOT_DIR/host/core/agent_exports.c" \
   "$ROOT_DIR/host/core/agent_export_calls.c" "$ROOT_DIR/host/core/agent_sha256_native.c" \
   "$ROOT_DIR/host/boot/boot_crc32.c" "$ROOT_DIR/host/boot/boot_decision.c" \
   "$ROOT_DIR/host/boot/boot_record.c" "$ROOT_DIR/host/boot/boot_sha256.c" \

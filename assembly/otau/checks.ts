@@ -114,8 +114,9 @@ function refuseUnordered(installed: usize): bool {
 }
 
 /**
- * A file without a sha256 digest: nothing would verify it (this build verifies no
- * signatures). Refused unless the device allows unverified images; then the step says so.
+ * A file without a sha256 digest. On a device with keys the signed image's own hash and
+ * signature verify it; otherwise nothing would, so it is refused unless the device allows
+ * unverified images, and then the step says so.
  */
 function testUnverified(index: i32): bool {
   messageClear();

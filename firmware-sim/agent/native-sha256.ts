@@ -1,10 +1,16 @@
 // The agent's optional `sha256_native` import (docs/abi.md "Accelerators") as a C host does
-// it: a SHA-256 outside the agent whose state lives in the agent's context bytes, so that the
-// agent may copy a context (the slot writer does, to undo a failed call and to fork a file's
-// hash from the image's) and the copy hashes on from where the original stood. The layout is
-// the agent's own (assembly/crypto/sha256.ts): 8 state words, the u64 byte count, the bytes
-// filled in the 64-byte block, the block. Checked against node:crypto in
-// tests/node/agent-sha256.test.ts.
+// it: a SHA-256 outside the agent whose state lives in the agent's context bytes.
+//
+// Why not node:crypto: the contract needs the whole state in those bytes. The agent copies a
+// context with memory.copy (the slot writer saves one to undo a failed call, and forks a file's
+// hash from the image's) and expects the copy to hash on from where the original stood. A
+// node:crypto Hash keeps its state inside OpenSSL, where it can be neither written into agent
+// memory nor read back from it, and the host never sees the agent's copies: a Hash kept per
+// `ctx` (with hash.copy()) would hash on from the wrong point after an undo and know nothing
+// of a forked context. So this file computes FIPS 180-4 itself. It shares nothing with the
+// agent's SHA-256 but what the standard fixes (the constants below, the padding): the layout
+// of the context bytes is this file's own, the agent never reads them while the host hashes.
+// Checked against node:crypto in tests/node/agent-sha256.test.ts.
 
 import { Sha256Native, Sha256NativeResult } from "./abi.ts";
 
@@ -13,12 +19,15 @@ export type Sha256NativeImport = (op: number, ctx: number, ptr: number, len: num
 /** The import for a host without a native hash: the agent hashes in AssemblyScript. */
 export const sha256NotProvided: Sha256NativeImport = () => Sha256NativeResult.NotProvided;
 
-const STATE = 0;
-const LENGTH = 32;
-const FILLED = 40;
-const BLOCK = 48;
+// This host's layout of the context (108 of its 112 bytes): the pending block first, then the
+// eight state words, the u64 byte count and how many bytes of the block are filled.
 const BLOCK_SIZE = 64;
+const BLOCK = 0;
+const STATE = 64;
+const LENGTH = 96;
+const FILLED = 104;
 
+// FIPS 180-4, 4.2.2 and 5.3.3: the round constants and the initial hash value.
 const K = Uint32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,

@@ -1,6 +1,6 @@
-/* The exports the host core calls by name, shared by both runtimes (agent_runtime.c under wasm3,
- * agent_runtime_aot.c for the translated agent). Adding one is a row in the enum, a row in
- * agent_exports.c and a one-line wrapper in agent_export_calls.c. */
+/* The exports the host core (agent_core.c) calls by name, whichever runtime runs the agent.
+ * Adding one is a row in the enum, a row in agent_exports.c and a one-line wrapper in
+ * agent_export_calls.c. */
 #ifndef AGENT_EXPORTS_H
 #define AGENT_EXPORTS_H
 
@@ -38,7 +38,7 @@ struct agent_export_spec {
 extern const struct agent_export_spec agent_export_specs[AGENT_EXPORT_COUNT];
 
 struct otau_agent;
-/* Calls a known export with its spec's argument count; each runtime implements it. */
+/* Calls a known export with its spec's argument count (agent_core.c). */
 int agent_call_export(struct otau_agent *agent, enum agent_export which, const uint32_t *args,
                       int32_t *result);
 

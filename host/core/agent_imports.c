@@ -25,9 +25,13 @@ static void store_u32_le(uint8_t *at, uint32_t value)
     at[3] = (uint8_t)(value >> 24);
 }
 
-enum agent_import_outcome agent_import_log(const struct agent_guest *guest, uint32_t level,
-                                           uint32_t text, uint32_t len)
+static enum agent_import_outcome serve_log(const struct agent_guest *guest,
+                                           const uint32_t *args, int32_t *result)
 {
+    uint32_t level = args[0];
+    uint32_t text = args[1];
+    uint32_t len = args[2];
+    (void)result;
     const uint8_t *bytes = guest_bytes(guest, text, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -37,9 +41,14 @@ enum agent_import_outcome agent_import_log(const struct agent_guest *guest, uint
 }
 
 /* Keeps the agent's message and traps: the agent must not run on after an abort. */
-enum agent_import_outcome agent_import_fatal(const struct agent_guest *guest, uint32_t text,
-                                             uint32_t len, uint32_t line, uint32_t column)
+static enum agent_import_outcome serve_fatal(const struct agent_guest *guest,
+                                             const uint32_t *args, int32_t *result)
 {
+    uint32_t text = args[0];
+    uint32_t len = args[1];
+    uint32_t line = args[2];
+    uint32_t column = args[3];
+    (void)result;
     const uint8_t *bytes = guest_bytes(guest, text, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     struct agent_fatal *fatal = guest->fatal;
@@ -52,9 +61,11 @@ enum agent_import_outcome agent_import_fatal(const struct agent_guest *guest, ui
     return AGENT_IMPORT_ABORTED;
 }
 
-enum agent_import_outcome agent_import_flash_info(const struct agent_guest *guest, uint32_t area,
-                                                  uint32_t out, int32_t *result)
+static enum agent_import_outcome serve_flash_info(const struct agent_guest *guest,
+                                                  const uint32_t *args, int32_t *result)
 {
+    uint32_t area = args[0];
+    uint32_t out = args[1];
     uint8_t *bytes = guest_bytes(guest, out, FLASH_INFO_BYTES);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -73,10 +84,13 @@ enum agent_import_outcome agent_import_flash_info(const struct agent_guest *gues
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_flash_read(const struct agent_guest *guest, uint32_t area,
-                                                  uint32_t offset, uint32_t dst, uint32_t len,
-                                                  int32_t *result)
+static enum agent_import_outcome serve_flash_read(const struct agent_guest *guest,
+                                                  const uint32_t *args, int32_t *result)
 {
+    uint32_t area = args[0];
+    uint32_t offset = args[1];
+    uint32_t dst = args[2];
+    uint32_t len = args[3];
     uint8_t *bytes = guest_bytes(guest, dst, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -85,10 +99,13 @@ enum agent_import_outcome agent_import_flash_read(const struct agent_guest *gues
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_flash_write(const struct agent_guest *guest, uint32_t area,
-                                                   uint32_t offset, uint32_t src, uint32_t len,
-                                                   int32_t *result)
+static enum agent_import_outcome serve_flash_write(const struct agent_guest *guest,
+                                                   const uint32_t *args, int32_t *result)
 {
+    uint32_t area = args[0];
+    uint32_t offset = args[1];
+    uint32_t src = args[2];
+    uint32_t len = args[3];
     const uint8_t *bytes = guest_bytes(guest, src, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -97,18 +114,25 @@ enum agent_import_outcome agent_import_flash_write(const struct agent_guest *gue
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_flash_erase(const struct agent_guest *guest, uint32_t area,
-                                                   uint32_t offset, uint32_t len, int32_t *result)
+static enum agent_import_outcome serve_flash_erase(const struct agent_guest *guest,
+                                                   const uint32_t *args, int32_t *result)
 {
+    uint32_t area = args[0];
+    uint32_t offset = args[1];
+    uint32_t len = args[2];
     const struct otau_hal *hal = guest->hal;
     *result = hal->flash_erase ? hal->flash_erase(hal->context, area, offset, len)
                                : OTAU_FLASH_NO_SUCH_AREA;
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_report(const struct agent_guest *guest, uint32_t channel,
-                                              uint32_t document, uint32_t len)
+static enum agent_import_outcome serve_report(const struct agent_guest *guest,
+                                              const uint32_t *args, int32_t *result)
 {
+    uint32_t channel = args[0];
+    uint32_t document = args[1];
+    uint32_t len = args[2];
+    (void)result;
     const uint8_t *bytes = guest_bytes(guest, document, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -125,9 +149,12 @@ enum agent_import_outcome agent_import_report(const struct agent_guest *guest, u
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_fetch(const struct agent_guest *guest, uint32_t url,
-                                             uint32_t len, uint32_t offset, int32_t *result)
+static enum agent_import_outcome serve_fetch(const struct agent_guest *guest,
+                                             const uint32_t *args, int32_t *result)
 {
+    uint32_t url = args[0];
+    uint32_t len = args[1];
+    uint32_t offset = args[2];
     const uint8_t *bytes = guest_bytes(guest, url, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -136,16 +163,21 @@ enum agent_import_outcome agent_import_fetch(const struct agent_guest *guest, ui
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_fetch_cancel(const struct agent_guest *guest)
+static enum agent_import_outcome serve_fetch_cancel(const struct agent_guest *guest,
+                                                    const uint32_t *args, int32_t *result)
 {
+    (void)args;
+    (void)result;
     const struct otau_hal *hal = guest->hal;
     if (hal->fetch_cancel) hal->fetch_cancel(hal->context);
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_apply_json(const struct agent_guest *guest, uint32_t json,
-                                                  uint32_t len, int32_t *result)
+static enum agent_import_outcome serve_apply_json(const struct agent_guest *guest,
+                                                  const uint32_t *args, int32_t *result)
 {
+    uint32_t json = args[0];
+    uint32_t len = args[1];
     const uint8_t *bytes = guest_bytes(guest, json, len);
     if (!bytes) return AGENT_IMPORT_OUT_OF_BOUNDS;
     const struct otau_hal *hal = guest->hal;
@@ -153,8 +185,11 @@ enum agent_import_outcome agent_import_apply_json(const struct agent_guest *gues
     return AGENT_IMPORT_RETURNED;
 }
 
-enum agent_import_outcome agent_import_reset(const struct agent_guest *guest)
+static enum agent_import_outcome serve_reset(const struct agent_guest *guest,
+                                             const uint32_t *args, int32_t *result)
 {
+    (void)args;
+    (void)result;
     const struct otau_hal *hal = guest->hal;
     if (hal->reset) hal->reset(hal->context);
     return AGENT_IMPORT_RETURNED;
@@ -162,10 +197,13 @@ enum agent_import_outcome agent_import_reset(const struct agent_guest *guest)
 
 /* Each operation's memory is checked before the hash touches it: the context always (but for
  * the probe), the data for Update, the digest for Final. */
-enum agent_import_outcome agent_import_sha256_native(const struct agent_guest *guest, uint32_t op,
-                                                     uint32_t context, uint32_t data, uint32_t len,
-                                                     int32_t *result)
+static enum agent_import_outcome serve_sha256_native(const struct agent_guest *guest,
+                                                     const uint32_t *args, int32_t *result)
 {
+    uint32_t op = args[0];
+    uint32_t context = args[1];
+    uint32_t data = args[2];
+    uint32_t len = args[3];
     uint8_t *context_bytes = NULL;
     uint8_t *data_bytes = NULL;
     if (op != OTAU_SHA256_PROBE &&
@@ -179,3 +217,18 @@ enum agent_import_outcome agent_import_sha256_native(const struct agent_guest *g
     *result = agent_sha256(op, context_bytes, data_bytes, len, data_bytes);
     return AGENT_IMPORT_RETURNED;
 }
+
+const struct agent_import_spec agent_import_specs[AGENT_IMPORT_COUNT] = {
+    [AGENT_IMPORT_LOG] = {"log", 3, false, serve_log},
+    [AGENT_IMPORT_FATAL] = {"fatal", 4, false, serve_fatal},
+    [AGENT_IMPORT_FLASH_INFO] = {"flash_info", 2, true, serve_flash_info},
+    [AGENT_IMPORT_FLASH_READ] = {"flash_read", 4, true, serve_flash_read},
+    [AGENT_IMPORT_FLASH_WRITE] = {"flash_write", 4, true, serve_flash_write},
+    [AGENT_IMPORT_FLASH_ERASE] = {"flash_erase", 3, true, serve_flash_erase},
+    [AGENT_IMPORT_REPORT] = {"report", 3, false, serve_report},
+    [AGENT_IMPORT_FETCH] = {"fetch", 3, true, serve_fetch},
+    [AGENT_IMPORT_FETCH_CANCEL] = {"fetch_cancel", 0, false, serve_fetch_cancel},
+    [AGENT_IMPORT_APPLY_JSON] = {"apply_json", 2, true, serve_apply_json},
+    [AGENT_IMPORT_RESET] = {"reset", 0, false, serve_reset},
+    [AGENT_IMPORT_SHA256_NATIVE] = {"sha256_native", 4, true, serve_sha256_native},
+};

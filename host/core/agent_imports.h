@@ -1,8 +1,10 @@
 /*
  * The imports of docs/abi.md (module "env"), independent of the runtime that runs the agent.
  * Each runtime's glue (agent_imports_wasm3.c, agent_imports_aot.c) takes the call's i32
- * arguments, passes them here with a view of the agent's memory, and turns a trap outcome into
- * its own trap. Guest pointers are offsets into that memory; each is checked against the memory
+ * arguments, passes them to the import's row of agent_import_specs with a view of the agent's
+ * memory, and turns a trap outcome into its own trap. Adding an import is an enum row, a row and
+ * its logic in agent_imports.c, and wasm2c's entry point in agent_imports_aot.c (declared in
+ * agent_aot.h); wasm3 links every row by itself. Guest pointers are offsets into that memory; each is checked against the memory
  * the host really allocated (the memory limit, not the page size the module sees) before it is
  * touched, and offset 0 counts as a null pointer (as wasm3's m3ApiCheckMem has it).
  */
@@ -40,31 +42,36 @@ enum agent_import_outcome {
     AGENT_IMPORT_ABORTED        /* the agent called `fatal` */
 };
 
-/* Imports without a result ignore `result`; the others store the agent's return value in it. */
-enum agent_import_outcome agent_import_log(const struct agent_guest *guest, uint32_t level,
-                                           uint32_t text, uint32_t len);
-enum agent_import_outcome agent_import_fatal(const struct agent_guest *guest, uint32_t text,
-                                             uint32_t len, uint32_t line, uint32_t column);
-enum agent_import_outcome agent_import_flash_info(const struct agent_guest *guest, uint32_t area,
-                                                  uint32_t out, int32_t *result);
-enum agent_import_outcome agent_import_flash_read(const struct agent_guest *guest, uint32_t area,
-                                                  uint32_t offset, uint32_t dst, uint32_t len,
-                                                  int32_t *result);
-enum agent_import_outcome agent_import_flash_write(const struct agent_guest *guest, uint32_t area,
-                                                   uint32_t offset, uint32_t src, uint32_t len,
-                                                   int32_t *result);
-enum agent_import_outcome agent_import_flash_erase(const struct agent_guest *guest, uint32_t area,
-                                                   uint32_t offset, uint32_t len, int32_t *result);
-enum agent_import_outcome agent_import_report(const struct agent_guest *guest, uint32_t channel,
-                                              uint32_t document, uint32_t len);
-enum agent_import_outcome agent_import_fetch(const struct agent_guest *guest, uint32_t url,
-                                             uint32_t len, uint32_t offset, int32_t *result);
-enum agent_import_outcome agent_import_fetch_cancel(const struct agent_guest *guest);
-enum agent_import_outcome agent_import_apply_json(const struct agent_guest *guest, uint32_t json,
-                                                  uint32_t len, int32_t *result);
-enum agent_import_outcome agent_import_reset(const struct agent_guest *guest);
-enum agent_import_outcome agent_import_sha256_native(const struct agent_guest *guest, uint32_t op,
-                                                     uint32_t context, uint32_t data, uint32_t len,
-                                                     int32_t *result);
+/* The imports of docs/abi.md, in the order of agent_import_specs. */
+enum agent_import {
+    AGENT_IMPORT_LOG,
+    AGENT_IMPORT_FATAL,
+    AGENT_IMPORT_FLASH_INFO,
+    AGENT_IMPORT_FLASH_READ,
+    AGENT_IMPORT_FLASH_WRITE,
+    AGENT_IMPORT_FLASH_ERASE,
+    AGENT_IMPORT_REPORT,
+    AGENT_IMPORT_FETCH,
+    AGENT_IMPORT_FETCH_CANCEL,
+    AGENT_IMPORT_APPLY_JSON,
+    AGENT_IMPORT_RESET,
+    AGENT_IMPORT_SHA256_NATIVE,
+    AGENT_IMPORT_COUNT
+};
+
+/* Every import takes only i32 arguments and returns nothing or one i32. */
+#define AGENT_MAX_IMPORT_ARGS 4
+
+/* One import: its name in module "env", its signature and its logic. `serve` takes the call's
+ * `argc` arguments in order; an import without a result leaves `result` alone. */
+struct agent_import_spec {
+    const char *name;
+    uint8_t argc;
+    bool returns; /* an i32 result */
+    enum agent_import_outcome (*serve)(const struct agent_guest *guest, const uint32_t *args,
+                                       int32_t *result);
+};
+
+extern const struct agent_import_spec agent_import_specs[AGENT_IMPORT_COUNT];
 
 #endif /* AGENT_IMPORTS_H */

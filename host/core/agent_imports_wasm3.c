@@ -1,164 +1,29 @@
 /*
- * wasm3's side of the imports: the one link table (name, wasm3 signature, glue) and glue that
- * reads each call's i32 arguments off wasm3's stack, runs the shared logic of agent_imports.c
- * and turns its trap outcomes into wasm3 traps.
+ * wasm3's side of the imports: every row of agent_import_specs is linked to one raw function
+ * that reads the call's i32 arguments off wasm3's stack, runs the row's logic and turns its trap
+ * outcomes into wasm3 traps.
  */
 #include "agent_imports.h"
-#include "agent_instance.h"
+#include "agent_wasm3.h"
 #include "m3_env.h"
 
-static struct agent_guest guest_of(IM3Runtime runtime, void *memory)
+/* The one glue of every import; the row it serves is its link's user data. */
+m3ApiRawFunction(glue_import)
 {
+    const struct agent_import_spec *spec = _ctx->userdata;
+    /* wasm3's raw calls: the result's slot first, then one 64-bit slot per argument. */
+    int32_t *returned = spec->returns ? (int32_t *)(_sp++) : NULL;
+    uint32_t args[AGENT_MAX_IMPORT_ARGS];
+    for (uint32_t i = 0; i < spec->argc; i++) args[i] = *(uint32_t *)(_sp++);
+
     struct otau_agent *agent = m3_GetUserData(runtime);
-    return (struct agent_guest){agent->hal, memory, m3_GetMemorySize(runtime), &agent->fatal};
-}
-
-static M3Result trap_of(enum agent_import_outcome outcome)
-{
-    if (outcome == AGENT_IMPORT_RETURNED) return m3Err_none;
-    return outcome == AGENT_IMPORT_OUT_OF_BOUNDS ? m3Err_trapOutOfBoundsMemoryAccess
-                                                 : m3Err_trapAbort;
-}
-
-/* The glue's shape: arguments, the shared logic, its trap or its result. */
-#define GUEST struct agent_guest guest = guest_of(runtime, _mem)
-#define RETURN_RESULT(outcome)                                                                     \
-    do {                                                                                           \
-        enum agent_import_outcome done = (outcome);                                                \
-        if (done != AGENT_IMPORT_RETURNED) return trap_of(done);                                   \
-        m3ApiReturn(result);                                                                       \
-    } while (0)
-
-m3ApiRawFunction(glue_log)
-{
-    m3ApiGetArg(uint32_t, level);
-    m3ApiGetArg(uint32_t, text);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    return trap_of(agent_import_log(&guest, level, text, len));
-}
-
-m3ApiRawFunction(glue_fatal)
-{
-    m3ApiGetArg(uint32_t, text);
-    m3ApiGetArg(uint32_t, len);
-    m3ApiGetArg(uint32_t, line);
-    m3ApiGetArg(uint32_t, column);
-    (void)_ctx;
-    GUEST;
-    return trap_of(agent_import_fatal(&guest, text, len, line, column));
-}
-
-m3ApiRawFunction(glue_flash_info)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, area);
-    m3ApiGetArg(uint32_t, out);
-    (void)_ctx;
-    GUEST;
+    struct agent_guest guest = {agent->hal, _mem, m3_GetMemorySize(runtime), &agent->fatal};
     int32_t result = 0;
-    RETURN_RESULT(agent_import_flash_info(&guest, area, out, &result));
-}
-
-m3ApiRawFunction(glue_flash_read)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, area);
-    m3ApiGetArg(uint32_t, offset);
-    m3ApiGetArg(uint32_t, dst);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_flash_read(&guest, area, offset, dst, len, &result));
-}
-
-m3ApiRawFunction(glue_flash_write)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, area);
-    m3ApiGetArg(uint32_t, offset);
-    m3ApiGetArg(uint32_t, src);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_flash_write(&guest, area, offset, src, len, &result));
-}
-
-m3ApiRawFunction(glue_flash_erase)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, area);
-    m3ApiGetArg(uint32_t, offset);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_flash_erase(&guest, area, offset, len, &result));
-}
-
-m3ApiRawFunction(glue_report)
-{
-    m3ApiGetArg(uint32_t, channel);
-    m3ApiGetArg(uint32_t, document);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    return trap_of(agent_import_report(&guest, channel, document, len));
-}
-
-m3ApiRawFunction(glue_fetch)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, url);
-    m3ApiGetArg(uint32_t, len);
-    m3ApiGetArg(uint32_t, offset);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_fetch(&guest, url, len, offset, &result));
-}
-
-m3ApiRawFunction(glue_fetch_cancel)
-{
-    (void)_ctx;
-    (void)_sp;
-    GUEST;
-    return trap_of(agent_import_fetch_cancel(&guest));
-}
-
-m3ApiRawFunction(glue_apply_json)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, json);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_apply_json(&guest, json, len, &result));
-}
-
-m3ApiRawFunction(glue_reset)
-{
-    (void)_ctx;
-    (void)_sp;
-    GUEST;
-    return trap_of(agent_import_reset(&guest));
-}
-
-m3ApiRawFunction(glue_sha256_native)
-{
-    m3ApiReturnType(int32_t);
-    m3ApiGetArg(uint32_t, op);
-    m3ApiGetArg(uint32_t, context);
-    m3ApiGetArg(uint32_t, data);
-    m3ApiGetArg(uint32_t, len);
-    (void)_ctx;
-    GUEST;
-    int32_t result = 0;
-    RETURN_RESULT(agent_import_sha256_native(&guest, op, context, data, len, &result));
+    enum agent_import_outcome outcome = spec->serve(&guest, args, &result);
+    if (outcome == AGENT_IMPORT_OUT_OF_BOUNDS) return m3Err_trapOutOfBoundsMemoryAccess;
+    if (outcome == AGENT_IMPORT_ABORTED) return m3Err_trapAbort;
+    if (returned) *returned = result;
+    return m3Err_none;
 }
 
 #ifdef OTAU_FUZZ_COVERAGE
@@ -177,39 +42,43 @@ m3ApiRawFunction(glue_fuzz_cover)
 }
 #endif
 
-static const struct agent_import {
-    const char *name;
-    const char *signature; /* wasm3 notation: result(arguments), i = i32, v = none */
-    M3RawCall function;
-} agent_imports[] = {
-    {"log", "v(iii)", glue_log},
-    {"fatal", "v(iiii)", glue_fatal},
-    {"flash_info", "i(ii)", glue_flash_info},
-    {"flash_read", "i(iiii)", glue_flash_read},
-    {"flash_write", "i(iiii)", glue_flash_write},
-    {"flash_erase", "i(iii)", glue_flash_erase},
-    {"report", "v(iii)", glue_report},
-    {"fetch", "i(iii)", glue_fetch},
-    {"fetch_cancel", "v()", glue_fetch_cancel},
-    {"apply_json", "i(ii)", glue_apply_json},
-    {"reset", "v()", glue_reset},
-    {"sha256_native", "i(iiii)", glue_sha256_native},
-#ifdef OTAU_FUZZ_COVERAGE
-    {"fuzz_cover", "v(i)", glue_fuzz_cover},
-#endif
-};
+/* wasm3's notation of a signature: result(arguments), i = i32, v = none. */
+static void write_signature(const struct agent_import_spec *spec,
+                            char signature[AGENT_MAX_IMPORT_ARGS + 4])
+{
+    char *at = signature;
+    *at++ = spec->returns ? 'i' : 'v';
+    *at++ = '(';
+    for (uint32_t i = 0; i < spec->argc; i++) *at++ = 'i';
+    *at++ = ')';
+    *at = '\0';
+}
+
+/* A module that does not use an import simply does not declare it. */
+static M3Result link_import(IM3Module module, const char *name, const char *signature,
+                            M3RawCall function, const void *userdata)
+{
+    M3Result result = m3_LinkRawFunctionEx(module, "env", name, signature, function, userdata);
+    return result == m3Err_functionLookupFailed ? m3Err_none : result;
+}
 
 int agent_link_imports(struct otau_agent *agent, IM3Module module)
 {
-    for (size_t i = 0; i < sizeof agent_imports / sizeof agent_imports[0]; i++) {
-        const struct agent_import *import = &agent_imports[i];
-        M3Result result = m3_LinkRawFunction(module, "env", import->name, import->signature,
-                                             import->function);
-        /* A module that does not use an import simply does not declare it. */
-        if (result && result != m3Err_functionLookupFailed)
+    for (size_t i = 0; i < AGENT_IMPORT_COUNT; i++) {
+        const struct agent_import_spec *spec = &agent_import_specs[i];
+        char signature[AGENT_MAX_IMPORT_ARGS + 4];
+        write_signature(spec, signature);
+        M3Result result = link_import(module, spec->name, signature, glue_import, spec);
+        if (result)
             return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "cannot link import env.%s as %s: %s",
-                              import->name, import->signature, result);
+                              spec->name, signature, result);
     }
+#ifdef OTAU_FUZZ_COVERAGE
+    M3Result result = link_import(module, "fuzz_cover", "v(i)", glue_fuzz_cover, NULL);
+    if (result)
+        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "cannot link import env.fuzz_cover: %s",
+                          result);
+#endif
     /* Name the first import left unlinked: otherwise compilation fails with a vaguer message. */
     for (uint32_t i = 0; i < module->numFunctions; i++) {
         const M3Function *function = &module->functions[i];

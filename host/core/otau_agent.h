@@ -1,7 +1,7 @@
 /*
- * The host core: runs build/agent.wasm under wasm3 (agent_runtime.c), or the same module
- * translated ahead of time by wasm2c (agent_runtime_aot.c, chosen at build time), and turns the
- * agent's imports into HAL calls.
+ * The host core: runs build/agent.wasm under wasm3 (agent_runtime_wasm3.c), or the same module
+ * translated ahead of time by wasm2c (agent_runtime_aot.c, chosen at build time), behind one life
+ * cycle (agent_core.c), and turns the agent's imports into HAL calls.
  * A port creates one agent over its HAL, starts it, then delivers events by calling the export
  * wrappers below. Every wrapper returns an enum otau_agent_status (did the call happen?) and
  * stores the agent's own return code in `*result` (what did the agent answer? docs/abi.md).

@@ -1,15 +1,14 @@
 /*
- * The agent's life cycle under wasm3: instantiate, call exports, catch traps, restart.
- * A trap never escapes: the instance is dropped, the reason is logged and kept, and the host
- * may call otau_agent_start() to get a fresh instance.
+ * The agent's life cycle, whichever runtime runs it (agent_runtime.h): instantiate, call exports,
+ * catch traps, restart. A trap never escapes: the instance is dropped, the reason is logged and
+ * kept, and the host may call otau_agent_start() to get a fresh instance.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_instance.h"
-#include "m3_env.h" /* runtime->memoryLimit and the module's import list are internal fields */
+#include "agent_runtime.h"
 
 int agent_fail(struct otau_agent *agent, int status, const char *format, ...)
 {
@@ -28,19 +27,11 @@ static void log_error(struct otau_agent *agent)
 
 static void drop_instance(struct otau_agent *agent)
 {
-    if (agent->runtime) m3_FreeRuntime(agent->runtime); /* also frees the loaded module */
-    agent->runtime = NULL;
+    agent_runtime_drop(agent);
+    agent->running = false;
     memset(agent->exports, 0, sizeof agent->exports);
-    agent->memory = NULL;
-    agent->memory_size = 0;
     agent->io_offset = 0;
     agent->io_size = 0;
-}
-
-static void refresh_memory(struct otau_agent *agent)
-{
-    agent->memory = m3_GetMemory(agent->runtime, &agent->memory_size, 0);
-    if (!agent->memory) agent->memory_size = 0;
 }
 
 otau_agent *otau_agent_new(const struct otau_hal *hal, const uint8_t *wasm, uint32_t wasm_len,
@@ -48,17 +39,17 @@ otau_agent *otau_agent_new(const struct otau_hal *hal, const uint8_t *wasm, uint
 {
     struct otau_agent *agent = calloc(1, sizeof *agent);
     if (!agent) return NULL;
-    agent->environment = m3_NewEnvironment();
-    if (!agent->environment) {
-        free(agent);
-        return NULL;
-    }
     agent->hal = hal;
     agent->wasm = wasm;
     agent->wasm_len = wasm_len;
     if (config) agent->config = *config;
     if (!agent->config.memory_limit) agent->config.memory_limit = OTAU_AGENT_DEFAULT_MEMORY_LIMIT;
     if (!agent->config.stack_size) agent->config.stack_size = OTAU_AGENT_DEFAULT_STACK_SIZE;
+    agent->runtime = agent_runtime_new(agent);
+    if (!agent->runtime) {
+        free(agent);
+        return NULL;
+    }
     return agent;
 }
 
@@ -66,7 +57,7 @@ void otau_agent_free(otau_agent *agent)
 {
     if (!agent) return;
     drop_instance(agent);
-    m3_FreeEnvironment(agent->environment);
+    agent_runtime_free(agent->runtime);
     free(agent);
 }
 
@@ -75,60 +66,40 @@ const char *otau_agent_error(const otau_agent *agent)
     return agent->error;
 }
 
-/* Turns a failed m3_Call into OTAU_AGENT_TRAPPED, with the agent's own message when it called
- * `fatal`, and drops the instance so that nothing can call it again. */
-static int handle_trap(struct otau_agent *agent, const char *export_name, M3Result trap)
+/* Words the trap (the agent's own message when it called `fatal`) and drops the instance, so
+ * that nothing can call it again. */
+static int handle_trap(struct otau_agent *agent, const char *export_name,
+                       const struct agent_trap *trap)
 {
-    M3ErrorInfo info;
-    m3_GetErrorInfo(agent->runtime, &info);
     if (agent->fatal.called)
         agent_fail(agent, OTAU_AGENT_TRAPPED, "agent fatal in %s: %s (line %u, column %u)",
                    export_name, agent->fatal.text, (unsigned)agent->fatal.line,
                    (unsigned)agent->fatal.column);
-    else if (info.message && info.message[0])
-        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s (%s)", export_name, trap,
-                   info.message);
+    else if (trap->detail && trap->detail[0])
+        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s (%s)", export_name,
+                   trap->reason, trap->detail);
     else
-        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s", export_name, trap);
+        agent_fail(agent, OTAU_AGENT_TRAPPED, "agent trapped in %s: %s", export_name,
+                   trap->reason);
     drop_instance(agent);
     log_error(agent);
     return OTAU_AGENT_TRAPPED;
 }
 
-/* The ABI's exports take only i32 arguments and return nothing or one i32. */
-static bool signature_fits(IM3Function function, uint32_t argc)
-{
-    if (argc > AGENT_MAX_EXPORT_ARGS || m3_GetArgCount(function) != argc || m3_GetRetCount(function) > 1)
-        return false;
-    for (uint32_t i = 0; i < argc; i++)
-        if (m3_GetArgType(function, i) != c_m3Type_i32) return false;
-    return m3_GetRetCount(function) == 0 || m3_GetRetType(function, 0) == c_m3Type_i32;
-}
-
-static int call_function(struct otau_agent *agent, IM3Function function, const char *export_name,
+static int call_function(struct otau_agent *agent, const void *function, const char *export_name,
                          uint32_t argc, const uint32_t *args, int32_t *result)
 {
-    if (!agent->runtime)
+    if (!agent->running)
         return agent_fail(agent, OTAU_AGENT_NOT_RUNNING, "cannot call %s: the agent is not running",
                           export_name);
     if (!function)
         return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "the agent has no export %s",
                           export_name);
-
-    const void *arg_pointers[AGENT_MAX_EXPORT_ARGS];
-    for (uint32_t i = 0; i < argc; i++) arg_pointers[i] = &args[i];
-    M3Result trap = m3_Call(function, argc, arg_pointers);
-    if (trap) return handle_trap(agent, export_name, trap);
-    refresh_memory(agent);
-
     int32_t value = 0;
-    if (m3_GetRetCount(function) == 1) {
-        const void *result_pointers[1] = {&value};
-        M3Result failure = m3_GetResults(function, 1, result_pointers);
-        if (failure)
-            return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT, "cannot read the result of %s: %s",
-                              export_name, failure);
-    }
+    struct agent_trap trap = {NULL, NULL};
+    int status = agent_runtime_call(agent, function, argc, args, &value, &trap);
+    if (status == OTAU_AGENT_TRAPPED) return handle_trap(agent, export_name, &trap);
+    if (status != OTAU_AGENT_OK) return status;
     if (result) *result = value;
     return OTAU_AGENT_OK;
 }
@@ -148,9 +119,10 @@ static int find_exports(struct otau_agent *agent)
 {
     for (int which = 0; which < AGENT_EXPORT_COUNT; which++) {
         const struct agent_export_spec *spec = &agent_export_specs[which];
-        IM3Function function = NULL;
-        if (m3_FindFunction(&function, agent->runtime, spec->name)) continue;
-        if (!signature_fits(function, spec->argc))
+        bool fits = false;
+        const void *function = agent_runtime_export(agent, spec->name, spec->argc, &fits);
+        if (!function) continue;
+        if (!fits)
             return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
                               "export %s does not have the signature of docs/abi.md (%u i32 "
                               "arguments, at most one i32 result)",
@@ -170,11 +142,13 @@ static int locate_io_buffer(struct otau_agent *agent)
     int status = agent_call_export(agent, AGENT_EXPORT_IO_BUFFER, NULL, &offset);
     if (status == OTAU_AGENT_OK) status = agent_call_export(agent, AGENT_EXPORT_IO_BUFFER_SIZE, NULL, &size);
     if (status != OTAU_AGENT_OK) return status;
-    if ((uint64_t)(uint32_t)offset + (uint32_t)size > agent->memory_size)
+    uint32_t memory_size = 0;
+    agent_runtime_memory(agent, &memory_size);
+    if ((uint64_t)(uint32_t)offset + (uint32_t)size > memory_size)
         return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
                           "the agent's I/O buffer (%u bytes at %u) lies beyond its %u bytes of "
                           "memory: raise the memory limit",
-                          (unsigned)size, (unsigned)offset, (unsigned)agent->memory_size);
+                          (unsigned)size, (unsigned)offset, (unsigned)memory_size);
     agent->io_offset = (uint32_t)offset;
     agent->io_size = (uint32_t)size;
     return OTAU_AGENT_OK;
@@ -182,41 +156,11 @@ static int locate_io_buffer(struct otau_agent *agent)
 
 static int instantiate(struct otau_agent *agent)
 {
-    if (agent->config.stack_size < OTAU_AGENT_MIN_STACK_SIZE)
-        return agent_fail(agent, OTAU_AGENT_BAD_ARGUMENT,
-                          "stack size %u is below the minimum of %u bytes",
-                          (unsigned)agent->config.stack_size, OTAU_AGENT_MIN_STACK_SIZE);
-
-    agent->runtime = m3_NewRuntime(agent->environment, agent->config.stack_size, agent);
-    if (!agent->runtime)
-        return agent_fail(agent, OTAU_AGENT_OUT_OF_MEMORY, "cannot allocate a wasm3 runtime");
-    /* Must be set before the module is loaded: loading allocates the memory. */
-    agent->runtime->memoryLimit = agent->config.memory_limit;
-
-    IM3Module module = NULL;
-    M3Result failure = m3_ParseModule(agent->environment, &module, agent->wasm, agent->wasm_len);
-    if (failure)
-        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "the agent module is not valid: %s",
-                          failure);
-    failure = m3_LoadModule(agent->runtime, module);
-    if (failure) {
-        m3_FreeModule(module); /* still ours: loading failed */
-        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED,
-                          "cannot load the agent module with a %u-byte memory limit: %s",
-                          (unsigned)agent->config.memory_limit, failure);
-    }
-    refresh_memory(agent);
-
-    int status = agent_link_imports(agent, module);
+    int status = agent_runtime_instantiate(agent);
     if (status != OTAU_AGENT_OK) return status;
-    /* Compile everything now: lazy compilation could run out of memory in the middle of an update. */
-    failure = m3_CompileModule(module);
-    if (failure)
-        return agent_fail(agent, OTAU_AGENT_LOAD_FAILED, "cannot compile the agent module: %s",
-                          failure);
+    agent->running = true;
     status = find_exports(agent);
     if (status != OTAU_AGENT_OK) return status;
-
     if (agent->exports[AGENT_EXPORT_START]) {
         status = agent_call_export(agent, AGENT_EXPORT_START, NULL, NULL);
         if (status != OTAU_AGENT_OK) return status;
@@ -235,23 +179,24 @@ int otau_agent_start(otau_agent *agent)
     return status;
 }
 
+/* The memory is asked for each time: it may move when the module grows it. */
 uint8_t *otau_agent_io_buffer(otau_agent *agent, uint32_t *size)
 {
-    if (!agent->runtime || !agent->io_size) {
+    if (!agent->running || !agent->io_size) {
         if (size) *size = 0;
         return NULL;
     }
     if (size) *size = agent->io_size;
-    return agent->memory + agent->io_offset;
+    return agent_runtime_memory(agent, NULL) + agent->io_offset;
 }
 
 int otau_agent_call(otau_agent *agent, const char *export_name, uint32_t argc,
                     const uint32_t *args, int32_t *result)
 {
-    IM3Function function = NULL;
-    if (agent->runtime && m3_FindFunction(&function, agent->runtime, export_name))
-        function = NULL;
-    if (function && !signature_fits(function, argc))
+    bool fits = false;
+    const void *function =
+        agent->running ? agent_runtime_export(agent, export_name, argc, &fits) : NULL;
+    if (function && !fits)
         return agent_fail(agent, OTAU_AGENT_NO_SUCH_EXPORT,
                           "export %s does not take %u i32 arguments and return at most one i32",
                           export_name, (unsigned)argc);
