@@ -74,6 +74,13 @@ export const enum Setting {
   RetryCooldownMs = 11,
   /** 1 = install an image with no integrity information (no sha256 digest, no trusted keys); 0 = refuse it at TEST. */
   AllowUnverifiedImages = 12,
+  /**
+   * The address slot A's image runs from (XIP: an MCUboot image flagged IMAGE_F_ROM_FIXED installs
+   * in slot A only when its load address is this one); 0 = not known, not checked.
+   */
+  SlotAddressA = 13,
+  /** As SlotAddressA, for slot B. */
+  SlotAddressB = 14,
 }
 
 /** Log levels passed to the `log` import. */

@@ -109,6 +109,14 @@ export function sayHex(ptr: usize, count: usize): void {
   }
 }
 
+/** "0x" and the eight hex digits of `value` (an address, a magic number). */
+export function sayHex32(value: u32): void {
+  if (!room(10)) return;
+  putByte(0x30); // "0x"
+  putByte(0x78);
+  for (let shift: i32 = 28; shift >= 0; shift -= 4) putHexDigit((value >> shift) & 15);
+}
+
 function putHexDigit(d: u32): void {
   putByte(d < 10 ? 0x30 + d : 0x57 + d);
 }

@@ -52,7 +52,8 @@ export function keyListApply(ptr: usize, len: u32): KeyListResult {
     return KeyListResult.Refused;
   }
   // Its version is not checked against a config: a key list has none.
-  const problem = imageHeaderCheck(len, len, imageVersionText(), imageVersionTextLength()) != ImageProblem.None
+  // Nor does it run from anywhere (run address 0: not checked).
+  const problem = imageHeaderCheck(len, len, 0, imageVersionText(), imageVersionTextLength()) != ImageProblem.None
     ? imageProblem()
     : imageVerify(IMAGE_IN_MEMORY, len, false);
   if (problem != ImageProblem.None) {

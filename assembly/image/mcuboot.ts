@@ -45,6 +45,8 @@ export function imageMemoryBase(): usize { return memoryBase; }
 
 // Header flags this device cannot honour: encrypted bodies (AES-128, AES-256).
 const FLAGS_ENCRYPTED: u32 = 0x04 | 0x08;
+// The image runs in place from load_addr only (`imgtool sign --rom-fixed <address>`).
+export const IMAGE_F_ROM_FIXED: u32 = 0x100;
 
 export const enum TlvType {
   KeyHash = 0x01,
@@ -87,6 +89,7 @@ export function imageHeaderLoad(area: i32): bool {
 }
 
 export function imageMagic(): u32 { return load<u32>(header, 0); }
+export function imageLoadAddress(): u32 { return load<u32>(header, 4); }
 export function imageHeaderSize(): u32 { return <u32>load<u16>(header, 8); }
 export function imageProtectedTlvSize(): u32 { return <u32>load<u16>(header, 10); }
 export function imageBodySize(): u32 { return load<u32>(header, 12); }
@@ -142,13 +145,28 @@ export function imageVersionTextLength(): i32 {
   return versionTextLength;
 }
 
+/** Whether the header says where the image runs (IMAGE_F_ROM_FIXED, at imageLoadAddress()). */
+export function imageRomFixed(): bool {
+  return (imageFlags() & IMAGE_F_ROM_FIXED) != 0;
+}
+
+/**
+ * An image that runs in place from one address (XIP) and the address the slot runs from
+ * (`runAddress`; 0 = not known, nothing to compare): another slot's build is refused.
+ */
+export function imageRunAddressCheck(runAddress: u32): ImageProblem {
+  if (runAddress == 0 || !imageRomFixed() || imageLoadAddress() == runAddress) return ImageProblem.None;
+  return noteProblem(ImageProblem.LinkedElsewhere, imageLoadAddress(), runAddress);
+}
+
 /**
  * The checks a header allows before the body arrives: magic, sizes, flags, that the image
- * fits `fileSize` (the config's size, 0 when unknown) and the slot, and that the signed
- * version equals the config's. The version order against the installed one follows from
- * the latter: the config's version has passed that test already.
+ * fits `fileSize` (the config's size, 0 when unknown) and the slot, that it was built to run
+ * from the slot (`runAddress`, imageRunAddressCheck), and that the signed version equals the
+ * config's. The version order against the installed one follows from the latter: the
+ * config's version has passed that test already.
  */
-export function imageHeaderCheck(fileSize: u32, slotSize: u32, version: usize, versionLength: i32): ImageProblem {
+export function imageHeaderCheck(fileSize: u32, slotSize: u32, runAddress: u32, version: usize, versionLength: i32): ImageProblem {
   if (imageMagic() != IMAGE_MAGIC) return noteProblem(ImageProblem.BadMagic, imageMagic(), IMAGE_MAGIC);
   if (imageHeaderSize() < IMAGE_HEADER_SIZE) return noteProblem(ImageProblem.HeaderSizeInvalid, imageHeaderSize(), IMAGE_HEADER_SIZE);
   const protectedSize = imageProtectedTlvSize();
@@ -157,6 +175,7 @@ export function imageHeaderCheck(fileSize: u32, slotSize: u32, version: usize, v
   const least = imageHashedLength() + <u64>TLV_INFO_SIZE;
   if (least > <u64>slotSize) return noteProblem(ImageProblem.LargerThanSlot, least, slotSize);
   if (fileSize != 0 && least > <u64>fileSize) return noteProblem(ImageProblem.LargerThanFile, least, fileSize);
+  if (imageRunAddressCheck(runAddress) != ImageProblem.None) return ImageProblem.LinkedElsewhere;
   const text = imageVersionText();
   if (versionLength != versionTextLength || memory.compare(text, version, versionLength) != 0) {
     return noteProblem(ImageProblem.VersionDiffers, 0, 0);

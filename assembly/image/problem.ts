@@ -1,6 +1,6 @@
-// Why a signed image was refused, with the values the status message names. One problem
+// Why an MCUboot image was refused, with the values the status message names. One problem
 // at a time is kept (the first found ends the check).
-import { say, sayBytes, sayHex, sayNumber } from "../message";
+import { say, sayBytes, sayHex, sayHex32, sayNumber } from "../message";
 
 export const enum ImageProblem {
   None = 0,
@@ -26,11 +26,18 @@ export const enum ImageProblem {
   UnknownKey,
   SignatureInvalid,
   CounterLower,
+  LinkedElsewhere,
 }
 
 let problem = ImageProblem.None;
 let first: u64 = 0;
 let second: u64 = 0;
+let slotName = "";
+
+/** The slot the image would be written to, for the messages that name it ("A" or "B"). */
+export function noteProblemSlot(name: string): void {
+  slotName = name;
+}
 
 /** Keeps `code` and its two values for the message; returns `code`. */
 export function noteProblem(code: ImageProblem, a: u64, b: u64): ImageProblem {
@@ -44,15 +51,6 @@ export function imageProblem(): ImageProblem {
   return problem;
 }
 
-const hex32 = memory.data(4);
-
-/** "0x" and eight hex digits, without allocating. */
-function sayHex32(value: u64): void {
-  say("0x");
-  store<u32>(hex32, bswap<u32>(<u32>value));
-  sayHex(hex32, 4);
-}
-
 /**
  * The message of the last problem. `headerVersion`/`configVersion`: the image's signed
  * version and the config's (VersionDiffers); `digests`: computed hash, TLV hash (HashMismatch)
@@ -64,13 +62,13 @@ export function sayImageProblem(
 ): void {
   switch (problem) {
     case ImageProblem.BadMagic:
-      say("image header magic is "); sayHex32(first); say(", not MCUboot's "); sayHex32(second); break;
+      say("image header magic is "); sayHex32(<u32>first); say(", not MCUboot's "); sayHex32(<u32>second); break;
     case ImageProblem.HeaderSizeInvalid:
       say("image header size "); sayNumber(first); say(" is smaller than the "); sayNumber(second); say("-byte header"); break;
     case ImageProblem.ProtectedSizeInvalid:
       say("image header gives a protected TLV area of "); sayNumber(first); say(" bytes, smaller than its "); sayNumber(second); say("-byte info"); break;
     case ImageProblem.Encrypted:
-      say("image header flags "); sayHex32(first); say(" mark an encrypted image; this device does not decrypt images"); break;
+      say("image header flags "); sayHex32(<u32>first); say(" mark an encrypted image; this device does not decrypt images"); break;
     case ImageProblem.LargerThanSlot:
       say("image header needs at least "); sayNumber(first); say(" bytes (header, body, TLV area); the slot holds "); sayNumber(second); break;
     case ImageProblem.LargerThanFile:
@@ -79,15 +77,15 @@ export function sayImageProblem(
       say("image header version "); sayBytes(headerVersion, headerVersionLength); say(" differs from the config's version ");
       sayBytes(configVersion, configVersionLength); break;
     case ImageProblem.TlvInfoMagic:
-      say("TLV area malformed: info magic "); sayHex32(first); say(", expected "); sayHex32(second); break;
+      say("TLV area malformed: info magic "); sayHex32(<u32>first); say(", expected "); sayHex32(<u32>second); break;
     case ImageProblem.TlvInfoSize:
       say("TLV area malformed: info gives "); sayNumber(first); say(" bytes, expected "); sayNumber(second); break;
     case ImageProblem.TlvEntryOverruns:
       say("TLV area malformed: the entry at byte "); sayNumber(first); say(" runs past the area's end at byte "); sayNumber(second); break;
     case ImageProblem.TlvLength:
-      say("TLV area malformed: TLV type "); sayHex32(first); say(" has length "); sayNumber(second); break;
+      say("TLV area malformed: TLV type "); sayHex32(<u32>first); say(" has length "); sayNumber(second); break;
     case ImageProblem.TlvRepeated:
-      say("TLV area malformed: TLV type "); sayHex32(first); say(" appears again at byte "); sayNumber(second); break;
+      say("TLV area malformed: TLV type "); sayHex32(<u32>first); say(" appears again at byte "); sayNumber(second); break;
     case ImageProblem.CounterUnprotected:
       say("TLV area malformed: the security counter at byte "); sayNumber(first); say(" is outside the protected TLVs"); break;
     case ImageProblem.TlvAreaLengthDiffers:
@@ -108,6 +106,9 @@ export function sayImageProblem(
       say("ED25519 signature does not verify with trusted key "); sayHex(expected, 32); break;
     case ImageProblem.CounterLower:
       say("image security counter "); sayNumber(first); say(" is lower than the recorded "); sayNumber(second); break;
+    case ImageProblem.LinkedElsewhere:
+      say("image is linked to run from "); sayHex32(<u32>first); say(" (MCUboot IMAGE_F_ROM_FIXED), but slot "); say(slotName);
+      say(" runs from "); sayHex32(<u32>second); say(": this is another slot's build"); break;
     default:
       say("image accepted");
   }

@@ -6,6 +6,7 @@ import { JsonType, decodeString, decodeStringPrefix, parseU32, prefixWasCut } fr
 import { messageClear, say, sayBytes, sayHex, sayNumber, sayText } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
+import { readSlotBuilds, slotBuildsReset } from "./slot_builds";
 import { Cloud, UpdateKind, clearRequest, fileCount, markSigned, setKind } from "./update_request";
 import { text } from "../text";
 
@@ -28,10 +29,11 @@ const SPEC_FIELDS: Schema = memory.data<usize>([
   text("upgradableFrom"), JsonType.Array,
   text("signature"), JsonType.String,
   text("keyId"), JsonType.String,
+  text("slots"), JsonType.Object,
   0,
 ]);
-const LINK = 0, LINKS = 1, SHA256 = 2, SIZE = 3, UPGRADABLE_FROM = 4, SIGNATURE = 5;
-const specFound = memory.data(7 * sizeof<usize>());
+const LINK = 0, LINKS = 1, SHA256 = 2, SIZE = 3, UPGRADABLE_FROM = 4, SIGNATURE = 5, SLOTS = 7;
+const specFound = memory.data(8 * sizeof<usize>());
 
 /** Kaa's upgradableFrom array, as a slice of the document valid while it is handled (0 when absent). */
 export let upgradableFromAt: usize = 0;
@@ -71,6 +73,7 @@ function sayEscaped(ptr: usize, len: i32): void {
 export function parseKaaResponse(req: usize, ptr: usize, len: usize, capacity: usize): DocumentResult {
   clearRequest(req, Cloud.Kaa);
   upgradableFromAt = 0;
+  slotBuildsReset();
   if (!checkDocument(text("cmx_ota response"), ptr, len, capacity)) return DocumentResult.Invalid;
   const end = ptr + len;
   documentEnd = end;
@@ -134,6 +137,14 @@ function readSpecification(req: usize, specAt: usize, end: usize): DocumentResul
   if (sha256At != 0 && !readPerFile(req, sha256At, end, text("sha256"), true)) return DocumentResult.Invalid;
   const sizeAt = found(specFound, SIZE);
   if (sizeAt != 0 && !readPerFile(req, sizeAt, end, text("size"), false)) return DocumentResult.Invalid;
+  const slotsAt = found(specFound, SLOTS);
+  if (slotsAt != 0) {
+    if (linkAt == 0) {
+      fieldError(text("slots"), text("gives one image per slot, so it goes with \"link\", not \"links\""));
+      return DocumentResult.Invalid;
+    }
+    if (!readSlotBuilds(req, slotsAt, end, true)) return DocumentResult.Invalid;
+  }
   upgradableFromAt = found(specFound, UPGRADABLE_FROM);
   if (found(specFound, SIGNATURE) != 0) markSigned(req);
   return DocumentResult.Update;

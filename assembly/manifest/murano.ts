@@ -7,12 +7,14 @@ import { percentDecode } from "../json/percent";
 import { messageClear, say } from "../message";
 import { DocumentResult, checkDocument, schemaProblem } from "./document";
 import { fieldError, readPerFile, readUrls, readVersion, sayToken } from "./fields";
-import { Cloud, UpdateKind, clearRequest, markSigned, setKind } from "./update_request";
+import { readSlotBuilds, slotBuildsReset } from "./slot_builds";
+import { Cloud, UpdateKind, clearRequest, kindOf, markSigned, setKind } from "./update_request";
 import { Text, text } from "../text";
 
 const STRING = JsonType.String;
 
-// config_otau: required fields of the schema, then our integrity extension (docs/protocols.md "1. Murano").
+// config_otau: required fields of the schema, then our integrity extension and the build per
+// slot (docs/protocols.md "1. Murano", "One build per slot").
 const CONFIG_FIELDS: Schema = memory.data<usize>([
   text("version"), FIELD_REQUIRED | STRING,
   text("name"), FIELD_REQUIRED | STRING,
@@ -23,10 +25,11 @@ const CONFIG_FIELDS: Schema = memory.data<usize>([
   text("size"), JsonType.Number | JsonType.Array,
   text("signature"), STRING,
   text("keyId"), STRING,
+  text("slots"), JsonType.Object,
   0,
 ]);
-const VERSION = 0, NAME = 1, TYPE = 3, PAYLOAD = 4, SHA256 = 5, SIZE = 6, SIGNATURE = 7;
-const configFound = memory.data(9 * sizeof<usize>());
+const VERSION = 0, NAME = 1, TYPE = 3, PAYLOAD = 4, SHA256 = 5, SIZE = 6, SIGNATURE = 7, SLOTS = 9;
+const configFound = memory.data(10 * sizeof<usize>());
 
 const INFO_FIELDS: Schema = memory.data<usize>([
   text("author"), STRING,
@@ -76,6 +79,7 @@ export function parseOtauInfo(req: usize, ptr: usize, len: usize, capacity: usiz
 function readConfigObject(req: usize, objectAt: usize, end: usize, what: Text): DocumentResult {
   jsonPayloadAt = 0;
   jsonPayloadEnd = 0;
+  slotBuildsReset();
   const error = matchSchema(objectAt, end, CONFIG_FIELDS, configFound);
   // The version comes first so that even a refusal can name the config it refuses.
   const versionAt = found(configFound, VERSION);
@@ -122,6 +126,15 @@ function readConfigObject(req: usize, objectAt: usize, end: usize, what: Text): 
   if (sha256At != 0 && !readPerFile(req, sha256At, end, text("sha256"), true)) return DocumentResult.Invalid;
   const sizeAt = found(configFound, SIZE);
   if (sizeAt != 0 && !readPerFile(req, sizeAt, end, text("size"), false)) return DocumentResult.Invalid;
+  const slotsAt = found(configFound, SLOTS);
+  if (slotsAt != 0) {
+    if (kindOf(req) != UpdateKind.File) {
+      fieldError(text("slots"), text("gives one image per slot, so it goes with a FILE config, not type "));
+      sayToken(typeAt, end);
+      return DocumentResult.Invalid;
+    }
+    if (!readSlotBuilds(req, slotsAt, end, false)) return DocumentResult.Invalid;
+  }
   if (found(configFound, SIGNATURE) != 0) markSigned(req);
   return DocumentResult.Update;
 }

@@ -86,6 +86,13 @@ export function addFile(req: usize, urlLen: i32): i32 {
   return index;
 }
 
+/** Drops every file and URL (a document's `slots` entry replaces its ordinary files). */
+export function clearFiles(req: usize): void {
+  memory.fill(req + FILES, 0, FILE_ENTRY * MAX_FILES);
+  store<u8>(req + FILE_COUNT, 0);
+  store<i32>(req + URL_POOL_USED, 0);
+}
+
 export function fileUrl(req: usize, index: i32): usize { return req + URL_POOL + load<i32>(file(req, index) + FILE_URL_START); }
 export function fileUrlLength(req: usize, index: i32): i32 { return load<i32>(file(req, index) + FILE_URL_LENGTH); }
 

@@ -1,11 +1,13 @@
 // The TEST steps of an update, each reported as TEST_STEP or, at the first that fails,
 // TEST_ERROR naming the field and the values involved: version order and the downgrade
-// policy, Kaa's upgradableFrom, each URL, a digest (or the device's consent to an image
-// nothing verifies), and the fit of the image in the writable slot (and that it is not empty).
+// policy, Kaa's upgradableFrom, the build taken from a per-slot table, each URL, a digest (or
+// the device's consent to an image nothing verifies), and the fit of the image in the
+// writable slot (and that it is not empty).
 import { Setting } from "../abi";
 import { decodeString, firstElement, nextElement } from "../json/reader";
 import { documentEnd, upgradableFromAt } from "../manifest/kaa";
 import { jsonPayloadAt, jsonPayloadEnd } from "../manifest/murano";
+import { slotBuildTaken } from "../manifest/slot_builds";
 import {
   Cloud, UpdateKind, active, cloudOf, fileCount, fileDigestKnown, fileSize, fileSizeKnown, fileUrl, fileUrlLength,
   isSigned, kindOf, versionLength, versionPtr,
@@ -48,6 +50,14 @@ export function runTests(): bool {
   } else if (isSigned(active)) {
     messageClear();
     say("the config names a signature; this device trusts no keys, so the sha256 digest is the integrity check");
+    testStep();
+  }
+
+  if (slotBuildTaken() != 0) {
+    messageClear();
+    say("the config gives a build per slot; this device writes slot ");
+    say(inactiveSlotName());
+    say(" and takes its build");
     testStep();
   }
 

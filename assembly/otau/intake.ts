@@ -8,13 +8,14 @@ import { IO_BUFFER_SIZE, ioBuffer } from "../io";
 import { DocumentResult } from "../manifest/document";
 import { parseKaaResponse } from "../manifest/kaa";
 import { parseConfigOtau, parseOtauInfo } from "../manifest/murano";
+import { setTargetSlot } from "../manifest/slot_builds";
 import {
   UpdateKind, active, adoptCandidate, candidate, kindOf, refreshUrls, sameUpdate, sameVersion, versionLength, versionPtr,
 } from "../manifest/update_request";
 import { messageClear, messageLength, messagePtr, say, sayBytes } from "../message";
 import { runTests } from "./checks";
 import { AgentEvent, Next } from "./events";
-import { clearProgress, installedRequestVersion, isFailedVersion, resumeOffered } from "./image_store";
+import { clearProgress, installedRequestVersion, isFailedVersion, resumeOffered, writableSlotArea } from "./image_store";
 import { applyJson } from "./install";
 import { raise } from "./queue";
 import { reportStatus, sayVersion } from "./report";
@@ -22,6 +23,8 @@ import { Status } from "./status";
 import { text } from "../text";
 
 function parseCandidate(source: ConfigSource, length: u32): DocumentResult {
+  // A release with a build per slot gives the one for the slot an update writes.
+  setTargetSlot(writableSlotArea());
   const len = <usize>length;
   const capacity = <usize>IO_BUFFER_SIZE;
   if (source == ConfigSource.KaaResponse) return parseKaaResponse(candidate, ioBuffer, len, capacity);

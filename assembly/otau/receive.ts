@@ -20,6 +20,7 @@ import { reportStatus } from "./report";
 import {
   SignedStep, requiresSignedImages, signedImageChunk, signedImageRestart, signedImageRetryable, signedImageVerify,
 } from "./signed_image";
+import { runAddressChunk, runAddressRestart } from "./run_address";
 import { Status } from "./status";
 import { checkStall, isStalled, noteActivity, transferFailed } from "./retry";
 import { Text, text } from "../text";
@@ -37,14 +38,9 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
     fetch_cancel();
     return transferFailed();
   }
-  if (requiresSignedImages()) {
-    // The header is checked before its bytes reach flash: a wrong image stops here.
-    if (fileReceived() == 0) signedImageRestart();
-    const index = fileIndex();
-    const step = signedImageChunk(
-      ioBuffer, length, fileReceived(), fileSizeKnown(active, index) ? <u32>fileSize(active, index) : 0,
-      writableSlotArea(), slotCapacity(), versionPtr(active), versionLength(active),
-    );
+  if (fileIndex() == 0) {
+    // The image's header is checked before its bytes reach flash: a wrong image stops here.
+    const step = requiresSignedImages() ? signedHeaderStep(length) : runAddressHeaderStep(length);
     if (step == SignedStep.Refused) return downloadFailed();
     if (step == SignedStep.Passed) reportStatus(active, Status.DownloadStep);
   }
@@ -57,6 +53,22 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
   noteProgress(active, fileIndex(), fileStart());
   progressAfterChunk();
   return Next.Stay;
+}
+
+/** A device with keys: the whole MCUboot header (signed_image.ts). */
+function signedHeaderStep(length: u32): SignedStep {
+  if (fileReceived() == 0) signedImageRestart();
+  const index = fileIndex();
+  return signedImageChunk(
+    ioBuffer, length, fileReceived(), fileSizeKnown(active, index) ? <u32>fileSize(active, index) : 0,
+    writableSlotArea(), slotCapacity(), versionPtr(active), versionLength(active),
+  );
+}
+
+/** A device without keys: where an MCUboot image runs from, if it says (run_address.ts). */
+function runAddressHeaderStep(length: u32): SignedStep {
+  if (fileReceived() == 0) runAddressRestart();
+  return runAddressChunk(ioBuffer, length, fileReceived(), writableSlotArea());
 }
 
 const digest = memory.data(32);

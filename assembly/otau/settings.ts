@@ -2,9 +2,9 @@
 // Defaults suit a small MCU on a flaky link. The ids are abi.ts Setting.
 import { Setting } from "../abi";
 
-const SETTING_COUNT = 13;
+const SETTING_COUNT = 15;
 
-const values = memory.data<u32>([0, 0, 0, 5, 1000, 60000, 30000, 3, 0, 0, 0, 0, 0]);
+const values = memory.data<u32>([0, 0, 0, 5, 1000, 60000, 30000, 3, 0, 0, 0, 0, 0, 0, 0]);
 
 export function setting(id: Setting): u32 {
   return load<u32>(values + (<usize>id << 2));

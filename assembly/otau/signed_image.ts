@@ -8,12 +8,14 @@
 import { LogLevel } from "../abi";
 import { logText } from "../host";
 import {
-  imageBodySize, imageHeaderCheck, imageHeaderFeed, imageHeaderLoad, imageHeaderReset, imageTlvScan,
+  imageBodySize, imageHeaderCheck, imageHeaderFeed, imageHeaderLoad, imageHeaderReset, imageRomFixed, imageTlvScan,
   imageVersionText, imageVersionTextLength, tlvHasSecurityCounter, tlvKeyHash, tlvSecurityCounter, tlvSha256,
 } from "../image/mcuboot";
-import { ImageProblem, imageProblem, sayImageProblem } from "../image/problem";
+import { ImageProblem, imageProblem, noteProblemSlot, sayImageProblem } from "../image/problem";
 import { imageDigest, imageVerify } from "../image/verify";
 import { StorageStatus, storageStatusName } from "../storage/status";
+import { inactiveSlotName } from "./image_store";
+import { sayRunAddress, slotRunAddress } from "./slot_address";
 import {
   trustStoreKeyCount, trustStoreLoad, trustStorePresent, trustStoreRaiseCounter, trustStoreSecurityCounter,
 } from "../storage/trust_store";
@@ -61,7 +63,8 @@ export function signedImageRestart(): void {
 /**
  * A chunk of the image at `fileOffset` is about to be written. Once the header's 32 bytes
  * are in (from this chunk or, after a reset, from `slot` in flash) they are checked once
- * against the config's size (0: unknown), the slot and the config's version.
+ * against the config's size (0: unknown), the slot (its size, and the address it runs from:
+ * slot_address.ts) and the config's version.
  */
 export function signedImageChunk(
   ptr: usize, len: u32, fileOffset: u32, fileSize: u32, slot: i32, slotSize: u32, version: usize, versionLength: i32,
@@ -71,7 +74,8 @@ export function signedImageChunk(
   if (!complete) return SignedStep.Continue;
   headerChecked = true;
   messageClear();
-  if (imageHeaderCheck(fileSize, slotSize, version, versionLength) != ImageProblem.None) {
+  noteProblemSlot(inactiveSlotName());
+  if (imageHeaderCheck(fileSize, slotSize, slotRunAddress(slot), version, versionLength) != ImageProblem.None) {
     sayProblem(version, versionLength);
     return SignedStep.Refused;
   }
@@ -80,6 +84,10 @@ export function signedImageChunk(
   say(", body of ");
   sayNumber(imageBodySize());
   say(" bytes");
+  if (imageRomFixed()) {
+    say("; ");
+    sayRunAddress(slot);
+  }
   return SignedStep.Passed;
 }
 

@@ -14,7 +14,7 @@ export enum AgentState { Idle = 0, Fetching = 1, Receiving = 2, Backoff = 3, Awa
 export enum Setting {
   Cloud = 0, RequireDigest = 1, AllowDowngrade = 2, MaxAttempts = 3, RetryBaseMs = 4, RetryMaxMs = 5,
   StallTimeoutMs = 6, TrialBoots = 7, FactoryImageSize = 8, RunningVersionCheck = 9, JitterSeed = 10,
-  RetryCooldownMs = 11, AllowUnverifiedImages = 12,
+  RetryCooldownMs = 11, AllowUnverifiedImages = 12, SlotAddressA = 13, SlotAddressB = 14,
 }
 
 /** Levels of the `log` import. */

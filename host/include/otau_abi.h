@@ -53,7 +53,9 @@ enum otau_setting {
     OTAU_SETTING_RUNNING_VERSION_CHECK = 9, /* 1: boot() checks firmware_version() against the record */
     OTAU_SETTING_JITTER_SEED = 10,          /* seed of the retry delays' jitter; 0 = no jitter */
     OTAU_SETTING_RETRY_COOLDOWN_MS = 11,    /* wait before the same update again after DOWNLOAD_ERROR; 0 = never */
-    OTAU_SETTING_ALLOW_UNVERIFIED_IMAGES = 12 /* 1: install an image with no sha256 digest and no trusted keys */
+    OTAU_SETTING_ALLOW_UNVERIFIED_IMAGES = 12, /* 1: install an image with no sha256 digest and no trusted keys */
+    OTAU_SETTING_SLOT_ADDRESS_A = 13,         /* where slot A's image runs (XIP); 0 = not known */
+    OTAU_SETTING_SLOT_ADDRESS_B = 14          /* where slot B's image runs (XIP); 0 = not known */
 };
 
 /* The `log` import's level. */

@@ -17,6 +17,8 @@ static const char *const setting_names[] = {
     [OTAU_SETTING_JITTER_SEED] = "jitter-seed",
     [OTAU_SETTING_RETRY_COOLDOWN_MS] = "retry-cooldown-ms",
     [OTAU_SETTING_ALLOW_UNVERIFIED_IMAGES] = "allow-unverified-images",
+    [OTAU_SETTING_SLOT_ADDRESS_A] = "slot-address-a",
+    [OTAU_SETTING_SLOT_ADDRESS_B] = "slot-address-b",
 };
 
 #define SETTING_COUNT (sizeof setting_names / sizeof setting_names[0])
@@ -32,9 +34,11 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
         const char *value = equals ? equals + 1 : "";
         char *end = NULL;
         errno = 0;
-        unsigned long long parsed = strtoull(value, &end, 10);
+        /* Decimal, or hexadecimal after 0x (slot addresses); never octal. */
+        bool hex = value[0] == '0' && (value[1] == 'x' || value[1] == 'X');
+        unsigned long long parsed = strtoull(value, &end, hex ? 16 : 10);
         if (!*value || *value == '-' || *end || errno || parsed > UINT32_MAX) {
-            snprintf(error, error_size, "--setting %s needs a whole number, not '%s'",
+            snprintf(error, error_size, "--setting %s needs a whole number (decimal, or hexadecimal after 0x), not '%s'",
                      setting_names[id], value);
             return false;
         }
@@ -45,7 +49,7 @@ bool agent_setting_parse(const char *text, struct agent_setting *setting, char *
     snprintf(error, error_size,
              "--setting '%s': unknown name (require-digest, allow-downgrade, max-attempts, "
              "retry-base-ms, retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size, "
-             "jitter-seed, retry-cooldown-ms, allow-unverified-images)",
+             "jitter-seed, retry-cooldown-ms, allow-unverified-images, slot-address-a, slot-address-b)",
              text);
     return false;
 }

@@ -17,7 +17,8 @@ struct agent_setting {
 
 /* Parses "name=value" (names: require-digest, allow-downgrade, max-attempts, retry-base-ms,
  * retry-max-ms, stall-timeout-ms, trial-boots, factory-image-size, jitter-seed,
- * retry-cooldown-ms, allow-unverified-images). False with a reason in `error`; the agent
+ * retry-cooldown-ms, allow-unverified-images, slot-address-a, slot-address-b; a value in decimal
+ * or after 0x in hexadecimal). False with a reason in `error`; the agent
  * itself checks the value's range when it is configured. */
 bool agent_setting_parse(const char *text, struct agent_setting *setting, char *error,
                          size_t error_size);

@@ -2,7 +2,8 @@
 // arrive, and the TLV walk over flash. Images are laid out here by hand in imgtool's
 // format; tests/node/signed-image*.test.ts hold the same code to images the real imgtool made.
 import {
-  imageHeaderCheck, imageHeaderFeed, imageHeaderLoad, imageHeaderReset, imageHashedLength, imageTlvScan,
+  imageHeaderCheck, imageHeaderFeed, imageHeaderLoad, imageHeaderReset, imageHashedLength, imageLoadAddress, imageRomFixed,
+  imageRunAddressCheck, imageTlvScan,
   tlvHasKeyHash, tlvHasSecurityCounter, tlvHasSha256, tlvHasSignature, tlvSecurityCounter, tlvSha256,
 } from "../../assembly/image/mcuboot";
 import { ImageProblem } from "../../assembly/image/problem";
@@ -57,9 +58,9 @@ function install(): void {
 }
 
 const VERSION = "3.1.0";
-function checkHeader(fileSize: u32, slotSize: u32): ImageProblem {
+function checkHeader(fileSize: u32, slotSize: u32, runAddress: u32 = 0): ImageProblem {
   const text = String.UTF8.encode(VERSION);
-  return imageHeaderCheck(fileSize, slotSize, changetype<usize>(text), text.byteLength);
+  return imageHeaderCheck(fileSize, slotSize, runAddress, changetype<usize>(text), text.byteLength);
 }
 
 describe("MCUboot image header", () => {
@@ -101,6 +102,23 @@ describe("MCUboot image header", () => {
     store<u8>(image, 2, 20);
     install();
     expect(checkHeader(imageLength, 8192)).toBe(ImageProblem.VersionDiffers);
+  });
+
+  it("refuses an image flagged IMAGE_F_ROM_FIXED for another address than the slot's, and checks nothing when either is not given", () => {
+    build(false);
+    store<u32>(image, 0x21040000, 4); // load_addr: linked for 0x21040000
+    store<u32>(image, 0x100, 16); // IMAGE_F_ROM_FIXED
+    install();
+    expect(imageRomFixed()).toBe(true);
+    expect(imageLoadAddress()).toBe(0x21040000);
+    expect(checkHeader(imageLength, 8192, 0x21080000)).toBe(ImageProblem.LinkedElsewhere);
+    expect(imageRunAddressCheck(0x21080000)).toBe(ImageProblem.LinkedElsewhere);
+    expect(checkHeader(imageLength, 8192, 0x21040000)).toBe(ImageProblem.None);
+    expect(checkHeader(imageLength, 8192, 0)).toBe(ImageProblem.None); // the slot's address not known
+    store<u32>(image, 0, 16); // the same address without the flag: may run from either slot
+    install();
+    expect(imageRomFixed()).toBe(false);
+    expect(checkHeader(imageLength, 8192, 0x21080000)).toBe(ImageProblem.None);
   });
 });
 

@@ -64,6 +64,9 @@ expect_usage_error "an unknown agent setting is a usage error" run --agent "$AGE
 expect_usage_error "a setting without a number is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting max-attempts=many
 expect_usage_error "allow-unverified-images is a known setting that needs a number" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting allow-unverified-images=yes
 grep -q "allow-unverified-images needs a whole number" "$WORK/err" || fail "allow-unverified-images is not a known setting: $(cat "$WORK/err")"
+expect_usage_error "a slot address with a bad hexadecimal digit is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting slot-address-b=0x2108000g
+grep -q "slot-address-b needs a whole number (decimal, or hexadecimal after 0x), not '0x2108000g'" "$WORK/err" || fail "a bad slot address is not named: $(cat "$WORK/err")"
+expect_usage_error "a slot address past 32 bits is a usage error" run --agent "$AGENT" --flash "$WORK/run.img" $MURANO --setting slot-address-a=0x100000000
 expect_usage_error "a 1024-byte stack (the agent traps on every config) is a usage error" boot --agent "$AGENT" --stack-size 1024
 expect_usage_error "a stack one byte below the floor is a usage error" boot --agent "$AGENT" --stack-size 3071
 if "$HOST" boot --agent "$AGENT" --stack-size 1024 2>&1 | grep -q "at least 3072 bytes"; then

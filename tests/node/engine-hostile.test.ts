@@ -7,7 +7,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Channel, ConfigSource, Device, FILE_URL, Setting, documentsDelivered, fileConfig, image, kaaResponse, norFlash,
+  Channel, ConfigSource, Device, FILE_URL, Setting, documentsDelivered, fileConfig, image, kaaResponse, norFlash, sha256Hex,
 } from "./support/engine-device.ts";
 
 after(() => console.log(`engine-hostile: ${documentsDelivered} documents delivered to the agent`));
@@ -70,8 +70,11 @@ const TYPE_ORDER = ["string", "number", "object", "array", "boolean", "null"];
 type Schema = { what: string; source: ConfigSource; fields: Record<string, string[]>; wrap: (member: Record<string, unknown>) => string };
 const CONFIG_FIELDS = {
   version: ["string"], name: ["string"], description: ["string"], type: ["string"], payload: ["string", "object", "array"],
-  sha256: ["string", "array"], size: ["number", "array"], signature: ["string"], keyId: ["string"],
+  sha256: ["string", "array"], size: ["number", "array"], signature: ["string"], keyId: ["string"], slots: ["object"],
 };
+/** A release with a build per slot; a fresh device writes slot B. */
+const SLOT_ENTRY = { payload: FILE_URL, sha256: sha256Hex(image(1000)), size: 1000 };
+const withSlots = (slots: Record<string, unknown>): string => JSON.stringify({ ...JSON.parse(VALID_CONFIG), slots });
 const SCHEMAS: Schema[] = [
   { what: "config_otau", source: MURANO, fields: CONFIG_FIELDS, wrap: (m) => JSON.stringify({ ...JSON.parse(VALID_CONFIG), ...m }) },
   {
@@ -91,9 +94,20 @@ const SCHEMAS: Schema[] = [
     what: "config", source: KAA,
     fields: {
       link: ["string"], links: ["array"], sha256: ["string", "array"], size: ["number", "array"], upgradableFrom: ["array"],
-      signature: ["string"], keyId: ["string"],
+      signature: ["string"], keyId: ["string"], slots: ["object"],
     },
     wrap: (m) => JSON.stringify({ configId: "1.1.0", config: { ...JSON.parse(kaaResponse(image(10))).config, ...m } }),
+  },
+  { what: "slots", source: MURANO, fields: { A: ["object"], B: ["object"] }, wrap: (m) => withSlots({ A: SLOT_ENTRY, B: SLOT_ENTRY, ...m }) },
+  {
+    what: "slots.B", source: MURANO, fields: { payload: ["string"], sha256: ["string"], size: ["number"] },
+    wrap: (m) => withSlots({ B: { ...SLOT_ENTRY, ...m } }),
+  },
+  {
+    what: "slots.A", source: KAA, fields: { link: ["string"], sha256: ["string"], size: ["number"] },
+    wrap: (m) => JSON.stringify({
+      configId: "1.1.0", config: { ...JSON.parse(kaaResponse(image(10))).config, slots: { A: { link: FILE_URL, ...m }, B: { link: FILE_URL } } },
+    }),
   },
 ];
 
@@ -110,7 +124,7 @@ test("every field of every schema given each wrong JSON type is refused naming t
       }
     }
   }
-  assert.equal(cases, 9 * 6 - 13 + (9 * 6 - 13) + (4 * 5) + (4 * 5) + (7 * 6 - 9), "every field × every wrong type");
+  assert.equal(cases, 10 * 6 - 14 + (10 * 6 - 14) + (4 * 5) + (4 * 5) + (8 * 6 - 10) + 2 * 5 + 3 * 5 + 3 * 5, "every field × every wrong type");
 });
 
 test("hostile values are refused with a message naming the field and the value", async () => {

@@ -38,6 +38,8 @@ export interface ImgtoolSignOptions {
   key?: ImgtoolKey;
   securityCounter?: number;
   slotSize?: number;
+  /** `--rom-fixed <address>`: the image runs in place from that address only (IMAGE_F_ROM_FIXED). */
+  romFixed?: number;
 }
 
 /** `imgtool sign --header-size 0x200 --pad-header --align 4` of `body`. */
@@ -49,6 +51,7 @@ export function imgtoolSign(body: Uint8Array, options: ImgtoolSignOptions): Buff
     "-S", String(options.slotSize ?? 0x40000)];
   if (options.key) args.push("-k", options.key.privatePem);
   if (options.securityCounter !== undefined) args.push("--security-counter", String(options.securityCounter));
+  if (options.romFixed !== undefined) args.push("--rom-fixed", `0x${options.romFixed.toString(16)}`);
   imgtool(...args, input, output);
   return readFileSync(output);
 }
@@ -63,4 +66,11 @@ export function imgtoolVerifies(image: Uint8Array, key: ImgtoolKey): boolean {
   } catch {
     return false;
   }
+}
+
+/** `imgtool dumpinfo` of `image`: the header's fields as imgtool prints them. */
+export function imgtoolDumpinfo(image: Uint8Array): string {
+  const file = join(work, `dump${++files}.bin`);
+  writeFileSync(file, image);
+  return imgtool("dumpinfo", file);
 }
