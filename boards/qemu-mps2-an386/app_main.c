@@ -5,8 +5,8 @@
  *   app <version> running from slot <A|B>
  *
  * (the version compiled in, the slot from the address it is linked to run from), starts the agent with
- * that version, says hello to the bridge over the UART, and feeds the agent what the bridge
- * sends. Its health check: the agent started and booted, and the cloud answered through the
+ * that version and the slots' addresses (flash_layout.h: another slot's build is refused at its
+ * header), says hello to the bridge over the UART, and feeds the agent what the bridge sends. Its health check: the agent started and booted, and the cloud answered through the
  * bridge; only then does it call on_healthy (which confirms a trial boot). It kicks the
  * watchdog from its main loop and resets the machine when the agent asks.
  *
@@ -83,10 +83,20 @@ static void reset_now(const char *why)
     cpu_system_reset();
 }
 
+/* Where each slot's image runs, so that the agent refuses another slot's build at its header. */
+static bool configure_slot_addresses(otau_agent *agent)
+{
+    int32_t result = 0;
+    return call_ok(agent, otau_agent_configure(agent, OTAU_SETTING_SLOT_ADDRESS_A, NOR_SLOT_A_ADDRESS, &result), result,
+                   "configure") &&
+           call_ok(agent, otau_agent_configure(agent, OTAU_SETTING_SLOT_ADDRESS_B, NOR_SLOT_B_ADDRESS, &result), result,
+                   "configure");
+}
+
 /* Starts (or restarts) the agent and says hello to the bridge, which answers with the cloud. */
 static bool start_agent(otau_agent *agent)
 {
-    if (!agent_start(agent)) return false;
+    if (!agent_start(agent) || !configure_slot_addresses(agent)) return false;
     /* The factory record measures this image's own bytes (MCUboot header, body and TLVs) when
      * slot A has no record yet. */
     uint32_t image_size = slot_image_size((uint32_t)__slot_start);

@@ -48,18 +48,35 @@ export class QemuUpdateRig {
   /** Publishes image `name` (an application build) as product content and a package whose
    * config_otau names it for `version`; returns the package id. */
   publish(name: string, version: string): string {
+    const packageId = `package_${name.replace(/\./g, "-")}`;
+    this.publishPackage(packageId, version, this.content(name));
+    return packageId;
+  }
+
+  /** Publishes a release with a build per slot: the ordinary fields name slot B's build (where a
+   * factory device goes first), the `slots` table both (docs/protocols.md). */
+  publishSlots(version: string, builds: { A: string; B: string }): string {
+    const packageId = `package_${version.replace(/\./g, "-")}-per-slot`;
+    const slots = { A: this.content(builds.A), B: this.content(builds.B) };
+    this.publishPackage(packageId, version, { ...slots.B, slots });
+    return packageId;
+  }
+
+  /** Puts build `name` as product content; its payload, sha256 and size for a config_otau. */
+  private content(name: string): { payload: string; sha256: string; size: number } {
     const image = imageBytes(name);
     this.murano.product.putContent(`${name}.bin`, { body: image });
-    const packageId = `package_${name.replace(/\./g, "-")}`;
+    return {
+      payload: `${this.murano.urls.http}/provision/download?id=${name}.bin`,
+      sha256: createHash("sha256").update(image).digest("hex"), size: image.length,
+    };
+  }
+
+  private publishPackage(packageId: string, version: string, fields: Record<string, unknown>): void {
     this.murano.product.publishPackage(packageId, {
       author: "qemu-update", vendor: "Acme", product: "mps2-an386",
-      config_otau: {
-        version, name: `mps2-an386 firmware ${version}`, type: "FILE",
-        payload: `${this.murano.urls.http}/provision/download?id=${name}.bin`,
-        sha256: createHash("sha256").update(image).digest("hex"), size: image.length,
-      } as never,
+      config_otau: { version, name: `mps2-an386 firmware ${version}`, type: "FILE", ...fields } as never,
     });
-    return packageId;
   }
 
   /** A device whose part leaves the factory with `factoryImage` in slot A. */

@@ -2,8 +2,9 @@
 // application linked for the chosen slot, applications run in place from their slots, the
 // flash is a file that outlives resets and QEMU runs, and the board reaches the Murano emulator
 // only through its UART and the bridge (firmware-sim/bridge). A good 2.0.0 runs from slot B and
-// stays; three faulty 2.0.0 builds (never confirms, hard-faults, hangs) end back on 1.0.0; and
-// power is pulled at random instants of an update. The images: boards/qemu-mps2-an386/Makefile
+// stays; three faulty 2.0.0 builds (never confirms, hard-faults, hangs) end back on 1.0.0; a
+// build linked for the other slot is refused, and a release with a build per slot takes the
+// device from A to B and back; and power is pulled at random instants of an update. The images: boards/qemu-mps2-an386/Makefile
 // (`make images`).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -20,9 +21,11 @@ before(async () => {
   buildBoardImages();
   await rig.start();
   // app-1.9.0-B is a mislabelled release: published as 2.0.0, it says 1.9.0 when it runs.
-  for (const name of ["app-2.0.0-B", "app-2.0.0-B-noconfirm", "app-2.0.0-B-fault", "app-2.0.0-B-hang", "app-1.9.0-B"]) {
+  for (const name of ["app-2.0.0-B", "app-2.0.0-B-noconfirm", "app-2.0.0-B-fault", "app-2.0.0-B-hang", "app-1.9.0-B", "app-2.0.0-A"]) {
     packages[name] = rig.publish(name, "2.0.0");
   }
+  packages["2.0.0 per slot"] = rig.publishSlots("2.0.0", { A: "app-2.0.0-A", B: "app-2.0.0-B" });
+  packages["3.0.0 per slot"] = rig.publishSlots("3.0.0", { A: "app-3.0.0-A", B: "app-3.0.0-B" });
 });
 after(() => rig.stop());
 
@@ -109,6 +112,33 @@ describe("QEMU board: firmware update through the UART bridge", { concurrency: t
     const mismatch = "the running image reports version 1.9.0, not 2.0.0 as the update installed; it will not be confirmed, resetting";
     assert.equal(device.statuses().filter((s) => s.status === "INSTALL_ERROR" && s.message === mismatch).length, 3);
     assert.ok(!device.statuses().some((s) => s.version === "2.0.0" && (s.status === "INSTALLED_VERSION" || s.status === "INSTALL_SUCCESS")));
+  });
+
+  it("refuses a build linked for the other slot at its header: DOWNLOAD_ERROR naming both addresses, and the device stays on 1.0.0 from slot A", async () => {
+    const device = await factoryDevice("qemu-wrong-build");
+    device.apply(packages["app-2.0.0-A"]);
+    const refused = await device.waitForStatus(is("DOWNLOAD_ERROR", "2.0.0"), UPDATE_MS);
+    assert.equal(refused.message,
+      "image is linked to run from 0x21040000 (MCUboot IMAGE_F_ROM_FIXED), but slot B runs from 0x21080000: this is another slot's build");
+    const statuses = device.statuses().map((s) => s.status);
+    assert.ok(!statuses.includes("INSTALL_STEP" as never) && !statuses.includes("DOWNLOAD_SUCCESS" as never));
+    assert.deepEqual(device.appLines(), ["app 1.0.0 running from slot A"], "no reset, no other image started");
+  });
+
+  it("takes the build for its target slot from a release's `slots` table: 1.0.0 on A -> 2.0.0 on B -> 3.0.0 on A", async () => {
+    const device = await factoryDevice("qemu-per-slot");
+    device.apply(packages["2.0.0 per slot"]);
+    await device.waitForStatus(is("INSTALLED_VERSION", "2.0.0"), UPDATE_MS);
+    const onB = device.statuses().length;
+    device.apply(packages["3.0.0 per slot"]);
+    await device.waitForStatus(is("INSTALLED_VERSION", "3.0.0"), UPDATE_MS, onB);
+    assert.deepEqual(device.appLines(), [
+      "app 1.0.0 running from slot A", "app 2.0.0 running from slot B", "app 3.0.0 running from slot A",
+    ]);
+    const steps = device.statuses().filter((s) => s.status === "TEST_STEP").map((s) => s.message);
+    assert.ok(steps.includes("the config gives a build per slot; this device writes slot B and takes its build"));
+    assert.ok(steps.includes("the config gives a build per slot; this device writes slot A and takes its build"));
+    assert.ok(!device.statuses().some((s) => s.status === "INSTALL_ERROR" || s.status === "DOWNLOAD_ERROR"));
   });
 
   it("starts no image linked for the other slot: a part with slot B's build of 2.0.0 in slot A stops in the bootloader, naming both addresses", async () => {
