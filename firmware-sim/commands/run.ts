@@ -4,7 +4,7 @@
 // scripts that want the otau_in trail and the result without parsing output.
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { AgentState, Channel, compileAgent } from "../agent/agent-instance.ts";
+import { AgentState, Channel, Setting, compileAgent } from "../agent/agent-instance.ts";
 import { slotName } from "../device/bootloader.ts";
 import { makeFirmwareImage } from "../device/firmware-image.ts";
 import { SlotState, readBootRecord, slotMatches } from "../flash/boot-record.ts";
@@ -18,7 +18,7 @@ import { ANY_PATH } from "../network/fault-book.ts";
 import { FaultSpecError, parseFaultSpec } from "../network/faults.ts";
 import { TRUST_KEYS_MAX } from "../flash/trust-store.ts";
 import { readEd25519PublicKey } from "../image/mcuboot-image.ts";
-import { EXIT_FAILED, UsageError, checkVersion, parseWholeNumber, readInputFile, readKeyFile } from "./usage.ts";
+import { EXIT_FAILED, type Slot, UsageError, checkVersion, parseAddress, parseWholeNumber, readInputFile, readKeyFile, slotPair } from "./usage.ts";
 
 export const DEFAULT_INSTALLED_VERSION = "0.0.0";
 const FACTORY_IMAGE_BYTES = 16 * 1024;
@@ -48,6 +48,8 @@ export interface Scenario {
   timeoutMs?: number;
   /** Raw Ed25519 public keys provisioned into the device's trust store: it then installs only images signed by one. */
   trustedKeys?: Uint8Array[];
+  /** Where the device's slots run (settings SlotAddressA/B): it then refuses another slot's build. */
+  slotAddresses?: Record<Slot, number>;
   onOtauIn?(document: OtauInDocument): void;
 }
 
@@ -97,6 +99,9 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       factoryImage: makeFirmwareImage({ version: scenario.installed ?? DEFAULT_INSTALLED_VERSION, size: FACTORY_IMAGE_BYTES }),
       slotBytes: Math.max(MIN_SLOT_BYTES, imageBytes),
       trustedKeys: scenario.trustedKeys,
+      settings: scenario.slotAddresses && {
+        [Setting.SlotAddressA]: scenario.slotAddresses.A, [Setting.SlotAddressB]: scenario.slotAddresses.B,
+      },
       cloud: link,
     });
     if (scenario.powerCutAt !== undefined) device.flash.cutAt({ at: scenario.powerCutAt, kind: "torn" });
@@ -241,6 +246,7 @@ interface RunOptions {
   json?: boolean;
   timeout: string;
   trustKey: string[];
+  slotAddresses?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -255,6 +261,7 @@ export function registerRun(program: Command): void {
     .option("--json", "one JSON object per line: {\"otau_in\": …} per status, then the result")
     .option("--timeout <seconds>", "give up when the update has not ended after this long", "60")
     .option("--trust-key <public key PEM>", "provision this Ed25519 public key into the device's trust store (repeatable, up to 4): it then installs only images signed by one of them", collect, [])
+    .option("--slot-addresses <A=addr,B=addr>", "where the device's slots run (images in place): it refuses an image linked for the other slot, and takes its slot's build from a config's slots table")
     .action(async (options: RunOptions) => {
       process.exitCode = await runCommand(options);
     });
@@ -302,7 +309,14 @@ function scenarioFromOptions(options: RunOptions): Scenario {
     powerCutAt: options.powerCut === undefined ? undefined : parseWholeNumber("--power-cut", options.powerCut),
     timeoutMs: parseWholeNumber("--timeout", options.timeout, 1, 3600) * 1000,
     trustedKeys: trustedKeys(options.trustKey),
+    slotAddresses: slotAddresses(options.slotAddresses),
   };
+}
+
+function slotAddresses(text: string | undefined): Record<Slot, number> | undefined {
+  if (text === undefined) return undefined;
+  const pair = slotPair("--slot-addresses", text);
+  return { A: parseAddress("--slot-addresses", pair.A), B: parseAddress("--slot-addresses", pair.B) };
 }
 
 function trustedKeys(files: string[]): Uint8Array[] | undefined {

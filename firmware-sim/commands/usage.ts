@@ -54,3 +54,21 @@ export function readKeyFile<T>(option: string, path: string, read: (pem: Buffer)
     throw new UsageError(`${option} ${path}: not an Ed25519 key in PEM (${(error as Error).message})`);
   }
 }
+
+export type Slot = "A" | "B";
+
+/** "A=<x>,B=<y>" (either order) into both values. */
+export function slotPair(option: string, text: string): Record<Slot, string> {
+  const pairs = text.split(",").map((part) => part.split("="));
+  const value = (slot: Slot) => pairs.find((pair) => pair.length === 2 && pair[0].trim() === slot)?.[1].trim();
+  const a = value("A"), b = value("B");
+  if (pairs.length !== 2 || !a || !b) throw new UsageError(`${option} must be A=<…>,B=<…>, got "${text}"`);
+  return { A: a, B: b };
+}
+
+/** A flash address: hexadecimal after 0x, or decimal; below 4 GiB. */
+export function parseAddress(option: string, text: string): number {
+  const value = /^0x[0-9a-f]{1,8}$/i.test(text) ? Number.parseInt(text.slice(2), 16) : /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= 0xffffffff)) throw new UsageError(`${option}: "${text}" is not an address (0x… or decimal, below 4 GiB)`);
+  return value;
+}

@@ -68,11 +68,18 @@ export class ConsoleServer {
       case "GET /api/events":
         return this.openStream(res);
       case "POST /api/packages": {
-        const image = await readBody(req, MAX_IMAGE_BYTES);
         const query = (name: string): string => url.searchParams.get(name) ?? "";
+        // slotASize: a release with a build per slot, the body slot A's build then slot B's.
+        const slotASize = url.searchParams.get("slotASize");
+        const image = await readBody(req, slotASize === null ? MAX_IMAGE_BYTES : 2 * MAX_IMAGE_BYTES);
+        const split = slotASize === null ? undefined : Number(slotASize);
+        if (split !== undefined && !(Number.isInteger(split) && split > 0 && split < image.length)) {
+          throw new OperatorError(400, `slotASize must be the byte length of slot A's build, less than the body's ${image.length} bytes, got "${slotASize}"`);
+        }
         const from = url.searchParams.get("upgradableFrom");
         const published = this.operator.publish({
           image,
+          slotImages: split === undefined ? undefined : { A: image.subarray(0, split), B: image.subarray(split) },
           version: query("version"),
           name: query("name"),
           description: query("description") || undefined,

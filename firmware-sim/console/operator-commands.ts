@@ -10,6 +10,8 @@ export const COMMAND_HELP = [
   "packages                                  the published packages",
   "devices                                   every device: cloud, transport, installed version, last report",
   "publish <image> <version> <name>          publish an image as a package (Murano) and software (Kaa)",
+  "publish-slots <image-A> <image-B> <version> <name>",
+  "                                          publish a release with a build per slot (the documents' slots table)",
   "apply-package <device|all> <package id>   apply a package (Kaa endpoints: grant consent to its version)",
   "apply <device> <config_otau.json>         write a config_otau document to a Murano device",
   "status <device>                           what the device reported (Murano otau_in, Kaa applied)",
@@ -34,14 +36,15 @@ export function runOperatorCommand(operator: Operator, product: MuranoProduct, l
     case "publish": {
       if (args.length < 3) throw new OperatorError(400, "usage: publish <image> <version> <name>");
       const [file, version, ...name] = args;
-      let image: Buffer;
-      try {
-        image = readFileSync(file);
-      } catch (error) {
-        throw new OperatorError(400, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      const published = operator.publish({ image, version, name: name.join(" ") });
+      const published = operator.publish({ image: readImage(file), version, name: name.join(" ") });
       return [`published ${published.id} (${published.version}, ${published.size} bytes) at ${published.url}`];
+    }
+    case "publish-slots": {
+      if (args.length < 4) throw new OperatorError(400, "usage: publish-slots <image-A> <image-B> <version> <name>");
+      const [fileA, fileB, version, ...name] = args;
+      const slotImages = { A: readImage(fileA), B: readImage(fileB) };
+      const published = operator.publish({ image: slotImages.B, slotImages, version, name: name.join(" ") });
+      return [`published ${published.id} (${published.version}) with a build per slot: A at ${published.slots?.A}, B at ${published.slots?.B}`];
     }
     case "apply-package":
       expect(2, "apply-package <device|all> <package id>");
@@ -69,5 +72,13 @@ export function runOperatorCommand(operator: Operator, product: MuranoProduct, l
     }
     default:
       throw new OperatorError(400, `unknown command "${line.trim()}"; type help for the list`);
+  }
+}
+
+function readImage(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new OperatorError(400, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

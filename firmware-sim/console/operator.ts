@@ -31,6 +31,8 @@ export interface PackageView {
   /** Whether the config names a signature (the agent's signed-image fields). */
   signed: boolean;
   url?: string;
+  /** A release with one build per slot: each slot's download URL. */
+  slots?: { A: string; B: string };
 }
 
 export interface KaaView {
@@ -56,6 +58,8 @@ export interface PublishRequest {
   author?: string;
   /** Kaa versions this one may be installed over; default: every version Kaa endpoints run now. */
   upgradableFrom?: string[];
+  /** A release with one build per slot: `image` is ignored, slot B's build stands in the ordinary fields. */
+  slotImages?: { A: Uint8Array; B: Uint8Array };
 }
 
 export interface OperatorClouds {
@@ -105,17 +109,29 @@ export class Operator {
    */
   publish(request: PublishRequest): PackageView {
     const { murano, kaa, content, tenant, application } = this.clouds;
+    const builds = request.slotImages;
+    if (builds) request = { ...request, image: builds.B };
     let release;
     try {
       release = describeRelease({ ...request, url: "http://placeholder/" });
-      checkFirmwareImage(request.image, request.version);
+      if (builds) {
+        checkSlotBuild("A", builds.A, request.version);
+        checkSlotBuild("B", builds.B, request.version);
+      } else {
+        checkFirmwareImage(request.image, request.version);
+      }
     } catch (error) {
       if (error instanceof ReleaseError) throw new OperatorError(400, error.message);
       throw error;
     }
     if (murano.product.content(release.packageId)) throw new OperatorError(409, `package ${release.packageId} is already published`);
     const path = `/packages/${release.packageId}.bin`;
-    release = describeRelease({ ...request, url: content.url(path) });
+    const slotPath = (slot: "A" | "B") => `/packages/${release!.packageId}-${slot}.bin`;
+    const slots = builds && {
+      A: { image: builds.A, url: content.url(slotPath("A")) },
+      B: { image: builds.B, url: content.url(slotPath("B")) },
+    };
+    release = describeRelease({ ...request, url: slots ? slots.B.url : content.url(path), slots });
     const upgradableFrom = request.upgradableFrom ?? this.kaaInstalledVersions().filter((v) => v !== request.version);
     let software;
     try {
@@ -125,7 +141,12 @@ export class Operator {
       throw new OperatorError(400, `Kaa refused version ${request.version}: ${(error as Error).message}`);
     }
     kaa.platform.uploadFile(tenant, application, request.version, request.image, `${release.packageId}.bin`);
-    content.serveBytes(path, request.image);
+    if (builds) {
+      content.serveBytes(slotPath("A"), builds.A);
+      content.serveBytes(slotPath("B"), builds.B);
+    } else {
+      content.serveBytes(path, request.image);
+    }
     murano.product.publishPackage(release.packageId, release.info);
     this.changed();
     return packageView(release.packageId, release.info);
@@ -187,5 +208,22 @@ function packageView(id: string, info: OtauPackageInfo): PackageView {
     sha256: typeof config.sha256 === "string" ? config.sha256 : undefined,
     signed: typeof config.signature === "string",
     url: typeof config.payload === "string" ? config.payload : undefined,
+    slots: slotUrls(config.slots),
   };
+}
+
+function slotUrls(slots: unknown): { A: string; B: string } | undefined {
+  const table = slots as { A?: { payload?: unknown }; B?: { payload?: unknown } } | undefined;
+  const a = table?.A?.payload, b = table?.B?.payload;
+  return typeof a === "string" && typeof b === "string" ? { A: a, B: b } : undefined;
+}
+
+/** Each build of a per-slot release must be a firmware image; a refusal names the slot. */
+function checkSlotBuild(slot: "A" | "B", image: Uint8Array, version: string): void {
+  try {
+    checkFirmwareImage(image, version);
+  } catch (error) {
+    if (error instanceof ReleaseError) throw new ReleaseError(`slot ${slot}'s build: ${error.message}`);
+    throw error;
+  }
 }

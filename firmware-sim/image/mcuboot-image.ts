@@ -72,7 +72,12 @@ export interface SignOptions {
   key?: KeyObject;
   headerSize?: number;
   securityCounter?: number;
+  /** imgtool's --rom-fixed: the image runs in place from this address only (IMAGE_F_ROM_FIXED, load_addr). */
+  romFixed?: number;
 }
+
+/** The header flag of an image linked to run from one address (MCUboot's image.h). */
+export const IMAGE_F_ROM_FIXED = 0x100;
 
 /** A signed (or hash-only) MCUboot image of `body`, byte for byte as imgtool 2.5 lays it out. */
 export function signImage(body: Uint8Array, options: SignOptions): Buffer {
@@ -82,6 +87,10 @@ export function signImage(body: Uint8Array, options: SignOptions): Buffer {
   const header = Buffer.alloc(headerSize, 0xff);
   header.fill(0, 0, IMAGE_HEADER_FIELDS);
   header.writeUInt32LE(IMAGE_MAGIC, 0);
+  if (options.romFixed !== undefined) {
+    header.writeUInt32LE(options.romFixed, 4);
+    header.writeUInt32LE(IMAGE_F_ROM_FIXED, 16);
+  }
   header.writeUInt16LE(headerSize, 8);
   header.writeUInt32LE(body.length, 12);
   header.writeUInt8(version.major, 20);

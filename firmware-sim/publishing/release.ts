@@ -1,7 +1,8 @@
 // What an OEM publishes for one firmware image, computed once for `otau-sim pack`, the
 // console's upload and `publish` on serve's stdin: the digest and size, the Murano package
 // (a package_* content item whose otau_info tag carries the config_otau document) and the
-// Kaa software definition for the same image.
+// Kaa software definition for the same image; for a release with one build per slot, both
+// documents' `slots` table (docs/protocols.md, "One build per slot").
 import { sha256Hex, readFirmwareHeader } from "../device/firmware-image.ts";
 import { encodeOtauInfo, type ConfigOtau, type OtauPackageInfo } from "../murano/otau-documents.ts";
 
@@ -18,6 +19,17 @@ export interface ReleaseInput {
   product?: string;
   author?: string;
   description?: string;
+  /**
+   * A release with one build per slot (images that run in place): each slot's image and URL.
+   * The ordinary fields describe `image` and `url`, which should be one of the two (slot B's:
+   * a factory device on slot A writes B first); the document's `slots` table gives both.
+   */
+  slots?: { A: SlotBuild; B: SlotBuild };
+}
+
+export interface SlotBuild {
+  image: Uint8Array;
+  url: string;
 }
 
 export interface Release {
@@ -30,7 +42,11 @@ export interface Release {
   /** The otau_info tag value: percent-encoded JSON. */
   otauInfoTag: string;
   /** The Kaa software JSON (POST /api/v1/applications/<app>/software); upgradableFrom left to the operator. */
-  kaaSoftware: { version: string; upgradableFrom: string[]; rolloutStrategy: "general"; specification: { sha256: string; size: number }; metadata: { name: string } };
+  kaaSoftware: {
+    version: string; upgradableFrom: string[]; rolloutStrategy: "general";
+    specification: { sha256: string; size: number; slots?: Record<"A" | "B", { link: string; sha256: string; size: number }> };
+    metadata: { name: string };
+  };
 }
 
 export class ReleaseError extends Error {
@@ -48,6 +64,16 @@ export function describeRelease(input: ReleaseInput): Release {
   const sha256 = sha256Hex(input.image);
   const config: ConfigOtau = { version: input.version, name: input.name, type: "FILE", payload: input.url, sha256, size: input.image.length };
   if (input.description) config.description = input.description;
+  const specification: Release["kaaSoftware"]["specification"] = { sha256, size: input.image.length };
+  if (input.slots) {
+    const entry = (build: SlotBuild) => {
+      if (!/^https?:\/\/[^/]/i.test(build.url)) throw new ReleaseError(`the URL must be http:// or https://, got "${build.url}"`);
+      return { sha256: sha256Hex(build.image), size: build.image.length };
+    };
+    const a = entry(input.slots.A), b = entry(input.slots.B);
+    config.slots = { A: { payload: input.slots.A.url, ...a }, B: { payload: input.slots.B.url, ...b } };
+    specification.slots = { A: { link: input.slots.A.url, ...a }, B: { link: input.slots.B.url, ...b } };
+  }
   const info: OtauPackageInfo = {
     author: input.author ?? "otau-sim",
     vendor: input.vendor ?? "Acme",
@@ -65,7 +91,7 @@ export function describeRelease(input: ReleaseInput): Release {
       version: input.version,
       upgradableFrom: [],
       rolloutStrategy: "general",
-      specification: { sha256, size: input.image.length },
+      specification,
       metadata: { name: input.name },
     },
   };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeFirmwareImage, sha256Hex } from "../../firmware-sim/device/firmware-image.ts";
-import { imgtoolKeygen, imgtoolVerifies } from "./support/imgtool.ts";
+import { imgtoolDumpinfo, imgtoolKeygen, imgtoolSign, imgtoolVerifies } from "./support/imgtool.ts";
 
 const BIN = fileURLToPath(new URL("../../firmware-sim/bin/otau-sim.mjs", import.meta.url));
 const image = makeFirmwareImage({ version: "1.2.0", size: 40_000 });
@@ -197,6 +197,70 @@ describe("otau-sim pack --key and run --trust-key", () => {
     const badKey = await otauSim("run", "--config", signedConfig, "--image", signedPath, "--trust-key", imagePath);
     assert.equal(badKey.code, 2);
     assert.match(badKey.stderr, /^otau-sim: --trust-key .*fw-1\.2\.0\.bin: not an Ed25519 key in PEM/);
+  });
+});
+
+describe("otau-sim pack --slot-addresses / --slot-images and run --slot-addresses: a build per slot", () => {
+  const ADDRESSES = "A=0x10040000,B=0x10080000";
+
+  it("pack --slot-addresses writes each slot's build as imgtool --rom-fixed would, and run takes slot B's build from the slots table (exit 0)", async () => {
+    const packed = await otauSim("pack", "--image", imagePath, "--version", "1.2.0", "--name", "fw", "--slot-addresses", ADDRESSES,
+      "--url", "https://cdn.example.com/fw-1.2.0-{slot}.bin", "--json");
+    assert.equal(packed.code, 0, packed.stderr);
+    const result = JSON.parse(packed.stdout);
+    const builds = { A: readFileSync(join(dir, "fw-1.2.0-A.bin")), B: readFileSync(join(dir, "fw-1.2.0-B.bin")) };
+    assert.deepEqual(builds.A, imgtoolSign(image, { version: "1.2.0", romFixed: 0x10040000 }));
+    assert.match(imgtoolDumpinfo(builds.B), /load_addr:\s+0x10080000[\s\S]*flags:\s+ROM_FIXED \(0x100\)/);
+    assert.deepEqual(result.config_otau.slots, {
+      A: { payload: "https://cdn.example.com/fw-1.2.0-A.bin", sha256: sha256Hex(builds.A), size: builds.A.length },
+      B: { payload: "https://cdn.example.com/fw-1.2.0-B.bin", sha256: sha256Hex(builds.B), size: builds.B.length },
+    });
+    assert.equal(result.config_otau.payload, "https://cdn.example.com/fw-1.2.0-B.bin", "the ordinary fields name slot B's build");
+    assert.equal(result.kaa_software.specification.slots.A.link, "https://cdn.example.com/fw-1.2.0-A.bin");
+
+    const config = join(dir, "per-slot.json");
+    writeFileSync(config, JSON.stringify(result.config_otau));
+    const run = await otauSim("run", "--config", config, "--image", `${join(dir, "fw-1.2.0-A.bin")},${join(dir, "fw-1.2.0-B.bin")}`,
+      "--installed", "1.0.0", "--slot-addresses", ADDRESSES);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /TEST_STEP\s+1\.2\.0\s+the config gives a build per slot; this device writes slot B and takes its build/);
+    assert.match(run.stdout, /DOWNLOAD_STEP\s+1\.2\.0\s+MCUboot image linked to run from 0x10080000, where slot B runs/);
+    assert.match(run.stdout, /result: ok — running 1\.2\.0 in slot B/);
+
+    // Slot A's build published alone: refused at its header, the device stays on 1.0.0.
+    const wrong = join(dir, "wrong-slot.json");
+    writeFileSync(wrong, JSON.stringify({ ...result.config_otau, slots: undefined, ...result.config_otau.slots.A }));
+    const refused = await otauSim("run", "--config", wrong, "--image", join(dir, "fw-1.2.0-A.bin"), "--installed", "1.0.0", "--slot-addresses", ADDRESSES);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stdout, /DOWNLOAD_ERROR\s+1\.2\.0\s+image is linked to run from 0x10040000 \(MCUboot IMAGE_F_ROM_FIXED\), but slot B runs from 0x10080000: this is another slot's build/);
+    assert.match(refused.stdout, /result: failed — running 1\.0\.0 in slot A/);
+  });
+
+  it("pack --slot-images packs two builds made by imgtool as they are", async () => {
+    const paths = { A: join(dir, "app-A.img"), B: join(dir, "app-B.img") };
+    writeFileSync(paths.A, imgtoolSign(image, { version: "1.2.0", romFixed: 0x10040000 }));
+    writeFileSync(paths.B, imgtoolSign(image, { version: "1.2.0", romFixed: 0x10080000 }));
+    const packed = await otauSim("pack", "--slot-images", `B=${paths.B},A=${paths.A}`, "--version", "1.2.0", "--name", "fw", "--json");
+    assert.equal(packed.code, 0, packed.stderr);
+    const config = JSON.parse(packed.stdout).config_otau;
+    assert.equal(config.slots.A.sha256, sha256Hex(readFileSync(paths.A)));
+    assert.equal(config.slots.B.payload, "https://updates.example.com/app-B.img");
+  });
+
+  it("refuses bad slot options with one line and exit 2", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--image", imagePath, "--slot-addresses", "A=0x10040000"], /--slot-addresses must be A=<…>,B=<…>, got "A=0x10040000"/],
+      [["--image", imagePath, "--slot-addresses", "A=0xZZ,B=1"], /--slot-addresses: "0xZZ" is not an address/],
+      [["--image", imagePath, "--slot-addresses", ADDRESSES, "--url", "https://cdn.example.com/fw.bin"], /--url must contain \{slot\}/],
+      [["--image", imagePath, "--slot-images", `A=${imagePath},B=${imagePath}`], /one of the two/],
+      [["--image", imagePath, "--rom-fixed", "0x1", "--slot-addresses", ADDRESSES], /--rom-fixed and --slot-addresses: give one/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await otauSim("pack", ...args, "--version", "1.2.0", "--name", "fw");
+      assert.equal(run.code, 2, args.join(" "));
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+    }
   });
 });
 

@@ -129,6 +129,27 @@ it("pack --json prints one object; pack --publish uploads into the running serve
   assert.match(refused.stderr, /^otau-sim pack: serve refused the package \(HTTP 400\): the file is not a firmware image/);
 });
 
+it("publishes a release with a build per slot: pack --slot-addresses --publish, and publish-slots on stdin; the package lists each slot's build", async () => {
+  const url = `http://127.0.0.1:${consolePort}/`;
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8" });
+  const slotted = (version: string) => ["--slot-addresses", "A=0x10040000,B=0x10080000", "--version", version, "--name", "per slot"];
+  for (const version of ["4.0.0", "5.0.0"]) assert.equal(run("image", "--version", version, "--size", "8000", "--out", `fw-${version}.bin`).status, 0);
+  const pushed = run("pack", "--image", "fw-4.0.0.bin", ...slotted("4.0.0"), "--publish", url);
+  assert.equal(pushed.status, 0, pushed.stderr);
+  assert.match(pushed.stdout, /published package_acme_iot-gateway1_4-0-0 \(4\.0\.0\)/);
+  assert.equal(run("pack", "--image", "fw-5.0.0.bin", ...slotted("5.0.0")).status, 0, "writes fw-5.0.0-A.bin and fw-5.0.0-B.bin");
+  const published = await command("publish-slots fw-5.0.0-A.bin fw-5.0.0-B.bin 5.0.0 per slot", /published/);
+  assert.match(published, /published package_acme_iot-gateway1_5-0-0 \(5\.0\.0\) with a build per slot: A at http:\/\/127\.0\.0\.1:\d+\/packages\/package_acme_iot-gateway1_5-0-0-A\.bin, B at /);
+  const packages = await (await fetch(`${url}api/packages`)).json() as { id: string; url: string; slots?: { A: string; B: string } }[];
+  for (const id of ["package_acme_iot-gateway1_4-0-0", "package_acme_iot-gateway1_5-0-0"]) {
+    const perSlot = packages.find((p) => p.id === id);
+    assert.ok(perSlot?.slots, JSON.stringify(packages));
+    assert.equal(perSlot.url, perSlot.slots.B, "the ordinary payload is slot B's build");
+    const served = Buffer.from(await (await fetch(perSlot.slots.A)).arrayBuffer());
+    assert.equal(served.readUInt32LE(4), 0x10040000, "slot A's URL serves the build linked for slot A");
+  }
+});
+
 it("answers bad commands on stderr, naming the problem", async () => {
   assert.match(await command("frobnicate", /unknown/, "stderr"), /otau-sim serve: unknown command "frobnicate"; type help for the list/);
   assert.match(await command("apply-package gw-nope package_acme_iot-gateway1_2-0-0", /no device/, "stderr"), /no device "gw-nope"; known: sim-murano-http, sim-murano-mqtt, sim-kaa/);

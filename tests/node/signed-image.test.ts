@@ -41,6 +41,9 @@ test("otau-sim's own signer writes what imgtool verifies, byte for byte the same
   assert.ok(imgtoolVerifies(ours, vendor));
   assert.ok(!imgtoolVerifies(ours, attacker));
   assert.deepEqual(ours, imgtoolSign(body2, { version: "2.0.0+3", key: vendor, securityCounter: 9 }));
+  const fixed = signImage(body2, { version: "2.0.0", key, romFixed: 0x21080000 });
+  assert.deepEqual(fixed, imgtoolSign(body2, { version: "2.0.0", key: vendor, romFixed: 0x21080000 }), "with --rom-fixed too");
+  assert.deepEqual(signImage(body2, { version: "2.0.0", romFixed: 0x21040000 }), imgtoolSign(body2, { version: "2.0.0", romFixed: 0x21040000 }), "unsigned");
 });
 
 /** Refused: no INSTALL, and the last status is an error whose message matches. */
