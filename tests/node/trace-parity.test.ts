@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Channel, Setting, compileAgent } from '../../firmware-sim/agent/agent-instance.ts';
 import { makeFirmwareImage, sha256Hex } from '../../firmware-sim/device/firmware-image.ts';
+import { signImage } from '../../firmware-sim/image/mcuboot-image.ts';
 import { HttpFetcher } from '../../firmware-sim/device/http-fetcher.ts';
 import { KaaMqttLink } from '../../firmware-sim/device/kaa-mqtt-link.ts';
 import { FAST_SETTINGS, loopbackDevice, runsConfirmed, waitFor } from '../../firmware-sim/device/loopback-device.ts';
@@ -35,6 +36,16 @@ const SETTINGS: Partial<Record<Setting, number>> = { ...FAST_SETTINGS, [Setting.
 const HOST_SETTING_NAMES: Partial<Record<Setting, string>> = {
   [Setting.MaxAttempts]: 'max-attempts', [Setting.RetryBaseMs]: 'retry-base-ms', [Setting.RetryMaxMs]: 'retry-max-ms',
   [Setting.StallTimeoutMs]: 'stall-timeout-ms', [Setting.FactoryImageSize]: 'factory-image-size',
+  [Setting.SlotAddressA]: 'slot-address-a', [Setting.SlotAddressB]: 'slot-address-b',
+};
+/** A release with a build per slot: the new image wrapped for each slot's address (imgtool --rom-fixed's bytes). */
+const SLOT_ADDRESSES = { A: 0x21040000, B: 0x21080000 };
+const slotBuilds = {
+  A: signImage(newImage, { version: NEW, romFixed: SLOT_ADDRESSES.A }),
+  B: signImage(newImage, { version: NEW, romFixed: SLOT_ADDRESSES.B }),
+};
+const XIP_SETTINGS: Partial<Record<Setting, number>> = {
+  ...SETTINGS, [Setting.SlotAddressA]: SLOT_ADDRESSES.A, [Setting.SlotAddressB]: SLOT_ADDRESSES.B,
 };
 
 /** What one run leaves behind: the status trail and the flash areas. */
@@ -45,8 +56,8 @@ interface RunOutcome {
   slotB: Buffer;
 }
 
-function hostSettingArgs(): string[] {
-  return Object.entries(SETTINGS).flatMap(([id, value]) => {
+function hostSettingArgs(settings: Partial<Record<Setting, number>>): string[] {
+  return Object.entries(settings).flatMap(([id, value]) => {
     const name = HOST_SETTING_NAMES[Number(id) as Setting];
     if (name === undefined) throw new Error(`setting ${id} has no otau-host name in this test`);
     return ['--setting', `${name}=${value}`];
@@ -94,14 +105,14 @@ function throughInstalled(statuses: readonly StatusReport[]): StatusReport[] {
   return installed < 0 ? [...statuses] : statuses.slice(0, installed + 1);
 }
 
-/** The trail of a complete update: boot, config, download, trial, confirmation. */
-function assertCompleteUpdate(statuses: readonly StatusReport[], slotB: Buffer): void {
+/** The trail of a complete update: boot, config, download, trial, confirmation (one more TEST_STEP with a build per slot). */
+function assertCompleteUpdate(statuses: readonly StatusReport[], slotB: Buffer, image: Buffer = newImage, testSteps = 3): void {
   assert.deepEqual(statusSequence(statuses), [
-    'INSTALLED_VERSION', 'INIT', 'TEST', 'TEST_STEP', 'TEST_STEP', 'TEST_STEP', 'TEST_SUCCESS',
+    'INSTALLED_VERSION', 'INIT', 'TEST', ...Array<string>(testSteps).fill('TEST_STEP'), 'TEST_SUCCESS',
     'DOWNLOAD', 'DOWNLOAD_STEP', 'DOWNLOAD_SUCCESS', 'INSTALL', 'INSTALL_STEP', 'INSTALL_STEP', 'INSTALL_SUCCESS', 'INSTALLED_VERSION',
   ]);
   assert.deepEqual([statuses.at(-1)!.status, statuses.at(-1)!.version], ['INSTALLED_VERSION', NEW]);
-  assert.ok(slotB.subarray(0, newImage.length).equals(newImage), 'slot B holds the new image');
+  assert.ok(slotB.subarray(0, image.length).equals(image), 'slot B holds the new image');
 }
 
 describe('trace parity: the Node device runner and otau-host (wasm3 and aot) on the same scenario', () => {
@@ -144,12 +155,12 @@ describe('trace parity: the Node device runner and otau-host (wasm3 and aot) on 
   }
 
   /** otau-host run from a factory flash until it reports NEW installed; its flash file and trace. */
-  async function hostRun(name: string, binary: string, cloudArgs: string[]): Promise<{ flash: Buffer; trace: string }> {
+  async function hostRun(name: string, binary: string, cloudArgs: string[], settings = SETTINGS): Promise<{ flash: Buffer; trace: string }> {
     const flash = join(dir, `${name}.img`);
     const trace = join(dir, `${name}.trace`);
     factoryFlashFile(flash);
     const host = startHost(['run', '--agent', AGENT_PATH, '--flash', flash, '--firmware-version', OLD, '--confirm-after-ms', '50',
-      '--exit-when-installed', NEW, '--trace', trace, ...hostSettingArgs(), ...cloudArgs], [], binary);
+      '--exit-when-installed', NEW, '--trace', trace, ...hostSettingArgs(settings), ...cloudArgs], [], binary);
     assert.deepEqual(await hostExit(host, RUN_LIMIT_MS), { code: 0, signal: null }, host.output());
     return { flash: readFileSync(flash), trace };
   }
@@ -180,6 +191,32 @@ describe('trace parity: the Node device runner and otau-host (wasm3 and aot) on 
       const host: RunOutcome = { statuses: muranoStatuses(murano.product.statusHistory(identity)), ...flashAreas(hostFiles.flash) };
       assert.deepEqual(traceStatuses(readHostTrace(hostFiles.trace), MURANO_OTAU_IN), host.statuses, `otau-host (${runtime}) traced what Murano received`);
       assertSameRun(node, host, runtime);
+    }
+  });
+
+  it('with a build per slot over Murano: both take slot B\'s build from the slots table, with the same documents and flash', async () => {
+    const entry = (slot: 'A' | 'B') => ({
+      payload: content.url(`/firmware-${NEW}-${slot}.bin`), sha256: sha256Hex(slotBuilds[slot]), size: slotBuilds[slot].length,
+    });
+    for (const slot of ['A', 'B'] as const) content.serveBytes(`/firmware-${NEW}-${slot}.bin`, slotBuilds[slot]);
+    const config = JSON.stringify({ version: NEW, name: `firmware ${NEW}`, type: 'FILE', ...entry('B'), slots: { A: entry('A'), B: entry('B') } });
+    for (const identity of ['parity-slots-node', ...HOSTS.map(({ runtime }) => `parity-slots-${runtime}`)]) {
+      murano.product.addIdentity(identity);
+      murano.product.cloudWrite(identity, 'config_otau', config);
+    }
+
+    const link = new MuranoHttpLink({ url: murano.urls.http, identity: 'parity-slots-node' });
+    const device = await nodeDevice('parity-slots-node', link, XIP_SETTINGS);
+    await waitFor(device, (d) => runsConfirmed(NEW)(d) && d.otauIn().at(-1)?.status === 'INSTALLED_VERSION', RUN_LIMIT_MS, `${NEW} confirmed`);
+    await link.flushed();
+    const node: RunOutcome = { statuses: throughInstalled(muranoStatuses(murano.product.statusHistory('parity-slots-node'))), ...flashAreas(nodeFlash(device)) };
+
+    assertCompleteUpdate(node.statuses, node.slotB, slotBuilds.B, 4);
+    assert.ok(node.statuses.some((r) => r.message === 'MCUboot image linked to run from 0x21080000, where slot B runs'));
+    for (const { runtime, binary } of HOSTS) {
+      const identity = `parity-slots-${runtime}`;
+      const hostFiles = await hostRun(`slots-${runtime}`, binary, ['--murano', murano.urls.http, '--identity', identity], XIP_SETTINGS);
+      assertSameRun(node, { statuses: muranoStatuses(murano.product.statusHistory(identity)), ...flashAreas(hostFiles.flash) }, runtime);
     }
   });
 
