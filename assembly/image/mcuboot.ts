@@ -167,6 +167,18 @@ export function imageRunAddressCheck(runAddress: u32): ImageProblem {
  * config's version has passed that test already.
  */
 export function imageHeaderCheck(fileSize: u32, slotSize: u32, runAddress: u32, version: usize, versionLength: i32): ImageProblem {
+  const shape = imageHeaderShapeCheck(fileSize, slotSize);
+  if (shape != ImageProblem.None) return shape;
+  if (imageRunAddressCheck(runAddress) != ImageProblem.None) return ImageProblem.LinkedElsewhere;
+  const text = imageVersionText();
+  if (versionLength != versionTextLength || memory.compare(text, version, versionLength) != 0) {
+    return noteProblem(ImageProblem.VersionDiffers, 0, 0);
+  }
+  return ImageProblem.None;
+}
+
+/** The header's own checks (magic, sizes, flags, fit), without a config to compare: what the bootloader checks. */
+export function imageHeaderShapeCheck(fileSize: u32, slotSize: u32): ImageProblem {
   if (imageMagic() != IMAGE_MAGIC) return noteProblem(ImageProblem.BadMagic, imageMagic(), IMAGE_MAGIC);
   if (imageHeaderSize() < IMAGE_HEADER_SIZE) return noteProblem(ImageProblem.HeaderSizeInvalid, imageHeaderSize(), IMAGE_HEADER_SIZE);
   const protectedSize = imageProtectedTlvSize();
@@ -175,11 +187,6 @@ export function imageHeaderCheck(fileSize: u32, slotSize: u32, runAddress: u32, 
   const least = imageHashedLength() + <u64>TLV_INFO_SIZE;
   if (least > <u64>slotSize) return noteProblem(ImageProblem.LargerThanSlot, least, slotSize);
   if (fileSize != 0 && least > <u64>fileSize) return noteProblem(ImageProblem.LargerThanFile, least, fileSize);
-  if (imageRunAddressCheck(runAddress) != ImageProblem.None) return ImageProblem.LinkedElsewhere;
-  const text = imageVersionText();
-  if (versionLength != versionTextLength || memory.compare(text, version, versionLength) != 0) {
-    return noteProblem(ImageProblem.VersionDiffers, 0, 0);
-  }
   return ImageProblem.None;
 }
 

@@ -22,15 +22,8 @@ export const imageDigest = memory.data(<i32>SHA256_DIGEST_SIZE);
 
 /** The image in `area` (or IMAGE_IN_MEMORY; its header loaded and checked) against the trust store, which must hold a key. */
 export function imageVerify(area: i32, fileSize: u32, checkCounter: bool = true): ImageProblem {
-  const scanned = imageTlvScan(area, fileSize);
-  if (scanned != ImageProblem.None) return scanned;
-  if (!tlvHasSha256()) return noteProblem(ImageProblem.NoHash, 0, 0);
-  sha256Init(context);
-  const hashed = <u32>imageHashedLength(); // below the TLV area's end: the scan has read past it
-  if (area == IMAGE_IN_MEMORY) sha256Update(context, imageMemoryBase(), hashed);
-  else if (hashFlash(area, 0, hashed, context) != StorageStatus.Ok) return noteProblem(ImageProblem.FlashReadFailed, 0, 0);
-  sha256Final(context, imageDigest);
-  if (memory.compare(imageDigest, tlvSha256, SHA256_DIGEST_SIZE) != 0) return noteProblem(ImageProblem.HashMismatch, 0, 0);
+  const hashed = imageHashCheck(area, fileSize);
+  if (hashed != ImageProblem.None) return hashed;
   if (!tlvHasSignature()) return noteProblem(ImageProblem.Unsigned, trustStoreKeyCount(), 0);
   if (!tlvHasKeyHash()) return noteProblem(ImageProblem.NoKeyHash, 0, 0);
   const key = trustStoreFindKey(tlvKeyHash);
@@ -40,5 +33,19 @@ export function imageVerify(area: i32, fileSize: u32, checkCounter: bool = true)
   }
   const counter = tlvHasSecurityCounter() ? tlvSecurityCounter() : 0;
   if (checkCounter && counter < trustStoreSecurityCounter()) return noteProblem(ImageProblem.CounterLower, counter, trustStoreSecurityCounter());
+  return ImageProblem.None;
+}
+
+/** The image's TLV area parses and its hash (header + body + protected TLVs, as read) equals its SHA256 TLV. */
+export function imageHashCheck(area: i32, fileSize: u32): ImageProblem {
+  const scanned = imageTlvScan(area, fileSize);
+  if (scanned != ImageProblem.None) return scanned;
+  if (!tlvHasSha256()) return noteProblem(ImageProblem.NoHash, 0, 0);
+  sha256Init(context);
+  const hashed = <u32>imageHashedLength(); // below the TLV area's end: the scan has read past it
+  if (area == IMAGE_IN_MEMORY) sha256Update(context, imageMemoryBase(), hashed);
+  else if (hashFlash(area, 0, hashed, context) != StorageStatus.Ok) return noteProblem(ImageProblem.FlashReadFailed, 0, 0);
+  sha256Final(context, imageDigest);
+  if (memory.compare(imageDigest, tlvSha256, SHA256_DIGEST_SIZE) != 0) return noteProblem(ImageProblem.HashMismatch, 0, 0);
   return ImageProblem.None;
 }

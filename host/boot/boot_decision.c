@@ -28,6 +28,27 @@ static int image_matches(const struct boot_flash *flash, const struct boot_recor
     return memcmp(measured, boot_record_slot_digest(record, slot), sizeof measured) == 0 ? 1 : 0;
 }
 
+/* 1 when the slot may start: its image matches the record (image_matches) and passes the
+ * port's image check, if it has one; 0 when not (the first refusal is kept for the log line);
+ * or a negative status. `size` 0 (no record) skips the digest: only the check applies. */
+static int image_bootable(const struct boot_flash *flash, const struct boot_record *record, int slot,
+                          struct boot_decision *decision)
+{
+    uint32_t size = record ? boot_record_slot_size(record, slot) : 0;
+    if (record) {
+        int matches = image_matches(flash, record, slot);
+        if (matches != 1) return matches;
+    }
+    if (!flash->check_image) return 1;
+    int refusal = flash->check_image(flash->check_context, slot, size, &decision->checked);
+    if (refusal == 0) return 1;
+    if (decision->refused_slot == BOOT_NO_SLOT) {
+        decision->refused_slot = slot;
+        decision->refusal = refusal;
+    }
+    return 0;
+}
+
 static int decided(struct boot_decision *decision, int slot, enum boot_rule rule)
 {
     decision->slot = slot;
@@ -42,6 +63,9 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
     decision->writes_record = false;
     decision->slot = BOOT_NO_SLOT;
     decision->rule = BOOT_RULE_NOTHING_BOOTABLE;
+    decision->checked = 0;
+    decision->refused_slot = BOOT_NO_SLOT;
+    decision->refusal = 0;
     int status = boot_record_area_check(flash);
     if (status != BOOT_OK) return status;
     for (int slot = BOOT_AREA_SLOT_A; slot <= BOOT_AREA_SLOT_B; slot++) {
@@ -49,14 +73,20 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
         if (status != BOOT_OK) return status;
     }
     status = boot_record_load(flash, record);
-    if (status == BOOT_NO_RECORD) return decided(decision, BOOT_AREA_SLOT_A, BOOT_RULE_NO_RECORD);
+    if (status == BOOT_NO_RECORD) {
+        /* The factory image: checked too, or erasing area 0 would bypass the check. */
+        int bootable = image_bootable(flash, NULL, BOOT_AREA_SLOT_A, decision);
+        if (bootable < 0) return bootable;
+        return bootable ? decided(decision, BOOT_AREA_SLOT_A, BOOT_RULE_NO_RECORD)
+                        : decided(decision, BOOT_NO_SLOT, BOOT_RULE_NOTHING_BOOTABLE);
+    }
     if (status != BOOT_OK) return status;
 
     int trial = boot_record_trial(record);
     if (trial != BOOT_NO_SLOT) {
         int attempts = boot_record_attempts(record);
         if (attempts > 0 && boot_record_slot_state(record, trial) == BOOT_SLOT_TRIAL) {
-            int matches = image_matches(flash, record, trial);
+            int matches = image_bootable(flash, record, trial, decision);
             if (matches < 0) return matches;
             if (matches == 1) {
                 boot_record_set_trial(record, trial, attempts - 1, true);
@@ -72,13 +102,13 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
 
     int active = boot_record_active(record);
     if (boot_record_slot_state(record, active) == BOOT_SLOT_CONFIRMED) {
-        int matches = image_matches(flash, record, active);
+        int matches = image_bootable(flash, record, active, decision);
         if (matches < 0) return matches;
         if (matches == 1) return decided(decision, active, BOOT_RULE_ACTIVE);
     }
     int other = other_slot(active);
     if (boot_record_slot_state(record, other) == BOOT_SLOT_CONFIRMED) {
-        int matches = image_matches(flash, record, other);
+        int matches = image_bootable(flash, record, other, decision);
         if (matches < 0) return matches;
         if (matches == 1) {
             boot_record_set_slot_state(record, active, BOOT_SLOT_FAILED);

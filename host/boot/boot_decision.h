@@ -25,6 +25,9 @@ struct boot_decision {
     enum boot_rule rule;
     bool trial_failed;          /* a trial image was given up on (now marked Failed) */
     bool writes_record;         /* `record` must be stored before booting */
+    int checked;                /* the slot's image check passed on these grounds (check_image) */
+    int refused_slot;           /* the first slot check_image refused, or BOOT_NO_SLOT */
+    int refusal;                /* and why (check_image's code) */
     struct boot_record record;  /* the record as it must be after this boot */
 };
 

@@ -12,6 +12,7 @@ int command_ed25519(int argc, char **argv);
 
 /* otau-host boot --agent <agent.wasm> [--flash <image>]: start the agent and run boot(). */
 int command_boot(int argc, char **argv);
+int command_start(int argc, char **argv);
 
 /* otau-host run --agent <agent.wasm> --flash <image> <cloud options>: the event loop with the
  * cloud and the image fetch; a reset re-executes otau-host through the bootloader. */

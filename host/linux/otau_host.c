@@ -17,6 +17,8 @@ static const struct host_command {
      "--agent <agent.wasm> <file> [times]   the agent's Ed25519 verdict on signature || key || message"},
     {"boot", command_boot, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH,
      "--agent <agent.wasm> [--flash <image>]   start the agent, print its log"},
+    {"start", command_start, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH,
+     "--agent <agent.wasm> --flash <image>   a reset: the bootloader (boot decision, image check), then the agent"},
     {"run", command_run, HOST_OPTIONS_AGENT | HOST_OPTIONS_FLASH | HOST_OPTIONS_RUN,
      "--agent <agent.wasm> --flash <image> <cloud options>   the update agent and its cloud"},
 };
@@ -35,7 +37,7 @@ static void print_usage(FILE *stream)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        host_error("missing command (sha256, ed25519, boot or run; --help for usage)");
+        host_error("missing command (sha256, ed25519, boot, start or run; --help for usage)");
         return HOST_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -45,6 +47,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         if (strcmp(argv[1], host_commands[i].name) == 0)
             return host_commands[i].run(argc - 2, argv + 2);
-    host_error("unknown command '%s' (sha256, ed25519, boot or run; --help for usage)", argv[1]);
+    host_error("unknown command '%s' (sha256, ed25519, boot, start or run; --help for usage)", argv[1]);
     return HOST_EXIT_USAGE;
 }
