@@ -1,13 +1,13 @@
 #!/bin/sh
 # Configures and builds the C host (host/CMakeLists.txt), Release, quietly: the compiler's output
-# is shown only when a build fails. Two builds, of target $1 (default otau-host; "all" adds the C
-# tests):
+# is shown only when a build fails. Two builds, of target $1 (default otau-host and boot-verify,
+# the bootloader's verifier the node tests drive; "all" adds the C tests):
 #   build/host/      wasm3 runs build/agent.wasm
 #   build/host-aot/  build/agent.wasm translated by wasm2c and compiled in
 set -eu
 
 ROOT_DIR=$(cd "$(dirname "$0")/.." && pwd)
-TARGET=${1:-otau-host}
+TARGET=${1:-otau-host boot-verify}
 
 build() { # build <dir under build/> <target> <cmake options...>
   dir=$1
@@ -17,7 +17,7 @@ build() { # build <dir under build/> <target> <cmake options...>
   log_file="$build_dir/build.log"
   mkdir -p "$build_dir"
   if ! { cmake -S "$ROOT_DIR/host" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@" &&
-    cmake --build "$build_dir" --target "$target" --parallel 2; } >"$log_file" 2>&1; then
+    cmake --build "$build_dir" --target $target --parallel 2; } >"$log_file" 2>&1; then
     tail -n 40 "$log_file" >&2
     echo "build-host: build failed (full log: build/$dir/build.log)" >&2
     exit 1
