@@ -1,14 +1,17 @@
 /*
  * The bootloader image (bootloader.elf), loaded at 0x0 and run at every reset: the boot
  * decision over the persistent NOR part (host/boot, one console line:
- * "bootloader: slot B (trial-boot)"), its record update stored, the watchdog started, then the
- * hand-over to the application linked for the chosen slot (cpu_hand_over). The slot holds an
- * MCUboot image (slot_image.h) whose body runs in place: its vector table is at slot + hdr_size.
+ * "bootloader: slot B (trial-boot)") with the image check of every slot it starts (secure
+ * boot, host/boot/boot_image_check.c: signed by a key of the trust store, area 3), its record
+ * update stored, the watchdog started, then the hand-over to the application linked for the
+ * chosen slot (cpu_hand_over). The slot holds an MCUboot image (slot_image.h) whose body runs
+ * in place: its vector table is at slot + hdr_size.
  */
 #include <stdbool.h>
 
 #include "board.h"
 #include "board_hal.h"
+#include "boot_image_check.h"
 #include "boot_status.h"
 #include "boot_step.h"
 #include "cortexm_runtime.h"
@@ -49,7 +52,7 @@ static bool vectors_in(uint32_t vectors_address, uint32_t slot_address)
 int main(void)
 {
     struct boot_decision decision;
-    if (boot_step(&boot_hal, &decision, true) != BOOT_OK) return BOARD_EXIT_FAILED;
+    if (boot_step(&boot_hal, &decision, true, boot_image_check) != BOOT_OK) return BOARD_EXIT_FAILED;
     if (decision.slot == BOOT_NO_SLOT) return BOARD_EXIT_FAILED;
     uint32_t address = slot_address(decision.slot);
     enum slot_image_problem problem = slot_image_check(address, NOR_SLOT_SIZE);

@@ -148,7 +148,7 @@ int mode_update(const char *config_path, const char *image_path, const char *fac
     for (int boot = 1; boot <= MAX_BOOTS && !settled; boot++) {
         struct boot_decision decision;
         console_printf("board: boot %d\n", boot);
-        if (boot_step(&bench_hal, &decision, true) != BOOT_OK || decision.slot == BOOT_NO_SLOT)
+        if (boot_step(&bench_hal, &decision, true, NULL) != BOOT_OK || decision.slot == BOOT_NO_SLOT)
             return BOARD_EXIT_FAILED;
         bench_reset_requested = false;
         otau_agent *agent = agent_new(&bench_hal);
@@ -167,7 +167,7 @@ int mode_update(const char *config_path, const char *image_path, const char *fac
 
     /* What the next reset would start: the new image from slot B, confirmed. */
     struct boot_decision decision;
-    if (boot_step(&bench_hal, &decision, false) != BOOT_OK) return BOARD_EXIT_FAILED;
+    if (boot_step(&bench_hal, &decision, false, NULL) != BOOT_OK) return BOARD_EXIT_FAILED;
     uint32_t size = boot_record_slot_size(&decision.record, BOOT_AREA_SLOT_B);
     bool installed = decision.slot == BOOT_AREA_SLOT_B && decision.rule == BOOT_RULE_ACTIVE &&
                      slot_holds(image_path, size);

@@ -12,6 +12,7 @@ static const struct mapped_nor part = {
         [OTAU_AREA_BOOT_RECORD] = {(uint8_t *)NOR_BOOT_RECORD_ADDRESS, NOR_BOOT_RECORD_SIZE},
         [OTAU_AREA_SLOT_A] = {(uint8_t *)NOR_SLOT_A_ADDRESS, NOR_SLOT_SIZE},
         [OTAU_AREA_SLOT_B] = {(uint8_t *)NOR_SLOT_B_ADDRESS, NOR_SLOT_SIZE},
+        [OTAU_AREA_TRUST_STORE] = {(uint8_t *)NOR_TRUST_STORE_ADDRESS, NOR_TRUST_STORE_SIZE},
     },
     .sector_size = NOR_SECTOR_SIZE,
     .write_align = NOR_WRITE_ALIGN,
@@ -20,7 +21,7 @@ static const struct mapped_nor part = {
 
 void ram_flash_power_on(void)
 {
-    for (uint32_t area = 0; area < OTAU_AREA_COUNT; area++)
+    for (uint32_t area = 0; area < MAPPED_NOR_AREAS; area++)
         memset(part.areas[area].bytes, NOR_ERASED_VALUE, part.areas[area].size);
 }
 
@@ -50,5 +51,5 @@ int32_t ram_flash_erase(uint32_t area, uint32_t offset, uint32_t len)
 
 const uint8_t *ram_flash_bytes(uint32_t area)
 {
-    return area < OTAU_AREA_COUNT ? part.areas[area].bytes : NULL;
+    return area < MAPPED_NOR_AREAS ? part.areas[area].bytes : NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "flash_layout.h"
+#include "mapped_nor.h"
 #include "ram_flash.h"
 #include "semihost.h"
 
@@ -40,7 +41,9 @@ unsigned ram_flash_selftest(void)
               info.sector_size == NOR_SECTOR_SIZE && info.write_align == NOR_WRITE_ALIGN &&
               info.erased_value == NOR_ERASED_VALUE,
           "info describes slot B's geometry");
-    check(ram_flash_info(OTAU_AREA_COUNT, &info) == OTAU_FLASH_NO_SUCH_AREA,
+    check(ram_flash_info(OTAU_AREA_TRUST_STORE, &info) == OTAU_FLASH_OK && info.size == NOR_TRUST_STORE_SIZE,
+          "info describes the trust store (area 3)");
+    check(ram_flash_info(MAPPED_NOR_AREAS, &info) == OTAU_FLASH_NO_SUCH_AREA,
           "info refuses an unknown area");
     check(bytes_are(area, 0, NOR_SLOT_SIZE, NOR_ERASED_VALUE), "the part starts erased");
 
@@ -65,7 +68,7 @@ unsigned ram_flash_selftest(void)
           "a write past the area's end is refused");
     check(ram_flash_read(area, 0xFFFFFFFCu, back, 8) == OTAU_FLASH_OUT_OF_RANGE,
           "a read whose end overflows 32 bits is refused");
-    check(ram_flash_write(OTAU_AREA_COUNT, 0, pattern, 4) == OTAU_FLASH_NO_SUCH_AREA,
+    check(ram_flash_write(MAPPED_NOR_AREAS, 0, pattern, 4) == OTAU_FLASH_NO_SUCH_AREA,
           "a write to an unknown area is refused");
 
     check(ram_flash_erase(area, 1024, NOR_SECTOR_SIZE) == OTAU_FLASH_MISALIGNED &&

@@ -1,12 +1,18 @@
 #include "mapped_nor.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Area, range and alignment to `unit`; `offset + len` cannot overflow here. */
+static bool has_area(const struct mapped_nor *part, uint32_t area)
+{
+    return area < MAPPED_NOR_AREAS && part->areas[area].bytes != NULL;
+}
+
 static int32_t check_access(const struct mapped_nor *part, uint32_t area, uint32_t offset,
                             uint32_t len, uint32_t unit)
 {
-    if (area >= OTAU_AREA_COUNT) return OTAU_FLASH_NO_SUCH_AREA;
+    if (!has_area(part, area)) return OTAU_FLASH_NO_SUCH_AREA;
     uint32_t size = part->areas[area].size;
     if (offset > size || len > size - offset) return OTAU_FLASH_OUT_OF_RANGE;
     if (offset % unit || len % unit) return OTAU_FLASH_MISALIGNED;
@@ -16,7 +22,7 @@ static int32_t check_access(const struct mapped_nor *part, uint32_t area, uint32
 int32_t mapped_nor_info(const struct mapped_nor *part, uint32_t area,
                         struct otau_flash_area_info *info)
 {
-    if (area >= OTAU_AREA_COUNT) return OTAU_FLASH_NO_SUCH_AREA;
+    if (!has_area(part, area)) return OTAU_FLASH_NO_SUCH_AREA;
     info->size = part->areas[area].size;
     info->sector_size = part->sector_size;
     info->write_align = part->write_align;

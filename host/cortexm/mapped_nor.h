@@ -1,6 +1,7 @@
 /*
  * A memory-mapped NOR part as a board's flash driver sees it: the HAL's three areas
- * (otau_hal.h), the part's geometry, and its rules checked before the part is touched:
+ * (otau_hal.h) and the optional trust store (area 3: a part without it leaves its entry
+ * empty and answers OTAU_FLASH_NO_SUCH_AREA), the part's geometry, and its rules checked before the part is touched:
  * erase whole sectors, program aligned units of erased bytes only. A board keeps only what
  * its part does differently: how it programs and how it erases, after the checks here pass.
  * Codes are those of otau_hal.h, in the order of its checks: area, range, alignment, erased.
@@ -12,11 +13,13 @@
 
 #include "otau_hal.h"
 
+#define MAPPED_NOR_AREAS (OTAU_AREA_TRUST_STORE + 1)
+
 struct mapped_nor {
     struct mapped_nor_area {
         uint8_t *bytes; /* where the area is mapped: reads are plain loads */
         uint32_t size;
-    } areas[OTAU_AREA_COUNT];
+    } areas[MAPPED_NOR_AREAS];
     uint32_t sector_size;
     uint32_t write_align;
     uint8_t erased_value;
