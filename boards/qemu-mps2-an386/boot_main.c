@@ -54,6 +54,8 @@ int main(void)
     struct boot_decision decision;
     if (boot_step(&boot_hal, &decision, true, boot_image_check) != BOOT_OK) return BOARD_EXIT_FAILED;
     if (decision.slot == BOOT_NO_SLOT) return BOARD_EXIT_FAILED;
+    console_printf("measure bootloader_stack_high_water %lu\n", (unsigned long)cortexm_stack_high_water());
+    console_printf("measure bootloader_instructions %lu\n", board_instructions(board_ticks()));
     uint32_t address = slot_address(decision.slot);
     enum slot_image_problem problem = slot_image_check(address, NOR_SLOT_SIZE);
     uint32_t vectors = address + slot_image_header(address)->hdr_size;
@@ -70,8 +72,6 @@ int main(void)
         if (decision.rule == BOOT_RULE_TRIAL_BOOT) cpu_system_reset();
         return BOARD_EXIT_FAILED;
     }
-    console_printf("measure bootloader_stack_high_water %lu\n", (unsigned long)cortexm_stack_high_water());
-    console_printf("measure bootloader_instructions %lu\n", board_instructions(board_ticks()));
     watchdog_start(WATCHDOG_TICKS);
     cpu_hand_over(vectors);
 }
