@@ -28,25 +28,27 @@ static int image_matches(const struct boot_flash *flash, const struct boot_recor
     return memcmp(measured, boot_record_slot_digest(record, slot), sizeof measured) == 0 ? 1 : 0;
 }
 
-/* 1 when the slot may start: its image matches the record (image_matches) and passes the
- * port's image check, if it has one; 0 when not (the first refusal is kept for the log line);
- * or a negative status. `size` 0 (no record) skips the digest: only the check applies. */
+/* 1 when the slot may start, 0 when not, or a negative status. The port's image check, if it
+ * has one, comes first (its first refusal is kept for the log line); an image it checked against
+ * its own hash needs no second pass over the slot, any other must match the record's digest
+ * (image_matches). Without a record (`record` NULL: the factory image) only the check applies. */
 static int image_bootable(const struct boot_flash *flash, const struct boot_record *record, int slot,
                           struct boot_decision *decision)
 {
-    uint32_t size = record ? boot_record_slot_size(record, slot) : 0;
-    if (record) {
-        int matches = image_matches(flash, record, slot);
-        if (matches != 1) return matches;
+    decision->checked = 0;
+    if (flash->check_image) {
+        uint32_t size = record ? boot_record_slot_size(record, slot) : 0;
+        int refusal = flash->check_image(flash->check_context, slot, size, &decision->checked);
+        if (refusal != 0) {
+            if (decision->refused_slot == BOOT_NO_SLOT) {
+                decision->refused_slot = slot;
+                decision->refusal = refusal;
+            }
+            return 0;
+        }
     }
-    if (!flash->check_image) return 1;
-    int refusal = flash->check_image(flash->check_context, slot, size, &decision->checked);
-    if (refusal == 0) return 1;
-    if (decision->refused_slot == BOOT_NO_SLOT) {
-        decision->refused_slot = slot;
-        decision->refusal = refusal;
-    }
-    return 0;
+    if (!record || decision->checked != 0) return 1;
+    return image_matches(flash, record, slot);
 }
 
 static int decided(struct boot_decision *decision, int slot, enum boot_rule rule)

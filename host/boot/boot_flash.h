@@ -31,8 +31,10 @@ struct boot_flash {
     int (*write)(void *context, int area, uint32_t offset, const void *src, uint32_t len);
     int (*erase)(void *context, int area, uint32_t offset, uint32_t len);
     /* Optional (NULL: the record's digest is the only check): checks the image in `slot` before
-     * it starts, `size` the record's size for it (0: no record). 0 accepted (*checked says on
-     * what grounds), else why not. host/boot/boot_image_check.c is the secure-boot one. */
+     * it starts, `size` the record's size for it (0: no record). 0 accepted, else why not. An
+     * accepted image's *checked is 0 when the check did not cover its bytes (the record's digest
+     * then decides, as without a check) or what it verified them against (non-zero: the image's
+     * own hash, its signature). host/boot/boot_image_check.c is the secure-boot one. */
     int (*check_image)(void *check_context, int slot, uint32_t size, int *checked);
     void *check_context;
 };

@@ -2,7 +2,8 @@
  * Tests of the bootloader's boot decision over an in-memory strict NOR flash: SHA-256 and
  * CRC-32 vectors, geometry checks, the record's copies (sequence order and wrap, CRC
  * damage, torn commit marker) and every row of the decision table, over several
- * geometries (write alignment 1/8/32, erased 0xFF/0x00, small and 4 KiB sectors).
+ * geometries (write alignment 1/8/32, erased 0xFF/0x00, small and 4 KiB sectors), and what an
+ * image check (the secure-boot hook) changes in it.
  * Prints one line per failed check and exits non-zero if any failed.
  */
 #include <stdio.h>
@@ -321,6 +322,72 @@ static void test_rows(const struct geometry *g)
           "the record without its marker is ignored");
 }
 
+/* ---- The image-check hook (struct boot_flash check_image), with a fake check */
+
+static int refuse_slot;      /* the slot the fake check refuses (BOOT_NO_SLOT: none) */
+static int accept_checked;   /* what it says an accepted image was checked against */
+static int check_calls;
+
+static int fake_check(void *context, int slot, uint32_t size, int *checked)
+{
+    (void)context;
+    (void)size;
+    check_calls++;
+    *checked = accept_checked;
+    return slot == refuse_slot ? 21 : 0;
+}
+
+static void test_image_check_hook(const struct geometry *g)
+{
+    struct boot_decision d;
+    struct boot_record record;
+    struct boot_flash f = make_flash(g->record_size, g->record_sector, g->slot_size, g->slot_sector, g->align, g->erased);
+    ram_flash = &f;
+    f.check_image = fake_check;
+
+    /* A trial image the check refuses is never booted: a failed trial, recorded, and the refusal kept. */
+    setup_trial(&f, 3);
+    refuse_slot = BOOT_AREA_SLOT_B;
+    accept_checked = 2;
+    CHECK(decide_and_apply(&f, &d) == BOOT_OK, "decide with a refused trial image");
+    CHECK(d.slot == BOOT_AREA_SLOT_A && d.rule == BOOT_RULE_ACTIVE && d.trial_failed, "refused trial: fall back to active A");
+    CHECK(d.refused_slot == BOOT_AREA_SLOT_B && d.refusal == 21 && d.checked == 2, "the refusal and the booted slot's check are reported");
+    CHECK(boot_record_load(&f, &record) == BOOT_OK && boot_record_slot_state(&record, BOOT_AREA_SLOT_B) == BOOT_SLOT_FAILED &&
+          boot_record_trial(&record) == BOOT_NO_SLOT, "the refused trial slot is marked Failed");
+
+    /* The confirmed slot is checked at every boot: refused, the other confirmed one takes over. */
+    f = make_flash(g->record_size, g->record_sector, g->slot_size, g->slot_sector, g->align, g->erased);
+    f.check_image = fake_check;
+    setup_trial(&f, 1);
+    CHECK(boot_record_load(&f, &record) == BOOT_OK, "load");
+    boot_record_set_slot_state(&record, BOOT_AREA_SLOT_B, BOOT_SLOT_CONFIRMED);
+    boot_record_set_trial(&record, BOOT_NO_SLOT, 0, false);
+    CHECK(boot_record_store(&f, &record) == BOOT_OK, "store");
+    refuse_slot = BOOT_AREA_SLOT_A;
+    CHECK(decide_and_apply(&f, &d) == BOOT_OK && d.slot == BOOT_AREA_SLOT_B && d.rule == BOOT_RULE_OTHER_CONFIRMED &&
+          d.refused_slot == BOOT_AREA_SLOT_A, "refused active A: confirmed B boots, A is refused");
+
+    /* An image the check verified against its own hash needs no record digest; one it did not cover does. */
+    refuse_slot = BOOT_NO_SLOT;
+    cells[BOOT_AREA_SLOT_B][7] ^= 0x01;
+    accept_checked = 1;
+    CHECK(boot_decide(&f, &d) == BOOT_OK && d.slot == BOOT_AREA_SLOT_B && d.rule == BOOT_RULE_ACTIVE,
+          "checked against its own hash: the record's digest is not read again");
+    accept_checked = 0;
+    CHECK(boot_decide(&f, &d) == BOOT_OK && d.slot == BOOT_NO_SLOT && d.refused_slot == BOOT_NO_SLOT,
+          "not covered by the check: the record's digest decides (and B no longer matches it)");
+
+    /* The factory image is checked too: refused, nothing boots and nothing is written. */
+    f = make_flash(g->record_size, g->record_sector, g->slot_size, g->slot_sector, g->align, g->erased);
+    f.check_image = fake_check;
+    refuse_slot = BOOT_AREA_SLOT_A;
+    check_calls = 0;
+    CHECK(boot_decide(&f, &d) == BOOT_OK && d.slot == BOOT_NO_SLOT && d.rule == BOOT_RULE_NOTHING_BOOTABLE && !d.writes_record &&
+          d.refused_slot == BOOT_AREA_SLOT_A && check_calls == 1, "no record and slot A refused: nothing bootable");
+    refuse_slot = BOOT_NO_SLOT;
+    CHECK(boot_decide(&f, &d) == BOOT_OK && d.slot == BOOT_AREA_SLOT_A && d.rule == BOOT_RULE_NO_RECORD, "no record and slot A accepted");
+}
+
 int main(void)
 {
     test_vectors();
@@ -328,6 +395,7 @@ int main(void)
     for (size_t i = 0; i < sizeof geometries / sizeof geometries[0]; i++) {
         geometry_name = geometries[i].name;
         test_rows(&geometries[i]);
+        test_image_check_hook(&geometries[i]);
     }
     printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "ok", checks, failures);
     return failures ? 1 : 0;
