@@ -22,7 +22,7 @@ int boot_step(const struct otau_hal *hal, struct boot_decision *decision, bool a
                        boot_image_refusal_text(decision->refusal));
     console_printf("bootloader: slot %s (%s)\n", boot_slot_name(decision->slot), boot_rule_name(decision->rule));
     if (decision->slot != BOOT_NO_SLOT && decision->checked != BOOT_IMAGE_RECORD_DIGEST_ONLY)
-        console_printf("bootloader: slot %s image check: %s\n", boot_slot_name(decision->slot),
+        console_printf("image check: slot %s %s\n", boot_slot_name(decision->slot),
                        boot_image_checked_text(decision->checked));
     return BOOT_OK;
 }

@@ -6,17 +6,27 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { openSync, closeSync, writeSync } from "node:fs";
 
-/** boards/qemu-mps2-an386/flash_layout.h: 16 MiB of PSRAM; slot A at 0x40000, slot B at 0x80000. */
+/** boards/qemu-mps2-an386/flash_layout.h: 16 MiB of PSRAM; the boot record at 0 (16 KiB), slot A
+ * at 0x40000, slot B at 0x80000, the trust store (area 3, 8 KiB) at 0xC0000; 4 KiB sectors. */
 export const NOR_PART_BYTES = 16 * 1024 * 1024;
 export const SLOT_OFFSETS = { A: 0x40000, B: 0x80000 } as const;
 export const SLOT_BYTES = 0x40000;
+export const BOOT_RECORD_BYTES = 0x4000;
+export const TRUST_STORE_OFFSET = 0xc0000;
+export const TRUST_STORE_BYTES = 0x2000;
+export const SECTOR_BYTES = 4096;
 const ERASED = 0xff;
 
-/** A factory-fresh part: every byte erased, then `factoryImage` programmed into slot A. */
-export function provisionFlash(path: string, factoryImage: Uint8Array): void {
+/**
+ * A factory-fresh part: every byte erased, then `factoryImage` programmed into slot A and, for a
+ * device with keys, `trustStore` (a committed copy, firmware-sim/flash/trust-store.ts
+ * encodeTrustStore) into area 3, as a factory programs them before the first boot.
+ */
+export function provisionFlash(path: string, factoryImage: Uint8Array, trustStore?: Uint8Array): void {
   if (factoryImage.length > SLOT_BYTES) throw new Error(`the factory image (${factoryImage.length} bytes) is larger than a slot`);
   const part = Buffer.alloc(NOR_PART_BYTES, ERASED);
   part.set(factoryImage, SLOT_OFFSETS.A);
+  if (trustStore) part.set(trustStore, TRUST_STORE_OFFSET);
   const file = openSync(path, "w");
   try {
     writeSync(file, part);

@@ -45,11 +45,11 @@ export class QemuUpdateRig {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Publishes image `name` (an application build) as product content and a package whose
+  /** Publishes image `name` (an application build, or `image` under its name) as product content and a package whose
    * config_otau names it for `version`; returns the package id. */
-  publish(name: string, version: string): string {
+  publish(name: string, version: string, image?: Buffer): string {
     const packageId = `package_${name.replace(/\./g, "-")}`;
-    this.publishPackage(packageId, version, this.content(name));
+    this.publishPackage(packageId, version, this.content(name, image));
     return packageId;
   }
 
@@ -62,9 +62,8 @@ export class QemuUpdateRig {
     return packageId;
   }
 
-  /** Puts build `name` as product content; its payload, sha256 and size for a config_otau. */
-  private content(name: string): { payload: string; sha256: string; size: number } {
-    const image = imageBytes(name);
+  /** Puts build `name` (or `image` under its name) as product content; its payload, sha256 and size for a config_otau. */
+  private content(name: string, image: Buffer = imageBytes(name)): { payload: string; sha256: string; size: number } {
     this.murano.product.putContent(`${name}.bin`, { body: image });
     return {
       payload: `${this.murano.urls.http}/provision/download?id=${name}.bin`,
@@ -79,11 +78,13 @@ export class QemuUpdateRig {
     });
   }
 
-  /** A device whose part leaves the factory with `factoryImage` in slot A. */
-  async device(identity: string, factoryImage = FACTORY_IMAGE): Promise<QemuDevice> {
+  /** A device whose part leaves the factory with `factoryImage` (a build's name, or the image) in
+   * slot A and, when given, `trustStore` in area 3 (qemu-board.ts provisionFlash). */
+  async device(identity: string, factoryImage: string | Buffer = FACTORY_IMAGE, trustStore?: Uint8Array): Promise<QemuDevice> {
     this.murano.product.addIdentity(identity);
     const bridge = new UartBridge({ murano: this.murano.urls.http, identity, pollTimeoutMs: 5_000 });
-    const device = new QemuDevice(this, identity, bridge, await bridge.listen(), join(this.dir, `${identity}.nor`), factoryImage);
+    const factory = typeof factoryImage === "string" ? imageBytes(factoryImage) : factoryImage;
+    const device = new QemuDevice(this, identity, bridge, await bridge.listen(), join(this.dir, `${identity}.nor`), factory, trustStore);
     this.devices.push(device);
     return device;
   }
@@ -101,12 +102,13 @@ export class QemuDevice {
     readonly bridge: UartBridge,
     private readonly port: number,
     readonly flashFile: string,
-    private readonly factoryImage: string,
+    private readonly factoryImage: Buffer,
+    private readonly trustStore?: Uint8Array,
   ) {}
 
   /** Starts QEMU on the device's flash file (provisioned with the factory image the first time). */
   powerOn(): QemuBoard {
-    if (!this.provisioned) provisionFlash(this.flashFile, imageBytes(this.factoryImage));
+    if (!this.provisioned) provisionFlash(this.flashFile, this.factoryImage, this.trustStore);
     this.provisioned = true;
     this.console.push("--- power on");
     const board = new QemuBoard({ bootloader: join(IMAGES_DIR, "bootloader.elf"), flashFile: this.flashFile, bridgePort: this.port });

@@ -30,7 +30,7 @@ int linux_bootloader_run(struct linux_device *device)
     linux_log(device, OTAU_LOG_INFO, "bootloader: slot %s (%s%s)", boot_slot_name(decision.slot),
               boot_rule_name(decision.rule), decision.trial_failed ? ", trial failed" : "");
     if (decision.slot != BOOT_NO_SLOT && decision.checked != BOOT_IMAGE_RECORD_DIGEST_ONLY) {
-        linux_log(device, OTAU_LOG_INFO, "bootloader: slot %s image check: %s", boot_slot_name(decision.slot),
+        linux_log(device, OTAU_LOG_INFO, "image check: slot %s %s", boot_slot_name(decision.slot),
                   boot_image_checked_text(decision.checked));
     }
     return 0;
