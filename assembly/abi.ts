@@ -142,6 +142,16 @@ export const enum Sha256Native {
 }
 
 /** What `sha256_native` returns besides 0. */
+/** What `ed25519_native` returns. */
+export const enum Ed25519NativeResult {
+  /** The signature does not verify. */
+  Invalid = 0,
+  /** The signature verifies. */
+  Valid = 1,
+  /** The host has no native verifier: the agent verifies itself. */
+  NotProvided = -1,
+}
+
 export const enum Sha256NativeResult {
   Ok = 0,
   /** The host has no native SHA-256. */

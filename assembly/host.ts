@@ -113,3 +113,11 @@ export declare function reset(): void;
  */
 @external("env", "sha256_native")
 export declare function sha256_native(op: i32, ctx: usize, ptr: usize, len: usize): i32;
+
+/**
+ * Ed25519 verification done by the host (crypto/ed25519.ts asks it first): `signature` (64
+ * bytes, R || S) by the 32-byte `publicKey` over the `len` bytes at `message`. Returns
+ * Ed25519NativeResult: Valid, Invalid, or NotProvided (negative) and the agent verifies itself.
+ */
+@external("env", "ed25519_native")
+export declare function ed25519_native(signature: usize, publicKey: usize, message: usize, len: usize): i32;

@@ -73,7 +73,7 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,-Map=$(OUT)/firmware.map
 
 HOST_SOURCES := $(addprefix $(ROOT)/host/core/,agent_core.c agent_imports.c agent_exports.c agent_export_calls.c) \
-  $(SHA256_SOURCE) \
+  $(SHA256_SOURCE) $(ROOT)/host/core/agent_ed25519_absent.c \
   $(addprefix $(ROOT)/host/cortexm/,cortexm_runtime.c cortexm_format.c mapped_nor.c) \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
     boot_status.c boot_flash_hal.c)

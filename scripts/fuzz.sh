@@ -43,6 +43,7 @@ FLAGS="-O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
   "$ROOT_DIR/host/core/agent_core.c" "$ROOT_DIR/host/core/agent_runtime_wasm3.c" \
   "$ROOT_DIR/host/core/agent_imports_wasm3.c" "$ROOT_DIR/host/core/agent_imports.c" "$ROOT_DIR/host/core/agent_exports.c" \
   "$ROOT_DIR/host/core/agent_export_calls.c" "$ROOT_DIR/host/core/agent_sha256_native.c" \
+  "$ROOT_DIR/host/core/agent_ed25519_absent.c" \
   "$ROOT_DIR/host/boot/boot_crc32.c" "$ROOT_DIR/host/boot/boot_decision.c" \
   "$ROOT_DIR/host/boot/boot_record.c" "$ROOT_DIR/host/boot/boot_sha256.c" \
   "$ROOT_DIR/host/boot/boot_status.c" "$ROOT_DIR/host/boot/boot_flash_hal.c" \

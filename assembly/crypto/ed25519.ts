@@ -15,6 +15,8 @@ import {
 } from "./field25519";
 import { sha512Final, sha512Init, sha512Update } from "./sha512";
 import { SCRATCH_ED25519 } from "../io";
+import { ed25519_native } from "../host";
+import { Ed25519NativeResult } from "../abi";
 
 export const ED25519_PUBLIC_KEY_SIZE: usize = 32;
 export const ED25519_SIGNATURE_SIZE: usize = 64;
@@ -72,9 +74,17 @@ export const ED25519_SCRATCH_SIZE: usize = encoded + 32 - SCRATCH_ED25519;
 
 /**
  * True when `signature` (R || S, 64 bytes) is a valid Ed25519 signature by the 32-byte
- * `publicKey` over the `len` bytes at `message`.
+ * `publicKey` over the `len` bytes at `message`. A host's native verifier (the optional
+ * `ed25519_native` import) decides when it has one; otherwise the code below.
  */
 export function ed25519Verify(signature: usize, publicKey: usize, message: usize, len: usize): bool {
+  const native = ed25519_native(signature, publicKey, message, len);
+  if (native >= 0) return native == Ed25519NativeResult.Valid;
+  return ed25519VerifyPortable(signature, publicKey, message, len);
+}
+
+/** The verification in AssemblyScript, the portable default (RFC 8032 5.1.7, as above). */
+function ed25519VerifyPortable(signature: usize, publicKey: usize, message: usize, len: usize): bool {
   if (!scalarIsCanonical(signature + 32)) return false;
   if (!decodePoint(negA, publicKey)) return false;
   feNeg(negA + X, negA + X);

@@ -35,5 +35,8 @@ export enum FlashCode { Ok = 0, NoSuchArea = -1, OutOfRange = -2, Misaligned = -
 /** Operations of the `sha256_native` import. */
 export enum Sha256Native { Probe = 0, Init = 1, Update = 2, Final = 3 }
 
+/** What `ed25519_native` returns. */
+export enum Ed25519NativeResult { Invalid = 0, Valid = 1, NotProvided = -1 }
+
 /** What `sha256_native` returns. */
 export enum Sha256NativeResult { Ok = 0, NotProvided = -1, BadOperation = -2 }

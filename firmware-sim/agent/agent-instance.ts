@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { AbiResult, AgentState, Channel, ConfigSource, FlashCode, ImportResult, LogLevel, Setting } from "./abi.ts";
 import { contextSha256Native, sha256NotProvided } from "./native-sha256.ts";
+import { ed25519NotProvided, nodeEd25519Native } from "./native-ed25519.ts";
 
 export const DEFAULT_AGENT_PATH = fileURLToPath(new URL("../../build/agent.wasm", import.meta.url));
 
@@ -34,6 +35,8 @@ export interface AgentHost {
   reset?(): void;
   /** Offer the agent a SHA-256 of the host (`sha256_native`, firmware-sim/agent/native-sha256.ts); by default the agent hashes itself. */
   nativeSha256?: boolean;
+  /** Offer the agent node:crypto's Ed25519 (`ed25519_native`, firmware-sim/agent/native-ed25519.ts); by default the agent verifies itself. */
+  nativeEd25519?: boolean;
 }
 
 /** The agent stopped itself (its `fatal` import): the instance must be discarded. */
@@ -120,6 +123,7 @@ export class AgentInstance {
       apply_json: (ptr: number, len: number) => (host.applyJson ? host.applyJson(text(ptr, len)) : ImportResult.NotProvided),
       reset: () => host.reset?.(),
       sha256_native: host.nativeSha256 ? contextSha256Native(getMemory) : sha256NotProvided,
+      ed25519_native: host.nativeEd25519 ? nodeEd25519Native(getMemory) : ed25519NotProvided,
       ...(host.flash ? host.flash(getMemory) : noFlash),
     };
     const instance = new WebAssembly.Instance(module, { env });

@@ -42,6 +42,8 @@ uint32_t Z_envZ_apply_json(struct Z_env_instance_t *env, uint32_t json, uint32_t
 void Z_envZ_reset(struct Z_env_instance_t *env);
 uint32_t Z_envZ_sha256_native(struct Z_env_instance_t *env, uint32_t op, uint32_t context,
                               uint32_t data, uint32_t len);
+uint32_t Z_envZ_ed25519_native(struct Z_env_instance_t *env, uint32_t signature, uint32_t public_key,
+                               uint32_t message, uint32_t len);
 
 /* One export taking `argc` i32 arguments; `call` returns its i32 result (0 when it has none). */
 typedef uint32_t (*agent_aot_call)(void *instance, const uint32_t *args);

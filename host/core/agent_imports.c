@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "agent_imports.h"
+#include "agent_ed25519.h"
 #include "agent_sha256.h"
 
 #define FLASH_INFO_BYTES 16
@@ -218,6 +219,19 @@ static enum agent_import_outcome serve_sha256_native(const struct agent_guest *g
     return AGENT_IMPORT_RETURNED;
 }
 
+/* The signature, key and message are checked before the verifier reads them. */
+static enum agent_import_outcome serve_ed25519_native(const struct agent_guest *guest,
+                                                      const uint32_t *args, int32_t *result)
+{
+    const uint8_t *signature = guest_bytes(guest, args[0], 64);
+    const uint8_t *public_key = guest_bytes(guest, args[1], 32);
+    uint32_t len = args[3];
+    const uint8_t *message = len > 0 ? guest_bytes(guest, args[2], len) : NULL;
+    if (!signature || !public_key || (len > 0 && !message)) return AGENT_IMPORT_OUT_OF_BOUNDS;
+    *result = agent_ed25519(signature, public_key, message, len);
+    return AGENT_IMPORT_RETURNED;
+}
+
 const struct agent_import_spec agent_import_specs[AGENT_IMPORT_COUNT] = {
     [AGENT_IMPORT_LOG] = {"log", 3, false, serve_log},
     [AGENT_IMPORT_FATAL] = {"fatal", 4, false, serve_fatal},
@@ -231,4 +245,5 @@ const struct agent_import_spec agent_import_specs[AGENT_IMPORT_COUNT] = {
     [AGENT_IMPORT_APPLY_JSON] = {"apply_json", 2, true, serve_apply_json},
     [AGENT_IMPORT_RESET] = {"reset", 0, false, serve_reset},
     [AGENT_IMPORT_SHA256_NATIVE] = {"sha256_native", 4, true, serve_sha256_native},
+    [AGENT_IMPORT_ED25519_NATIVE] = {"ed25519_native", 4, true, serve_ed25519_native},
 };

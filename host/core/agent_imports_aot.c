@@ -83,3 +83,9 @@ uint32_t Z_envZ_sha256_native(struct Z_env_instance_t *env, uint32_t op, uint32_
 {
     return serve(env, AGENT_IMPORT_SHA256_NATIVE, (const uint32_t[]){op, context, data, len});
 }
+
+uint32_t Z_envZ_ed25519_native(struct Z_env_instance_t *env, uint32_t signature, uint32_t public_key,
+                               uint32_t message, uint32_t len)
+{
+    return serve(env, AGENT_IMPORT_ED25519_NATIVE, (const uint32_t[]){signature, public_key, message, len});
+}

@@ -109,6 +109,13 @@ enum otau_sha256_op {
     OTAU_SHA256_FINAL = 3
 };
 
+/* What `ed25519_native` returns. */
+enum otau_ed25519_result {
+    OTAU_ED25519_INVALID = 0,
+    OTAU_ED25519_VALID = 1,
+    OTAU_ED25519_NOT_PROVIDED = -1 /* the agent verifies in AssemblyScript */
+};
+
 /* What `sha256_native` returns. */
 enum otau_sha256_result {
     OTAU_SHA256_OK = 0,

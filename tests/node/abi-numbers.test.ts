@@ -47,6 +47,7 @@ const C_NAMES: Record<string, [tag: string, prefix: string]> = {
   FlashCode: ["otau_flash_result", "OTAU_FLASH_"],
   Sha256Native: ["otau_sha256_op", "OTAU_SHA256_"],
   Sha256NativeResult: ["otau_sha256_result", "OTAU_SHA256_"],
+  Ed25519NativeResult: ["otau_ed25519_result", "OTAU_ED25519_"],
 };
 
 /** Members that are not ABI values: the table's wildcard state. */

@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { AGENT_PATH, OTAU_HOST, OTAU_HOST_AOT } from "./support/otau-host.ts";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
 import { MUTATIONS, NON_CANONICAL, RFC8032_VECTORS, SMALL_ORDER, flipBit, nodeVerdict, toBytes } from "./support/ed25519-cases.ts";
+import type { Triple } from "./support/ed25519-cases.ts";
+import { nodeEd25519Native } from "../../firmware-sim/agent/native-ed25519.ts";
 
 test("the agent's Ed25519 verdict equals node:crypto's on 10,000 random signatures and a mutation of each (every kind in turn)", async () => {
   const agent = await AgentInstance.load();
@@ -43,6 +45,45 @@ test("the agent's Ed25519 verdict equals node:crypto's on 10,000 random signatur
   }
   assert.equal(counts.get("valid")!.accepted, 10_000);
   for (const [kind] of MUTATIONS) assert.ok((counts.get(kind)?.refused ?? 0) > 0, `${kind}: some were refused`);
+});
+
+test("with the optional ed25519_native import (node:crypto in the simulator) the agent gives the verdict its own verifier gives, on 1,000 random signatures and a mutation of each", async () => {
+  const portable = await AgentInstance.load();
+  // The accelerated agent: every import a no-op but ed25519_native, firmware-sim's, counted.
+  const module = await WebAssembly.compile(await readFile(DEFAULT_AGENT_PATH));
+  let memory: WebAssembly.Memory | undefined;
+  const native = nodeEd25519Native(() => memory!);
+  let nativeCalls = 0;
+  const env: Record<string, unknown> = Object.fromEntries(WebAssembly.Module.imports(module).map((entry) => [entry.name, () => 0]));
+  env.ed25519_native = (signature: number, key: number, message: number, len: number) => (nativeCalls++, native(signature, key, message, len));
+  const instance = await WebAssembly.instantiate(module, { env: env as WebAssembly.ModuleImports });
+  const abi = instance.exports as Record<string, (...args: number[]) => number> & { memory: WebAssembly.Memory };
+  memory = abi.memory;
+  abi._start();
+  const accelerated = (t: Triple): boolean => {
+    const io = new Uint8Array(memory!.buffer, abi.io_buffer(), 1024);
+    io.set(t.signature, 0);
+    io.set(t.publicKey, 64);
+    io.set(t.message, 96);
+    return abi.ed25519_verify(t.message.length) === 1;
+  };
+  let keys = generateKeyPairSync("ed25519");
+  const verdicts = { valid: 0, invalid: 0 };
+  for (let i = 0; i < 1_000; i++) {
+    if (i % 4 === 0) keys = generateKeyPairSync("ed25519");
+    const publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(12);
+    const message = randomBytes(i % 97);
+    const triple = { signature: sign(null, message, keys.privateKey), publicKey, message };
+    const [kind, mutate] = MUTATIONS[i % MUTATIONS.length];
+    const pick = randomBytes(4).readUInt32LE();
+    for (const t of [triple, mutate(triple, () => pick)]) {
+      const own = portable.ed25519Verify(t.signature, t.publicKey, t.message);
+      assert.equal(accelerated(t), own, `${kind} (triple ${i})`);
+      verdicts[own ? "valid" : "invalid"]++;
+    }
+  }
+  assert.equal(nativeCalls, 2_000, "every verification went to the host");
+  assert.ok(verdicts.valid >= 1_000 && verdicts.invalid > 0, JSON.stringify(verdicts));
 });
 
 test("on small-order and non-canonical keys and R values with S = 0, 1 and random, the agent agrees with node:crypto (which accepts some)", async () => {
