@@ -12,7 +12,10 @@
 #   HEAP_SIZE, STACK_SIZE   bytes, passed to the linker script
 #
 # `make NATIVE_SHA256=1` answers the agent's sha256_native import with the bootloader's C
-# SHA-256 (docs/abi.md "Accelerators"), into build/boards/$(BOARD)-native/.
+# SHA-256 (docs/abi.md "Accelerators"), into build/boards/$(BOARD)-native/, and its
+# ed25519_native import with the bootloader's verifier (NATIVE_ED25519, which follows
+# NATIVE_SHA256 unless set: build/boot_verifier.wasm translated by wasm2c, the objects
+# BOOT_VERIFIER_OBJECTS that a board's bootloader links too).
 # `make RUNTIME=aot` runs the agent translated ahead of time instead of under wasm3:
 # $(AGENT_WASM) goes through wasm2c at build time (scripts/wasm2c-agent.sh) and is compiled in
 # with host/core/agent_runtime_aot.c and its runtime wasm_rt_mcu.c, into
@@ -21,6 +24,7 @@
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 NATIVE_SHA256 ?= 0
+NATIVE_ED25519 ?= $(NATIVE_SHA256)
 RUNTIME ?= wasm3
 AOT_CALL_DEPTH ?= 32
 # Entries of the translated agent's function table (wasm_rt_mcu.c; the agent has 22; a module
@@ -39,6 +43,11 @@ ifeq ($(NATIVE_SHA256),1)
 else
   OUT := $(ROOT)/build/boards/$(BOARD)$(RUNTIME_SUFFIX)
   SHA256_SOURCE := $(ROOT)/host/core/agent_sha256_absent.c
+endif
+ifeq ($(NATIVE_ED25519),1)
+  ED25519_SOURCE := $(ROOT)/host/core/agent_ed25519_native.c
+else
+  ED25519_SOURCE := $(ROOT)/host/core/agent_ed25519_absent.c
 endif
 AGENT_WASM := $(ROOT)/build/agent.wasm
 WASM3_DIR := $(ROOT)/third_party/wasm3
@@ -73,10 +82,10 @@ LDFLAGS := $(ARCH) -nostartfiles $(SPECS) -Wl,--gc-sections -T $(LINKER_SCRIPT) 
   -Wl,-Map=$(OUT)/firmware.map
 
 HOST_SOURCES := $(addprefix $(ROOT)/host/core/,agent_core.c agent_imports.c agent_exports.c agent_export_calls.c) \
-  $(SHA256_SOURCE) $(ROOT)/host/core/agent_ed25519_absent.c \
+  $(SHA256_SOURCE) $(ED25519_SOURCE) \
   $(addprefix $(ROOT)/host/cortexm/,cortexm_runtime.c cortexm_format.c mapped_nor.c) \
   $(addprefix $(ROOT)/host/boot/,boot_decision.c boot_record.c boot_sha256.c boot_crc32.c \
-    boot_status.c boot_flash_hal.c)
+    boot_status.c boot_flash_hal.c boot_image_text.c)
 ifeq ($(RUNTIME),aot)
   HOST_SOURCES += $(addprefix $(ROOT)/host/core/,agent_runtime_aot.c agent_imports_aot.c wasm_rt_mcu.c)
   RUNTIME_OBJECTS := $(AOT_DIR)/agent_translated.o $(AOT_DIR)/agent_translated_exports.o
@@ -85,9 +94,18 @@ else
   RUNTIME_OBJECTS := $(patsubst $(WASM3_DIR)/%.c,$(OUT)/wasm3/%.o,$(WASM3_SOURCES))
 endif
 
+# The bootloader's image check and Ed25519 verifier (host/boot/boot_image_check.c):
+# build/boot_verifier.wasm translated by wasm2c at build time (scripts/wasm2c-boot-verifier.sh; a
+# build output), on wasm2c's runtime for microcontrollers (wasm_rt_mcu.c, already among the aot
+# build's objects). A board's bootloader links BOOT_VERIFIER_OBJECTS, and so does its firmware
+# with NATIVE_ED25519=1.
+BOOT_VERIFIER_WASM := $(ROOT)/build/boot_verifier.wasm
+BOOT_VERIFIER_DIR := $(OUT)/boot-verifier
+BOOT_VERIFIER_OBJECTS := $(OUT)/host/boot/boot_image_check.o $(BOOT_VERIFIER_DIR)/boot_verifier_translated.o \
+  $(if $(filter aot,$(RUNTIME)),,$(OUT)/host/core/wasm_rt_mcu.o)
 OBJECTS := $(BOARD_SOURCES:%.c=$(OUT)/board/%.o) \
   $(patsubst $(ROOT)/host/%.c,$(OUT)/host/%.o,$(HOST_SOURCES)) \
-  $(RUNTIME_OBJECTS) $(OUT)/agent_wasm.o
+  $(RUNTIME_OBJECTS) $(OUT)/agent_wasm.o $(if $(filter 1,$(NATIVE_ED25519)),$(BOOT_VERIFIER_OBJECTS))
 
 all: $(OUT)/firmware.elf
 
@@ -133,6 +151,17 @@ $(OUT)/agent_wasm.S: $(AGENT_WASM) Makefile
 
 $(OUT)/agent_wasm.o: $(OUT)/agent_wasm.S
 	$(CC) $(ARCH) -c $< -o $@
+
+$(BOOT_VERIFIER_DIR)/boot_verifier_translated.c: $(BOOT_VERIFIER_WASM) $(ROOT)/scripts/wasm2c-boot-verifier.sh
+	sh $(ROOT)/scripts/wasm2c-boot-verifier.sh $(BOOT_VERIFIER_WASM) $(BOOT_VERIFIER_DIR)
+$(BOOT_VERIFIER_OBJECTS) $(OUT)/host/core/agent_ed25519_native.o: $(BOOT_VERIFIER_DIR)/boot_verifier_translated.c
+# Bounds checked on every access, a bounded call depth (the verifier's deepest chain is ~10
+# calls), no assert() (newlib's would pull in stdio); wasm-rt.h beside the translation.
+$(BOOT_VERIFIER_OBJECTS): CFLAGS += -isystem $(BOOT_VERIFIER_DIR) $(if $(filter aot,$(RUNTIME)),,\
+  -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=32 -DNDEBUG)
+# Generated code, built as is: its warnings cannot fail the build.
+$(BOOT_VERIFIER_DIR)/boot_verifier_translated.o: $(BOOT_VERIFIER_DIR)/boot_verifier_translated.c Makefile $(ROOT)/boards/cortex-m.mk
+	$(CC) $(CFLAGS) -w -c $< -o $@
 
 -include $(OBJECTS:.o=.d)
 

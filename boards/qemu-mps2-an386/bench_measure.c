@@ -45,6 +45,32 @@ void bench_hashing(otau_agent *agent, uint32_t total)
     console_printf("measure native_sha256_instructions_per_byte %lu\n", board_instructions(board_ticks() - start) / total);
 }
 
+/* RFC 8032 7.1 TEST SHA(abc): signature, key and its 64-byte message, as the agent's I/O buffer takes them. */
+static const char ED25519_CASE[] =
+    "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"
+    "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf"
+    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f";
+
+static uint8_t hex_digit(char c)
+{
+    return (uint8_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+}
+
+bool bench_ed25519(otau_agent *agent)
+{
+    uint32_t size = 0;
+    uint8_t *io = otau_agent_io_buffer(agent, &size);
+    uint32_t len = (uint32_t)(sizeof ED25519_CASE - 1) / 2;
+    for (uint32_t i = 0; i < len; i++) io[i] = (uint8_t)(hex_digit(ED25519_CASE[2 * i]) << 4 | hex_digit(ED25519_CASE[2 * i + 1]));
+    int32_t result = 0;
+    uint64_t start = board_ticks();
+    int status = otau_agent_ed25519_verify(agent, len - 96, &result);
+    uint64_t ticks = board_ticks() - start;
+    console_printf("smoke: ed25519 RFC 8032 TEST SHA(abc): %s\n", status == OTAU_AGENT_OK && result == 1 ? "valid" : "NOT VALID");
+    console_printf("measure agent_ed25519_instructions %lu\n", board_instructions(ticks));
+    return status == OTAU_AGENT_OK && result == 1;
+}
+
 void bench_native_hash_and_copy(const uint8_t *slot, uint32_t size)
 {
     static struct boot_sha256 context;

@@ -48,6 +48,7 @@ int mode_smoke(void)
         status = hash_known_vector(agent, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
                                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     if (status == BOARD_EXIT_OK) bench_hashing(agent, HASHED_BYTES);
+    if (status == BOARD_EXIT_OK && !bench_ed25519(agent)) status = BOARD_EXIT_FAILED;
     bench_print_ram("smoke");
     otau_agent_free(agent);
     return status;

@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 
-#include "otau_hal.h"
 
 /* What an accepted image's acceptance rested on (assembly/boot_verifier.ts BootChecked). */
 enum boot_image_checked {
@@ -37,7 +36,7 @@ enum boot_image_refusal {
  * slot may start (*checked says on what grounds) or a refusal. Runs in static memory. */
 int boot_image_check(void *context, int slot, uint32_t size, int *checked);
 
-/* The refusal in a few words, e.g. "ED25519 signature does not verify". */
+/* The refusal in a few words, e.g. "ED25519 signature does not verify" (boot_image_text.c). */
 const char *boot_image_refusal_text(int refusal);
 /* "record digest only", "image hash", "signature". */
 const char *boot_image_checked_text(int checked);
