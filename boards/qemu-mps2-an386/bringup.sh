@@ -1,7 +1,7 @@
 #!/bin/sh
 # Bring-up of the QEMU mps2-an386 board, for each runtime of the agent (wasm3, and aot: the
 # same agent.wasm translated ahead of time by wasm2c): builds the firmware twice (the agent
-# hashing in AssemblyScript, the portable default; and with the native SHA-256 import), runs
+# hashing in AssemblyScript, the portable default; and with the native SHA-256 and Ed25519 imports), runs
 # the smoke test and a full update under QEMU with each, checks that an agent that traps is
 # restarted (a third build, with tests/node/fixtures/trapping-agent.wat), then prints the
 # report: sizes, RAM high-water, instructions per byte, both runtimes side by side. The flash
@@ -126,8 +126,8 @@ for runtime in $RUNTIMES; do
   check "$runtime: smoke test (agent SHA-256 of known vectors)" "$fw/firmware.elf" "${prefix}smoke.log" smoke
   check "$runtime: update 1.0.0 -> $NEW_VERSION ($IMAGE_BYTES-byte image)" "$fw/firmware.elf" "${prefix}update.log" $update_args
   check_installed "${prefix}update.log"
-  check "$runtime: smoke test with the native SHA-256 import" "$fw-native/firmware.elf" "${prefix}smoke-native.log" smoke
-  check "$runtime: update with the native SHA-256 import" "$fw-native/firmware.elf" "${prefix}update-native.log" $update_args
+  check "$runtime: smoke test with the native SHA-256 and Ed25519 imports" "$fw-native/firmware.elf" "${prefix}smoke-native.log" smoke
+  check "$runtime: update with the native SHA-256 and Ed25519 imports" "$fw-native/firmware.elf" "${prefix}update-native.log" $update_args
   check_installed "${prefix}update-native.log"
   # An agent that traps on every config: started again each time, until the board gives up.
   trapping_log="${prefix}trapping.log"
@@ -156,9 +156,9 @@ image = open(sys.argv[2], "rb").read()
 part[0x40000:0x40000 + len(image)] = image
 open(sys.argv[1], "wb").write(part)
 PY
-boot_device() { # boot_device <log>: one QEMU run until the agent's first report
+boot_device() { # boot_device <log> [flash file]: one QEMU run until the agent's first report
   qemu-system-arm -M mps2-an386,memory-backend=nor \
-    -object memory-backend-file,id=nor,size=16M,mem-path="$RUN/device.nor",share=on \
+    -object memory-backend-file,id=nor,size=16M,mem-path="$RUN/${2:-device.nor}",share=on \
     -nographic -monitor none -serial none -icount shift=0 -semihosting-config enable=on,target=native \
     -kernel "$IMAGES/bootloader.elf" >"$RUN/$1" 2>&1 &
   qemu=$!
@@ -179,6 +179,32 @@ boot_device() { # boot_device <log>: one QEMU run until the agent's first report
 }
 boot_device first-boot.log
 boot_device second-boot.log
+
+# Secure boot: the same application signed by a key imgtool makes, that key provisioned in the
+# trust store (area 3: one committed copy, docs/boot-record.md "Trust store"); the bootloader
+# verifies the signature before it starts slot A, at every boot.
+IMGTOOL="$ROOT_DIR/.venv/bin/imgtool"
+"$IMGTOOL" keygen -k "$RUN/vendor.pem" -t ed25519
+"$IMGTOOL" getpub -k "$RUN/vendor.pem" -e pem >"$RUN/vendor.pub.pem"
+"$IMGTOOL" sign --header-size 0x200 --pad-header --align 4 --version 1.0.0 --slot-size 0x40000 \
+  --rom-fixed 0x21040000 -k "$RUN/vendor.pem" "$IMAGES/app-1.0.0-A.body.bin" "$RUN/app-1.0.0-A.signed.bin" >/dev/null
+python3 - "$RUN/device-signed.nor" "$RUN/app-1.0.0-A.signed.bin" "$RUN/vendor.pub.pem" <<'PY'
+import base64, struct, sys, zlib
+part = bytearray(b"\xff" * (16 << 20))
+image = open(sys.argv[2], "rb").read()
+part[0x40000:0x40000 + len(image)] = image
+der = base64.b64decode("".join(l for l in open(sys.argv[3]) if not l.startswith("-----")))
+key = der[-32:]  # SubjectPublicKeyInfo of an Ed25519 key: the raw key is its last 32 bytes
+store = struct.pack("<IBBHIII", 0x4B41544F, 1, 1, 0, 1, 0, 0) + key + bytes(96)
+crc = zlib.crc32(store)
+store += struct.pack("<I", crc) + struct.pack("<II", 0x434B544F, crc)
+part[0xC0000:0xC0000 + len(store)] = store
+open(sys.argv[1], "wb").write(part)
+PY
+boot_device signed-first-boot.log device-signed.nor
+boot_device signed-second-boot.log device-signed.nor
+grep -q '^image check: slot A signature verified$' "$RUN/signed-second-boot.log" ||
+  { echo "bringup: the bootloader did not verify the signed image's signature" >&2; result=1; }
 
 # ---- Report.
 measure() { # measure <log> <name>: the value of the last "measure <name> <value>" line, or ?
@@ -239,7 +265,7 @@ for runtime in $RUNTIMES; do
   if [ "$runtime" = wasm3 ]; then flash_target=98304; ram_target=131072; else flash_target=81920; ram_target=32768; fi
   echo "  flash $(kib "$flash_total") (target $(kib "$flash_target"): $(verdict "$flash_total" "$flash_target")): text $text, data $data"
   flash_parts "$fw/firmware.map"
-  echo "    with the native SHA-256 import: text $native_text ($((native_text - text)) bytes more)"
+  echo "    with the native SHA-256 and Ed25519 imports (the bootloader's verifier): text $native_text ($((native_text - text)) bytes more)"
   echo "  RAM $(kib "$ram_total") (target $(kib "$ram_target"): $(verdict "$ram_total" "$ram_target")): data $data + bss $bss + heap $heap_high + stack $stack_high"
   if [ "$runtime" = wasm3 ]; then
     runtime_heap=$(measure "${prefix}smoke.log" agent_runtime_heap) # the first start, on an empty heap
@@ -262,6 +288,7 @@ for runtime in $RUNTIMES; do
   whole_native=$(per_byte "$(measure "${prefix}update-native.log" update_instructions)" "$image_bytes")
   echo "  $runtime:"
   echo "    SHA-256 through the agent's sha256_* exports: AssemblyScript $(measure "${prefix}smoke.log" agent_sha256_instructions_per_byte), native import $(measure "${prefix}smoke-native.log" agent_sha256_instructions_per_byte)"
+  echo "    one Ed25519 verification (ed25519_verify, RFC 8032 TEST SHA(abc)): AssemblyScript $(measure "${prefix}smoke.log" agent_ed25519_instructions) instructions, native import (the bootloader's verifier) $(measure "${prefix}smoke-native.log" agent_ed25519_instructions)"
   echo "    update transfer ($image_bytes bytes: receive, write, read back, hash, verify): AssemblyScript $transfer ($(ratio "$transfer" "$native_copy") the native reference), native import $transfer_native ($(ratio "$transfer_native" "$native_copy"))"
   echo "    whole update per image byte (two boots with agent start-up, factory record over the $(measure "${prefix}update.log" factory_image_bytes)-byte factory image, bootloader checks): AssemblyScript $whole, native import $whole_native"
   echo "    agent start-up: $(measure "${prefix}update.log" agent_start_instructions) instructions"
@@ -278,4 +305,6 @@ echo "  app-1.0.0-A.bin: $(wc -c <"$IMAGES/app-1.0.0-A.bin") bytes in its slot; 
 first_total=$(( $(measure first-boot.log bootloader_instructions) + $(measure first-boot.log app_first_line_instructions) ))
 second_total=$(( $(measure second-boot.log bootloader_instructions) + $(measure second-boot.log app_first_line_instructions) ))
 echo "  reset to the application's first line: $first_total instructions on the first boot (no record yet), $second_total once the bootloader verifies the slot's digest ($(awk -v n="$second_total" 'BEGIN { printf "%.0f", n / 25000 }') ms at 25 MHz and one instruction per cycle)"
+signed_total=$(( $(measure signed-second-boot.log bootloader_instructions) + $(measure signed-second-boot.log app_first_line_instructions) ))
+echo "  with a key in the trust store (the image signed, its hash and signature checked at every boot): $signed_total instructions ($(awk -v n="$signed_total" 'BEGIN { printf "%.0f", n / 25000 }') ms), $((signed_total - second_total)) more than the unsigned image's check"
 exit $result
