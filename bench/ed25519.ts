@@ -1,8 +1,10 @@
 // The cost of one Ed25519 verification in the agent (crypto/ed25519.ts): instructions under
 // callgrind of the wasm3 host (`otau-host ed25519`, 11 verifications minus 1, over 10, so
-// start-up cancels out) and the time under V8, on an RFC 8032 vector that must verify.
+// start-up cancels out), of the same code translated to C for the bootloader (`boot-verify
+// ed25519`, the same difference) and the time under V8, on an RFC 8032 vector that must verify.
+// The QEMU board's figures (Cortex-M4) come with its bring-up report.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentInstance } from "../firmware-sim/agent/agent-instance.ts";
 import { BenchFailure } from "./bench-failure.ts";
@@ -17,6 +19,8 @@ const RUNS: [number, number] = [1, 11];
 export interface Ed25519Cost {
   /** x86-64 instructions per verification of agent.wasm under wasm3 (otau-host), or why not measured. */
   wasm3InstructionsPerVerification: number | string;
+  /** x86-64 instructions per verification of the bootloader's translation (boot-verify), or why not measured. */
+  translatedInstructionsPerVerification: number | string;
   v8MicrosecondsPerVerification: number;
 }
 
@@ -24,6 +28,19 @@ function callgrindInstructions(root: string, agentPath: string, input: string, t
   const run = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${outFile}`, wasm3HostPath(root), "ed25519", "--agent", agentPath, input, String(times)], { encoding: "utf8" });
   if (run.error) throw new BenchFailure(`cannot run valgrind: ${run.error.message}`);
   if (run.status !== 0 || run.stdout.trim() !== "valid") throw new BenchFailure(`otau-host ed25519 under callgrind: status ${run.status}, printed "${run.stdout.trim()}"`);
+  return callgrindTotal(outFile);
+}
+
+/** boot-verify over `times` copies of the case, one line each. */
+function callgrindTranslated(bootVerify: string, line: string, times: number, outFile: string): number {
+  const run = spawnSync("valgrind", ["--tool=callgrind", `--callgrind-out-file=${outFile}`, bootVerify, "ed25519"], { input: line.repeat(times), encoding: "utf8" });
+  if (run.error) throw new BenchFailure(`cannot run valgrind: ${run.error.message}`);
+  const verdicts = run.stdout.trim().split("\n");
+  if (run.status !== 0 || verdicts.length !== times || verdicts.some((v) => v !== "valid")) throw new BenchFailure(`boot-verify under callgrind: status ${run.status}, printed "${run.stdout.trim()}"`);
+  return callgrindTotal(outFile);
+}
+
+function callgrindTotal(outFile: string): number {
   const totals = /^(?:totals|summary): (\d+)$/m.exec(readFileSync(outFile, "utf8"));
   if (!totals) throw new BenchFailure(`callgrind wrote no instruction total in ${outFile}`);
   return Number(totals[1]);
@@ -40,10 +57,19 @@ export async function ed25519Cost(root: string, agentPath: string, scratchDir: s
   for (let i = 0; i < count; i++) agent.ed25519Verify(signature, key, message);
   const v8MicrosecondsPerVerification = Number(process.hrtime.bigint() - started) / 1000 / count;
 
-  if (!wasm3HostBuilt(root)) return { wasm3InstructionsPerVerification: "not measured (otau-host not built)", v8MicrosecondsPerVerification };
+  const bootVerify = join(root, "build", "host", "boot-verify");
+  const outFile = join(scratchDir, "callgrind-ed25519.out");
+  let translatedInstructionsPerVerification: number | string = "not measured (boot-verify not built)";
+  if (existsSync(bootVerify)) {
+    const line = `${SIGNATURE} ${KEY} ${MESSAGE}\n`;
+    const [few, many] = RUNS.map((times) => callgrindTranslated(bootVerify, line, times, outFile));
+    translatedInstructionsPerVerification = Math.round((many - few) / (RUNS[1] - RUNS[0]));
+  }
+  if (!wasm3HostBuilt(root)) {
+    return { wasm3InstructionsPerVerification: "not measured (otau-host not built)", translatedInstructionsPerVerification, v8MicrosecondsPerVerification };
+  }
   const input = join(scratchDir, "ed25519-case.bin");
   writeFileSync(input, Buffer.concat([signature, key, message]));
-  const outFile = join(scratchDir, "callgrind-ed25519.out");
   const [few, many] = RUNS.map((times) => callgrindInstructions(root, agentPath, input, times, outFile));
-  return { wasm3InstructionsPerVerification: Math.round((many - few) / (RUNS[1] - RUNS[0])), v8MicrosecondsPerVerification };
+  return { wasm3InstructionsPerVerification: Math.round((many - few) / (RUNS[1] - RUNS[0])), translatedInstructionsPerVerification, v8MicrosecondsPerVerification };
 }

@@ -33,6 +33,8 @@ export interface BenchResults {
     wasm3OverC: number | null;
   };
   agentWasmBytes: number;
+  /** build/boot_verifier.wasm: the bootloader's image check before wasm2c translates it. */
+  bootVerifierWasmBytes: number;
   /** One Ed25519 verification in the agent (bench/ed25519.ts). */
   ed25519: Ed25519Cost;
   /** The QEMU Cortex-M4 board's bring-up report (bench/board-report.ts). */
@@ -69,10 +71,13 @@ export function formatTable(results: BenchResults): string {
     row("wasm3 / C reference", instructions.wasm3OverC === null ? "     n/a" : `${instructions.wasm3OverC.toFixed(2).padStart(8)}x`),
     "",
     row("build/agent.wasm (release)", `${String(results.agentWasmBytes).padStart(8)} bytes`),
+    row("build/boot_verifier.wasm", `${String(results.bootVerifierWasmBytes).padStart(8)} bytes`),
     "",
     "One Ed25519 verification in the agent (RFC 8032 TEST SHA(abc))",
     row("under wasm3 (otau-host, callgrind)", typeof results.ed25519.wasm3InstructionsPerVerification === "number"
       ? `${(results.ed25519.wasm3InstructionsPerVerification / 1e6).toFixed(1).padStart(8)} M instructions` : results.ed25519.wasm3InstructionsPerVerification),
+    row("translated by wasm2c (boot-verify)", typeof results.ed25519.translatedInstructionsPerVerification === "number"
+      ? `${(results.ed25519.translatedInstructionsPerVerification / 1e6).toFixed(1).padStart(8)} M instructions` : results.ed25519.translatedInstructionsPerVerification),
     row("under V8", `${results.ed25519.v8MicrosecondsPerVerification.toFixed(0).padStart(8)} µs`),
     "",
     ..."lines" in results.qemuBoard ? results.qemuBoard.lines : [`QEMU board: not measured (${results.qemuBoard.notMeasured})`],

@@ -109,6 +109,7 @@ async function measure(scratchDir: string): Promise<BenchResults> {
       wasm3OverC: "perByte" in wasm3Instructions ? wasm3Instructions.perByte / cInstructions.perByte : null,
     },
     agentWasmBytes: statSync(agentPath).size,
+    bootVerifierWasmBytes: statSync(join(root, "build", "boot_verifier.wasm")).size,
     ed25519,
     qemuBoard: board,
   };
