@@ -41,14 +41,14 @@ function entry(state: SlotState, image: Uint8Array, version: string): SlotEntry 
  * slot A, with `candidate` in slot B and a record asking for its trial boot (or, `confirmed`,
  * claiming it is the confirmed active image): the record an attacker writes with the slot.
  */
-function device(name: string, candidate: Uint8Array, options: { keys?: boolean; confirmed?: boolean; active?: Uint8Array } = {}): string {
+function device(name: string, candidate: Uint8Array, options: { keys?: boolean; confirmed?: boolean; active?: Uint8Array; counter?: number } = {}): string {
   const { bootRecordSize, slotSize } = FLASH_LAYOUT;
   const flash = new NorFlash({ areas: [geometry(bootRecordSize), geometry(slotSize), geometry(slotSize), geometry(TRUST_STORE_SIZE)] });
   const active = options.active ?? factory;
   flash.bytes(1).set(active);
   flash.bytes(2).set(candidate);
   if (options.keys ?? true) {
-    flash.bytes(3).set(encodeTrustStore({ sequence: 1, securityCounter: 0, generation: 0, keys: [readEd25519PublicKey(readFileSync(vendor.publicPem))] }, geometry(TRUST_STORE_SIZE)));
+    flash.bytes(3).set(encodeTrustStore({ sequence: 1, securityCounter: options.counter ?? 0, generation: 0, keys: [readEd25519PublicKey(readFileSync(vendor.publicPem))] }, geometry(TRUST_STORE_SIZE)));
   }
   const record: BootRecord = options.confirmed
     ? { sequence: 5, active: 2, trial: 0, attempts: 0, booted: false,
@@ -121,6 +121,11 @@ describe('the C bootloader checks each image before it starts (otau-host start, 
       assertRefused(device(`flip-${at}`, flipped(update, at)), reason);
     });
   }
+
+  it('never starts an image the trusted key signed with a security counter below the recorded one (a rollback written into flash)', () => {
+    const running = imgtoolSign(randomBytes(20 * 1024), { version: '1.2.0', key: vendor, securityCounter: 3 });
+    assertRefused(device('counter', update, { counter: 3, active: running }), 'security counter lower than the recorded one');
+  });
 
   it('re-checks the confirmed slot at every boot: an attacker image in a slot the record calls confirmed never starts', () => {
     const forged = imgtoolSign(randomBytes(30 * 1024), { version: '1.1.0', key: attacker });
