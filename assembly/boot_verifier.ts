@@ -1,8 +1,9 @@
 // The bootloader's image check (secure boot): the agent's own MCUboot parser, trust store,
 // SHA-256 and Ed25519 verifier in a module of their own, with no state machine, so that
 // one implementation decides both at download and at boot. Built as build/boot_verifier.wasm
-// and translated to C by wasm2c at build time (scripts/wasm2c-module.sh); the bootloader
-// answers its imports: flash_info and flash_read over areas 1 to 3, and sha256_native.
+// and translated to C by wasm2c at build time (scripts/wasm2c-boot-verifier.sh); the bootloader
+// answers its imports (host/boot/boot_image_check.c): flash_info and flash_read over areas 1
+// to 3, sha256_native with its C SHA-256, and ed25519_native "not provided" (it is the native one).
 // docs/security.md "The bootloader's check" says what it checks and when.
 import { IO_SCRATCH_OFFSET, ioBuffer } from "./io";
 import { ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE, ed25519Verify } from "./crypto/ed25519";
@@ -65,11 +66,6 @@ export function boot_memory_needed(): usize {
 
 export function boot_checked(): i32 {
   return checked;
-}
-
-/** Trusted keys in area 3 (0 without the area or keys); after boot_verify. */
-export function boot_trusted_keys(): u32 {
-  return trustStorePresent() ? trustStoreKeyCount() : 0;
 }
 
 // ---- The verifier driven directly, as the agent's export of the same name (docs/abi.md):

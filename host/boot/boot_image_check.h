@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 
-
 /* What an accepted image's acceptance rested on (assembly/boot_verifier.ts BootChecked). */
 enum boot_image_checked {
     BOOT_IMAGE_RECORD_DIGEST_ONLY = 0, /* no trusted keys, not an MCUboot image */
@@ -21,10 +20,7 @@ enum boot_image_checked {
  * the verifier's own (assembly/boot_verifier.ts) and this file's. 0: accepted. */
 enum boot_image_refusal {
     BOOT_IMAGE_ACCEPTED = 0,
-    BOOT_IMAGE_HASH_MISMATCH = 17,
-    BOOT_IMAGE_UNSIGNED = 18,
-    BOOT_IMAGE_UNKNOWN_KEY = 20,
-    BOOT_IMAGE_SIGNATURE_INVALID = 21,
+    /* 1 to 22: ImageProblem, e.g. 17 hash mismatch, 18 unsigned, 20 unknown key, 21 bad signature */
     BOOT_IMAGE_SLOT_UNREADABLE = 64,
     BOOT_IMAGE_TRUST_STORE_UNREADABLE = 65,
     BOOT_IMAGE_VERIFIER_TRAPPED = 66,
