@@ -246,6 +246,23 @@ static void reset_asks_the_linux_device_to_restart(void)
     test_device_close(&test);
 }
 
+/* The default build has no native verifier: it answers "not provided" once the pointers pass. */
+static void ed25519_native_checks_its_pointers_then_answers_not_provided(void)
+{
+    struct test_device test;
+    open_probe(&test);
+    int status;
+    CHECK_INT(call(&test, "call_ed25519_native", 4, (uint32_t[]){256, 320, 16, 16}, &status), OTAU_ED25519_NOT_PROVIDED);
+    CHECK_INT(status, OTAU_AGENT_OK);
+    call(&test, "call_ed25519_native", 4, (uint32_t[]){MEMORY_LIMIT - 32, 320, 16, 16}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED); /* the 64-byte signature runs past the limit */
+    test_device_close(&test);
+    open_probe(&test);
+    call(&test, "call_ed25519_native", 4, (uint32_t[]){256, 320, MEMORY_LIMIT - 8, 16}, &status);
+    CHECK_INT(status, OTAU_AGENT_TRAPPED); /* so does the message */
+    test_device_close(&test);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -268,5 +285,6 @@ int main(int argc, char **argv)
     RUN_TEST(report_reaching_past_the_memory_limit_traps_before_publishing);
     RUN_TEST(fetch_without_a_transport_is_refused_and_a_bad_url_pointer_traps);
     RUN_TEST(reset_asks_the_linux_device_to_restart);
+    RUN_TEST(ed25519_native_checks_its_pointers_then_answers_not_provided);
     return check_exit_status();
 }
