@@ -20,7 +20,7 @@ enum boot_image_checked {
  * the verifier's own (assembly/boot_verifier.ts) and this file's. 0: accepted. */
 enum boot_image_refusal {
     BOOT_IMAGE_ACCEPTED = 0,
-    /* 1 to 22: ImageProblem, e.g. 17 hash mismatch, 18 unsigned, 20 unknown key, 21 bad signature */
+    /* 1 to 23: ImageProblem, e.g. 17 hash mismatch, 18 unsigned, 20 unknown key, 21 bad signature */
     BOOT_IMAGE_SLOT_UNREADABLE = 64,
     BOOT_IMAGE_TRUST_STORE_UNREADABLE = 65,
     BOOT_IMAGE_VERIFIER_TRAPPED = 66,

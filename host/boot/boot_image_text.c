@@ -13,7 +13,7 @@ const char *boot_image_refusal_text(int refusal)
         "TLV area does not end at the recorded size", "flash read failed", "no SHA256 TLV",
         "image hash differs from its SHA256 TLV", "unsigned image (no ED25519 TLV)", "no KEYHASH TLV",
         "signed by a key this device does not trust", "ED25519 signature does not verify",
-        "security counter lower than the recorded one",
+        "security counter lower than the recorded one", "image linked to run from another address",
     };
     if (refusal == BOOT_IMAGE_ACCEPTED) return "accepted";
     if (refusal >= 1 && refusal <= (int)(sizeof problems / sizeof problems[0])) return problems[refusal - 1];
