@@ -7,10 +7,10 @@
 // docs/security.md "The bootloader's check" says what it checks and when.
 import { IO_SCRATCH_OFFSET, ioBuffer } from "./io";
 import { ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE, ed25519Verify } from "./crypto/ed25519";
-import { IMAGE_MAGIC, imageHeaderLoad, imageHeaderShapeCheck, imageMagic } from "./image/mcuboot";
-import { ImageProblem } from "./image/problem";
+import { IMAGE_MAGIC, imageHeaderLoad, imageHeaderShapeCheck, imageMagic, imageTlvEnd, imageTlvScan } from "./image/mcuboot";
+import { ImageProblem, noteProblem } from "./image/problem";
 import { imageHashCheck, imageVerify } from "./image/verify";
-import { areaLoad, areaSize } from "./storage/areas";
+import { alignUp, areaLoad, areaSize, areaWriteAlign } from "./storage/areas";
 import { StorageStatus } from "./storage/status";
 import { trustStoreKeyCount, trustStoreLoad, trustStorePresent } from "./storage/trust_store";
 
@@ -37,7 +37,8 @@ function bootVerifierAbort(message: string | null, fileName: string | null, line
 
 /**
  * Checks the image in `slot` (1 or 2) before it is started. `size`: the bytes the boot record
- * says the image has (its TLV area must end there), 0 when there is no record. Returns 0 when
+ * says the image has, padded to the write unit (its TLV area must end in the last unit), 0
+ * when there is no record. Returns 0 when
  * the slot may start (boot_checked() says on what grounds), otherwise why not: an ImageProblem
  * (image/problem.ts), SLOT_UNREADABLE or TRUST_STORE_UNREADABLE. With trusted keys in area 3 an
  * image must be MCUboot's, signed by one of them, with a security counter not below the
@@ -53,7 +54,15 @@ export function boot_verify(slot: i32, size: u32): i32 {
   if (!keys && imageMagic() != IMAGE_MAGIC) return ImageProblem.None;
   const shape = imageHeaderShapeCheck(size, areaSize(slot));
   if (shape != ImageProblem.None) return shape;
-  const problem = keys ? imageVerify(slot, size, true) : imageHashCheck(slot, size);
+  // The record's size is the slot writer's, padded to the write unit (docs/boot-record.md):
+  // the TLV area must end in its last unit. The padding is erased flash, outside the image.
+  const scanned = imageTlvScan(slot, 0);
+  if (scanned != ImageProblem.None) return scanned;
+  const end = imageTlvEnd();
+  if (size != 0 && <u64>alignUp(<u32>end, areaWriteAlign(slot)) != <u64>size) {
+    return noteProblem(ImageProblem.TlvAreaLengthDiffers, end, size);
+  }
+  const problem = keys ? imageVerify(slot, 0, true) : imageHashCheck(slot, 0);
   if (problem != ImageProblem.None) return problem;
   checked = keys ? BootChecked.Signature : BootChecked.ImageHash;
   return ImageProblem.None;

@@ -196,6 +196,7 @@ export const tlvKeyHash = memory.data(32);
 export const tlvSignature = memory.data(64);
 let found: u32 = 0; // bit per TlvType we keep
 let securityCounter: u32 = 0;
+let tlvEnd: u64 = 0;
 const FOUND_SHA256: u32 = 1;
 const FOUND_KEYHASH: u32 = 2;
 const FOUND_SIGNATURE: u32 = 4;
@@ -229,8 +230,14 @@ export function imageTlvScan(area: i32, fileSize: u32): ImageProblem {
   const problem = scanPart(area, at, TLV_INFO_MAGIC, total);
   if (problem != ImageProblem.None) return problem;
   const end = <u64>at + <u64>total;
+  tlvEnd = end;
   if (fileSize != 0 && end != <u64>fileSize) return noteProblem(ImageProblem.TlvAreaLengthDiffers, end, fileSize);
   return ImageProblem.None;
+}
+
+/** Where the TLV area scanned last ends: the image's last byte + 1. */
+export function imageTlvEnd(): u64 {
+  return tlvEnd;
 }
 
 /** One part of the TLV area at `at`: its info (magic, total == `expected` or any for the unprotected part) and entries. */

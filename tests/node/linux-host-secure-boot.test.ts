@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { SlotState, placeRecordCopy, readBootRecord, sha256 } from '../../firmwa
 import type { BootRecord, SlotEntry } from '../../firmware-sim/flash/boot-record.ts';
 import { NorFlash } from '../../firmware-sim/flash/nor-flash.ts';
 import { encodeTrustStore } from '../../firmware-sim/flash/trust-store.ts';
-import { readEd25519PublicKey } from '../../firmware-sim/image/mcuboot-image.ts';
+import { readEd25519PublicKey, signImage } from '../../firmware-sim/image/mcuboot-image.ts';
 import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST } from './support/otau-host.ts';
 import { imgtoolKeygen, imgtoolSign } from './support/imgtool.ts';
 
@@ -32,8 +32,11 @@ const update = imgtoolSign(randomBytes(30 * 1024), { version: '1.1.0', key: vend
 const dir = mkdtempSync(join(tmpdir(), 'linux-host-secure-boot-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function entry(state: SlotState, image: Uint8Array, version: string): SlotEntry {
-  return { state, size: image.length, digest: sha256(image), version };
+/** A slot's record entry as the agent's slot writer leaves it: `size` (default: the image's) bytes of flash, hashed. */
+function entry(state: SlotState, image: Uint8Array, version: string, size = image.length): SlotEntry {
+  const written = Buffer.alloc(size, 0xff);
+  written.set(image.subarray(0, size));
+  return { state, size, digest: sha256(written), version };
 }
 
 /**
@@ -41,7 +44,7 @@ function entry(state: SlotState, image: Uint8Array, version: string): SlotEntry 
  * slot A, with `candidate` in slot B and a record asking for its trial boot (or, `confirmed`,
  * claiming it is the confirmed active image): the record an attacker writes with the slot.
  */
-function device(name: string, candidate: Uint8Array, options: { keys?: boolean; confirmed?: boolean; active?: Uint8Array; counter?: number } = {}): string {
+function device(name: string, candidate: Uint8Array, options: { keys?: boolean; confirmed?: boolean; active?: Uint8Array; counter?: number; recordedSize?: number } = {}): string {
   const { bootRecordSize, slotSize } = FLASH_LAYOUT;
   const flash = new NorFlash({ areas: [geometry(bootRecordSize), geometry(slotSize), geometry(slotSize), geometry(TRUST_STORE_SIZE)] });
   const active = options.active ?? factory;
@@ -54,7 +57,7 @@ function device(name: string, candidate: Uint8Array, options: { keys?: boolean; 
     ? { sequence: 5, active: 2, trial: 0, attempts: 0, booted: false,
       slots: [entry(SlotState.Confirmed, active, '1.0.0'), entry(SlotState.Confirmed, candidate, '1.1.0')] }
     : { sequence: 5, active: 1, trial: 2, attempts: 3, booted: false,
-      slots: [entry(SlotState.Confirmed, active, '1.0.0'), entry(SlotState.Trial, candidate, '1.1.0')] };
+      slots: [entry(SlotState.Confirmed, active, '1.0.0'), entry(SlotState.Trial, candidate, '1.1.0', options.recordedSize)] };
   placeRecordCopy(flash, 0, record);
   const path = join(dir, `${name}.img`);
   writeFileSync(path, flash.image());
@@ -125,6 +128,15 @@ describe('the C bootloader checks each image before it starts (otau-host start, 
   it('never starts an image the trusted key signed with a security counter below the recorded one (a rollback written into flash)', () => {
     const running = imgtoolSign(randomBytes(20 * 1024), { version: '1.2.0', key: vendor, securityCounter: 3 });
     assertRefused(device('counter', update, { counter: 3, active: running }), 'security counter lower than the recorded one');
+  });
+
+  it('takes the record\'s size padded to the write unit (as the slot writer records it) and refuses one a unit longer', () => {
+    const unaligned = signImage(randomBytes(30_001), { version: '1.1.0', key: createPrivateKey(readFileSync(vendor.privatePem)) });
+    assert.notEqual(unaligned.length % 4, 0);
+    const padded = Math.ceil(unaligned.length / 4) * 4;
+    const { output } = start(device('padded', unaligned, { recordedSize: padded }));
+    assert.match(output, /bootloader: slot B \(trial-boot\)\n/, output);
+    assertRefused(device('padded-more', unaligned, { recordedSize: padded + 4 }), 'TLV area does not end at the recorded size');
   });
 
   it('re-checks the confirmed slot at every boot: an attacker image in a slot the record calls confirmed never starts', () => {
