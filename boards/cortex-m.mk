@@ -115,10 +115,11 @@ $(addprefix $(OUT)/host/core/,agent_runtime_aot.o agent_imports_aot.o wasm_rt_mc
 $(AOT_DIR)/%.o: $(AOT_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	$(CC) $(CFLAGS) -I$(ROOT)/host/core -w -c $< -o $@
 
-# Third-party code, built as is: its warnings cannot fail the build.
+# Third-party code, built as is: its warnings cannot fail the build. -fwrapv: wasm3 v0.5.0's
+# wrapping integer arithmetic uses C's signed operators (docs/toolchain.md "wasm3 v0.5.0").
 $(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -w -c $< -o $@
+	$(CC) $(CFLAGS) -w -fwrapv -c $< -o $@
 
 # The agent as const data in flash: wasm3 parses it in place. The translated agent needs no
 # module bytes: agent_wasm_start = agent_wasm_end, which the AOT runtime takes as none given.
