@@ -48,8 +48,8 @@ FLAGS="-O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
   "$ROOT_DIR/host/boot/boot_status.c" "$ROOT_DIR/host/boot/boot_flash_hal.c" \
   "$ROOT_DIR/host/linux/file_flash.c" \
   "$ROOT_DIR/tests/fuzz/fuzz_agent.c" "$ROOT_DIR/tests/fuzz/fuzz_device.c" \
-  "$ROOT_DIR/tests/fuzz/report_check.c" \
-  -lm -o "$OUT/fuzz_agent" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; fail "build failed"; }
+  "$ROOT_DIR/tests/fuzz/report_check.c" "$ROOT_DIR/tests/fuzz/signed_check.c" \
+  -lcrypto -lm -o "$OUT/fuzz_agent" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; fail "build failed"; }
 
 cd "$ROOT_DIR"
 rm -f "$OUT"/findings/* "$OUT/fuzz.log"
