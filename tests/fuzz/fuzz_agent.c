@@ -637,8 +637,30 @@ static void op_image(struct run *run, struct input *in)
     send_template(run, version, flags, 0, 0, url, digest_hex, size);
 }
 
-/* A key-list update of input bytes. Oracle: the key list in force changes only to the list of an
- * update signed by a key in force before it, with a newer generation. */
+/* The key list in force may change only to the list of an update signed by a key in force
+ * before it, with a newer generation; `accepted`: the agent said it took the update. */
+static void judge_key_list_change(struct run *run, const uint8_t *update, uint32_t len,
+                                  const struct trust_keys *before, const struct trust_keys *after,
+                                  bool accepted)
+{
+    struct trust_keys carried;
+    if (before && after && same_key_list(before, after)) {
+        if (accepted) fuzz_fail("trust_update answered accepted, and the key list in force is the old one");
+        return;
+    }
+    if (!before || !after) fuzz_fail("the trust store %s during a key-list update", before ? "was lost" : "appeared");
+    if (!key_list_body(update, len, &carried) || !same_key_list(&carried, after))
+        fuzz_fail("the key list changed (generation %u -> %u) to one the update does not carry",
+                  (unsigned)before->generation, (unsigned)after->generation);
+    if (carried.generation <= before->generation)
+        fuzz_fail("a key list of generation %u replaced generation %u", (unsigned)carried.generation,
+                  (unsigned)before->generation);
+    const char *problem = image_signed_by(update, len, before->key, before->count);
+    if (problem) fuzz_fail("a key-list update was accepted that is not signed by a key in force: %s", problem);
+    remember_keys(run, after);
+}
+
+/* A key-list update of input bytes, the trust store read before and after it. */
 static void op_trust_update(struct run *run, struct input *in)
 {
     uint32_t len = take16(in) % (KEY_LIST_MAX + 1u);
@@ -648,27 +670,18 @@ static void op_trust_update(struct run *run, struct input *in)
     memcpy(update, in->at, len);
     in->at += len;
 
-    struct trust_keys before, after, carried;
+    struct trust_keys before, after;
     bool had = trust_store_read(run->device.flash, &run->device.geometry, &before);
     uint32_t io_size = 0;
     memcpy(io_buffer(run, &io_size), update, len);
     int32_t result = 0;
-    settle(run, otau_agent_call(run->agent, "trust_update", 1, &len, &result), "trust_update");
+    int status = otau_agent_call(run->agent, "trust_update", 1, &len, &result);
+    /* Judged before a power cut in the call is turned into a power cycle: its bootloader checks
+     * the trust store against the keys remembered here. */
     bool has = trust_store_read(run->device.flash, &run->device.geometry, &after);
-    if (had && has && same_key_list(&before, &after)) {
-        if (result == 0) fuzz_fail("trust_update answered accepted, and the key list in force is the old one");
-        return;
-    }
-    if (!had || !has) fuzz_fail("the trust store %s during a key-list update", had ? "was lost" : "appeared");
-    if (!key_list_body(update, len, &carried) || !same_key_list(&carried, &after))
-        fuzz_fail("the key list changed (generation %u -> %u) to one the update does not carry",
-                  (unsigned)before.generation, (unsigned)after.generation);
-    if (carried.generation <= before.generation)
-        fuzz_fail("a key list of generation %u replaced generation %u", (unsigned)carried.generation,
-                  (unsigned)before.generation);
-    const char *problem = image_signed_by(update, len, before.key, before.count);
-    if (problem) fuzz_fail("a key-list update was accepted that is not signed by a key in force: %s", problem);
-    remember_keys(run, &after);
+    judge_key_list_change(run, update, len, had ? &before : NULL, has ? &after : NULL,
+                          status == OTAU_AGENT_OK && result == 0);
+    settle(run, status, "trust_update");
 }
 
 /* The factory's provisioning: a key count (0-4) and the keys, from the input. */
