@@ -106,9 +106,10 @@ $(OUT)/host/%.o: $(ROOT)/host/%.c Makefile $(ROOT)/boards/cortex-m.mk
 
 # The translation, made again when the agent changes. The runtime's objects include wasm-rt.h
 # from it, so they wait for it too.
-$(AOT_DIR)/agent_translated.c $(AOT_DIR)/agent_translated_exports.c: $(AGENT_WASM) $(ROOT)/scripts/wasm2c-agent.sh
+# One run makes both files (`&:`, a grouped target): with two rules, make -j2 could run the
+# script a second time, rewriting agent_translated.c while it was being compiled.
+$(AOT_DIR)/agent_translated.c $(AOT_DIR)/agent_translated_exports.c &: $(AGENT_WASM) $(ROOT)/scripts/wasm2c-agent.sh
 	sh $(ROOT)/scripts/wasm2c-agent.sh $(AGENT_WASM) $(AOT_DIR)
-$(AOT_DIR)/agent_translated_exports.c: $(AOT_DIR)/agent_translated.c
 $(addprefix $(OUT)/host/core/,agent_runtime_aot.o agent_imports_aot.o wasm_rt_mcu.o): $(AOT_DIR)/agent_translated.c
 
 # Generated code, built as is: its warnings cannot fail the build.
