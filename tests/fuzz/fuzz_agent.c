@@ -319,18 +319,22 @@ static void check_boot(struct run *run, const struct boot_decision *decision)
     check_signed(run, slot, size);
 }
 
+static bool key_known(const struct run *run, const uint8_t key[TRUST_KEY_SIZE])
+{
+    for (uint32_t i = 0; i < run->keys_ever_count; i++)
+        if (memcmp(run->keys_ever[i], key, TRUST_KEY_SIZE) == 0) return true;
+    return false;
+}
+
 /* A device with keys keeps a valid key list, only ever of keys it was given or accepted. */
 static void check_trust_store(struct run *run)
 {
     struct trust_keys keys;
     if (!trust_store_read(run->device.flash, &run->device.geometry, &keys))
         fuzz_fail("the trust store of a device with keys has no valid copy");
-    for (uint32_t k = 0; k < keys.count; k++) {
-        bool known = false;
-        for (uint32_t i = 0; i < run->keys_ever_count && !known; i++)
-            known = memcmp(run->keys_ever[i], keys.key[k], TRUST_KEY_SIZE) == 0;
-        if (!known) fuzz_fail("the trust store holds key %u, which no accepted key list carried", (unsigned)k);
-    }
+    for (uint32_t k = 0; k < keys.count; k++)
+        if (!key_known(run, keys.key[k]))
+            fuzz_fail("the trust store holds key %u, which no accepted key list carried", (unsigned)k);
 }
 
 static const struct otau_hal raw_template = {
@@ -580,13 +584,9 @@ static void op_resend(struct run *run)
 
 static void remember_keys(struct run *run, const struct trust_keys *keys)
 {
-    for (uint32_t k = 0; k < keys->count; k++) {
-        bool known = false;
-        for (uint32_t i = 0; i < run->keys_ever_count && !known; i++)
-            known = memcmp(run->keys_ever[i], keys->key[k], TRUST_KEY_SIZE) == 0;
-        if (!known && run->keys_ever_count < KEYS_EVER_MAX)
+    for (uint32_t k = 0; k < keys->count; k++)
+        if (!key_known(run, keys->key[k]) && run->keys_ever_count < KEYS_EVER_MAX)
             memcpy(run->keys_ever[run->keys_ever_count++], keys->key[k], TRUST_KEY_SIZE);
-    }
 }
 
 static bool same_key_list(const struct trust_keys *a, const struct trust_keys *b)
