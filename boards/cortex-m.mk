@@ -124,19 +124,21 @@ $(OUT)/host/%.o: $(ROOT)/host/%.c Makefile $(ROOT)/boards/cortex-m.mk
 
 # The translation, made again when the agent changes. The runtime's objects include wasm-rt.h
 # from it, so they wait for it too.
-$(AOT_DIR)/agent_translated.c $(AOT_DIR)/agent_translated_exports.c: $(AGENT_WASM) $(ROOT)/scripts/wasm2c-agent.sh
+# One run makes both files (`&:`, a grouped target): with two rules, make -j2 could run the
+# script a second time, rewriting agent_translated.c while it was being compiled.
+$(AOT_DIR)/agent_translated.c $(AOT_DIR)/agent_translated_exports.c &: $(AGENT_WASM) $(ROOT)/scripts/wasm2c-agent.sh
 	sh $(ROOT)/scripts/wasm2c-agent.sh $(AGENT_WASM) $(AOT_DIR)
-$(AOT_DIR)/agent_translated_exports.c: $(AOT_DIR)/agent_translated.c
 $(addprefix $(OUT)/host/core/,agent_runtime_aot.o agent_imports_aot.o wasm_rt_mcu.o): $(AOT_DIR)/agent_translated.c
 
 # Generated code, built as is: its warnings cannot fail the build.
 $(AOT_DIR)/%.o: $(AOT_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	$(CC) $(CFLAGS) -I$(ROOT)/host/core -w -c $< -o $@
 
-# Third-party code, built as is: its warnings cannot fail the build.
+# Third-party code, built as is: its warnings cannot fail the build. -fwrapv: wasm3 v0.5.0's
+# wrapping integer arithmetic uses C's signed operators (docs/toolchain.md "wasm3 v0.5.0").
 $(OUT)/wasm3/%.o: $(WASM3_DIR)/%.c Makefile $(ROOT)/boards/cortex-m.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -w -c $< -o $@
+	$(CC) $(CFLAGS) -w -fwrapv -c $< -o $@
 
 # The agent as const data in flash: wasm3 parses it in place. The translated agent needs no
 # module bytes: agent_wasm_start = agent_wasm_end, which the AOT runtime takes as none given.

@@ -33,8 +33,8 @@ points=$(node "$ROOT_DIR/tests/fuzz/instrument-agent.mjs" "$ROOT_DIR/build/agent
 FLAGS="-O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 # OTAU_FUZZ_COVERAGE: the core links the instrumented agent's env.fuzz_cover import.
 # wasm3 keeps operands at unaligned addresses by design (the CPUs it targets allow it): UBSan's
-# alignment check is off for it alone.
-(cd "$OUT/wasm3" && "$CC" $FLAGS -fno-sanitize=alignment -w -c "$ROOT_DIR"/third_party/wasm3/m3_*.c) \
+# alignment check is off for it alone. -fwrapv as in every build of wasm3 (host/CMakeLists.txt).
+(cd "$OUT/wasm3" && "$CC" $FLAGS -fno-sanitize=alignment -fwrapv -w -c "$ROOT_DIR"/third_party/wasm3/m3_*.c) \
   >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; fail "build of wasm3 failed"; }
 "$CC" $FLAGS -Wall -DOTAU_FUZZ_COVERAGE \
   -I "$ROOT_DIR/third_party/wasm3" -I "$ROOT_DIR/host/include" -I "$ROOT_DIR/host/core" \
@@ -49,8 +49,8 @@ FLAGS="-O2 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
   "$ROOT_DIR/host/boot/boot_status.c" "$ROOT_DIR/host/boot/boot_flash_hal.c" \
   "$ROOT_DIR/host/linux/file_flash.c" \
   "$ROOT_DIR/tests/fuzz/fuzz_agent.c" "$ROOT_DIR/tests/fuzz/fuzz_device.c" \
-  "$ROOT_DIR/tests/fuzz/report_check.c" \
-  -lm -o "$OUT/fuzz_agent" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; fail "build failed"; }
+  "$ROOT_DIR/tests/fuzz/report_check.c" "$ROOT_DIR/tests/fuzz/signed_check.c" \
+  -lcrypto -lm -o "$OUT/fuzz_agent" >>"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; fail "build failed"; }
 
 cd "$ROOT_DIR"
 rm -f "$OUT"/findings/* "$OUT/fuzz.log"

@@ -4,11 +4,12 @@
 # its sanitizer/libFuzzer runtime (the fuzzing campaign), mosquitto and its clients and nats-server
 # (real brokers), python3-venv (scripts/install-python-tools.sh), chromium (the console test),
 # wabt (test modules from .wat; wasm2c translates the agent for the aot builds), binaryen, mosquitto, the ARM toolchain and QEMU (boards),
-# openssl (the CLI signs the emulators' per-run MQTT TLS certificates).
+# openssl (the CLI signs the emulators' per-run MQTT TLS certificates),
+# libssl-dev (libcrypto's Ed25519 judges signatures in the fuzz harness, tests/fuzz/signed_check.c).
 # Uses sudo when not root; does nothing when everything is installed.
 set -eu
 
-PACKAGES="cmake valgrind wabt binaryen libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients nats-server clang libclang-rt-14-dev python3-venv chromium gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm openssl"
+PACKAGES="cmake valgrind wabt binaryen libcurl4-openssl-dev libmosquitto-dev mosquitto mosquitto-clients nats-server clang libclang-rt-14-dev python3-venv chromium gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm openssl libssl-dev"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

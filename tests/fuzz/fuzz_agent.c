@@ -7,10 +7,14 @@
  * its arguments each (see `enum op`): config documents built from a template (valid, so the
  * fuzzer gets deep at once) or raw bytes, answers to the agent's fetch (honest, or lying in
  * the ways real servers do), data, ends, ticks, power cycles, flash faults, application health.
+ * A device may have a trust store (area 3) with keys from the input; it then also takes images
+ * from the input (imgtool-signed in the seeds) and signed key-list updates (`trust_update`).
  * Oracles: no trap; every report valid UTF-8 JSON within its lengths; no flash call refused
  * and no flash error reported unless a fault was injected; the running slot (and a trial's
  * fallback until it is confirmed) never written; after every reset the bootloader picks a slot whose bytes match its
- * record; no image installed that its config's digests refuse.
+ * record; no image installed that its config's digests refuse; on a device with keys, no image
+ * started that is not signed by a key it trusted, and its key list changed only by an update
+ * signed by a key in force and newer than the list in force (signed_check.c).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,6 +28,7 @@
 #include "boot_sha256.h"
 #include "boot_status.h"
 #include "fuzz_device.h"
+#include "signed_check.h"
 
 #define FACTORY_VERSION "1.0.0"
 #define SLOT_SECTORS 8u
@@ -34,6 +39,9 @@
 #define MAX_RESETS_PER_START 4u
 #define DOC_MAX 1024u
 #define URL_BASE "http://fw.example/"
+#define IMAGE_MAX 4096u         /* an image taken from the input */
+#define KEY_LIST_MAX 1024u      /* trust_update's limit (docs/abi.md) */
+#define KEYS_EVER_MAX 16u
 
 enum op {
     OP_CONFIG,   /* a config from the template: version, flags, sizes */
@@ -48,6 +56,10 @@ enum op {
     OP_RUN,      /* the fetch answered honestly to the end */
     OP_RESEND,   /* the last config again (a reconnect, a re-poll after a reset) */
     OP_RAW,      /* a config document of raw bytes */
+    OP_UNSIGNED_COUNT,
+    /* A device with a trust store also takes: */
+    OP_IMAGE = OP_UNSIGNED_COUNT, /* an image of input bytes, offered by a FILE config */
+    OP_TRUST_UPDATE,              /* a key-list update of input bytes */
     OP_COUNT
 };
 
@@ -67,11 +79,12 @@ static uint16_t take16(struct input *in)
     return (uint16_t)(high << 8 | take(in));
 }
 
-/* A file the content server holds: its bytes are a function of (seed, offset). */
+/* A file the content server holds: its bytes are a function of (seed, offset), or an image. */
 struct resource {
     char url[64];
     uint32_t size;
     uint32_t seed;
+    const uint8_t *bytes; /* an image from the input; NULL: the seed's bytes */
 };
 
 /* What a config with digests allows into a slot: files laid out as URL_LIST lays them out. */
@@ -107,6 +120,14 @@ struct run {
     uint32_t position;
     uint32_t answered_fetch; /* device.fetch_count of the fetch answered last */
     int running_slot;        /* the slot the bootloader started */
+    uint8_t images[MAX_RESOURCES][IMAGE_MAX]; /* the bytes of image resources, by resource */
+    bool trust_store;        /* area 3 exists: the device takes images and key lists */
+    bool signed_only;        /* it was provisioned with keys: only signed images may start */
+    uint8_t factory_digest[BOOT_SHA256_DIGEST_SIZE];
+    uint32_t factory_size;
+    /* Every key the trust store has held in this run: what an installed image may be signed by. */
+    uint8_t keys_ever[KEYS_EVER_MAX][TRUST_KEY_SIZE];
+    uint32_t keys_ever_count;
 };
 
 /* The agent's own coverage points (tests/fuzz/instrument-agent.mjs): libFuzzer's extra counters
@@ -146,6 +167,11 @@ static uint8_t content_byte(uint32_t seed, uint32_t offset)
     uint32_t x = (offset + 1u) * 2654435761u ^ seed * 40503u;
     x ^= x >> 15;
     return (uint8_t)(x * 2246822519u >> 24);
+}
+
+static uint8_t resource_byte(const struct resource *resource, uint32_t at)
+{
+    return resource->bytes ? resource->bytes[at] : content_byte(resource->seed, at);
 }
 
 static void content_digest(uint32_t seed, uint32_t size, uint8_t digest[BOOT_SHA256_DIGEST_SIZE])
@@ -239,6 +265,29 @@ static bool layout_matches(struct run *run, int slot, const struct layout *layou
     return true;
 }
 
+/* Slot A still holds the factory image (unsigned, from before any key). */
+static bool holds_factory_image(struct run *run, int slot)
+{
+    if (slot != OTAU_AREA_SLOT_A) return false;
+    uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
+    slot_digest(run, slot, 0, run->factory_size, digest);
+    return memcmp(digest, run->factory_digest, sizeof digest) == 0;
+}
+
+/* On a device provisioned with keys, every image the bootloader starts (but the factory one)
+ * must be signed by a key the device trusted. */
+static void check_signed(struct run *run, int slot, uint32_t size)
+{
+    if (!run->signed_only || holds_factory_image(run, slot)) return;
+    static uint8_t image[SLOT_SECTORS * 4096u];
+    if (size > sizeof image || file_flash_read(run->device.flash, (uint32_t)slot, 0, image, size) != 0)
+        fuzz_fail("slot %s cannot be read (%u bytes)", boot_slot_name(slot), (unsigned)size);
+    const char *problem = image_signed_by(image, size, run->keys_ever, run->keys_ever_count);
+    if (problem)
+        fuzz_fail("the bootloader starts slot %s, whose image is not signed by a trusted key: %s",
+                  boot_slot_name(slot), problem);
+}
+
 /* The slot the bootloader starts must hold what its record says, and what a config allowed. */
 static void check_boot(struct run *run, const struct boot_decision *decision)
 {
@@ -267,6 +316,25 @@ static void check_boot(struct run *run, const struct boot_decision *decision)
             fuzz_fail("slot %s holds version %s, whose bytes no config's digests allow",
                       boot_slot_name(slot), version);
     }
+    check_signed(run, slot, size);
+}
+
+static bool key_known(const struct run *run, const uint8_t key[TRUST_KEY_SIZE])
+{
+    for (uint32_t i = 0; i < run->keys_ever_count; i++)
+        if (memcmp(run->keys_ever[i], key, TRUST_KEY_SIZE) == 0) return true;
+    return false;
+}
+
+/* A device with keys keeps a valid key list, only ever of keys it was given or accepted. */
+static void check_trust_store(struct run *run)
+{
+    struct trust_keys keys;
+    if (!trust_store_read(run->device.flash, &run->device.geometry, &keys))
+        fuzz_fail("the trust store of a device with keys has no valid copy");
+    for (uint32_t k = 0; k < keys.count; k++)
+        if (!key_known(run, keys.key[k]))
+            fuzz_fail("the trust store holds key %u, which no accepted key list carried", (unsigned)k);
 }
 
 static const struct otau_hal raw_template = {
@@ -299,6 +367,7 @@ static void bootloader(struct run *run)
     if (status == BOOT_OK) status = boot_decision_apply(&flash, &decision);
     if (status != BOOT_OK) fuzz_fail("the bootloader failed with status %d", status);
     check_boot(run, &decision);
+    if (run->signed_only) check_trust_store(run);
     memset(run->device.protected_area, 0, sizeof run->device.protected_area);
     run->device.protected_area[decision.slot] = true;
     run->running_slot = decision.slot;
@@ -373,8 +442,8 @@ static struct sent_version *sent_version(struct run *run, const char *version)
     return sent;
 }
 
-static const struct resource *add_resource(struct run *run, const char *version, uint32_t index,
-                                           uint32_t size, uint32_t seed)
+static struct resource *add_resource(struct run *run, const char *version, uint32_t index,
+                                     uint32_t size, uint32_t seed)
 {
     struct resource *resource = &run->resources[run->resource_count % MAX_RESOURCES];
     run->resource_count++;
@@ -382,6 +451,7 @@ static const struct resource *add_resource(struct run *run, const char *version,
              (unsigned)run->resource_count, (unsigned)index);
     resource->size = size;
     resource->seed = seed;
+    resource->bytes = NULL;
     return resource;
 }
 
@@ -413,44 +483,16 @@ static uint32_t percent_encode(const char *text, char *out, uint32_t capacity)
 #define TPL_OLD 0x40u        /* version 0.x.y: a downgrade */
 #define TPL_SIZE_OFF 0x80u   /* the config's size is one more than the server's */
 
-static void op_config(struct run *run, struct input *in)
+/* Delivers a config of the template: `urls`, `digests` and `sizes` are JSON values separated by
+ * commas, one per file; `type` 0-1 FILE, 2 URL_LIST, 3 JSON (of `level` v). */
+static void send_template(struct run *run, const char *version, uint8_t flags, uint32_t type,
+                          uint8_t v, const char *urls, const char *digests, const char *sizes)
 {
-    uint8_t v = take(in);
-    uint8_t flags = take(in);
-    char version[24];
-    if (v == 0) snprintf(version, sizeof version, FACTORY_VERSION);
-    else snprintf(version, sizeof version, "%u.%u.%u", (flags & TPL_OLD) ? 0u : 1u, (unsigned)(v >> 4), (unsigned)(v & 15));
-    uint32_t type = (flags >> TPL_TYPE_SHIFT) & 3u;
-    uint32_t files = type == 2 ? 1u + take(in) % MAX_FILES : 1u;
-    uint32_t slot_size = run->device.geometry.area_size[OTAU_AREA_SLOT_B];
-    struct layout layout = {.files = files};
     static char doc[DOC_MAX * 3];
-    char urls[MAX_FILES * 80] = "", digests[MAX_FILES * 70] = "", sizes[MAX_FILES * 12] = "";
-    for (uint32_t i = 0; i < files; i++) {
-        uint32_t size = take16(in) % (slot_size + run->device.geometry.sector_size + 1u);
-        uint32_t seed = take(in) | (uint32_t)run->resource_count << 8;
-        const struct resource *resource = add_resource(run, version, i, size, seed);
-        char digest_hex[2 * BOOT_SHA256_DIGEST_SIZE + 1];
-        content_digest((flags & TPL_WRONG_SHA) ? seed ^ 0x5555u : seed, size, layout.digest[i]);
-        layout.size[i] = size;
-        hex(layout.digest[i], BOOT_SHA256_DIGEST_SIZE, digest_hex);
-        const char *comma = i ? "," : "";
-        snprintf(urls + strlen(urls), sizeof urls - strlen(urls), "%s\"%s\"", comma, resource->url);
-        snprintf(digests + strlen(digests), sizeof digests - strlen(digests), "%s\"%s\"", comma, digest_hex);
-        snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), "%s%u", comma,
-                 (unsigned)(size + ((flags & TPL_SIZE_OFF) ? 1u : 0u)));
-    }
     bool list = type == 2;
-    char sha_field[sizeof digests + 16] = "", size_field[sizeof sizes + 16] = "";
+    char sha_field[MAX_FILES * 70 + 16] = "", size_field[MAX_FILES * 12 + 16] = "";
     if (flags & TPL_SHA256) snprintf(sha_field, sizeof sha_field, list ? ",\"sha256\":[%s]" : ",\"sha256\":%s", digests);
     if (flags & TPL_SIZE) snprintf(size_field, sizeof size_field, list ? ",\"size\":[%s]" : ",\"size\":%s", sizes);
-
-    struct sent_version *sent = sent_version(run, version);
-    if (sent && type != 3) {
-        if (!(flags & TPL_SHA256)) sent->unchecked = true;
-        else if (sent->layouts < MAX_LAYOUTS) sent->layout[sent->layouts++] = layout;
-        else sent->unchecked = true;
-    }
 
     uint32_t source;
     if (run->kaa) {
@@ -481,6 +523,41 @@ static void op_config(struct run *run, struct input *in)
     deliver_config(run, source, (const uint8_t *)doc, len, len);
 }
 
+static void op_config(struct run *run, struct input *in)
+{
+    uint8_t v = take(in);
+    uint8_t flags = take(in);
+    char version[24];
+    if (v == 0) snprintf(version, sizeof version, FACTORY_VERSION);
+    else snprintf(version, sizeof version, "%u.%u.%u", (flags & TPL_OLD) ? 0u : 1u, (unsigned)(v >> 4), (unsigned)(v & 15));
+    uint32_t type = (flags >> TPL_TYPE_SHIFT) & 3u;
+    uint32_t files = type == 2 ? 1u + take(in) % MAX_FILES : 1u;
+    uint32_t slot_size = run->device.geometry.area_size[OTAU_AREA_SLOT_B];
+    struct layout layout = {.files = files};
+    char urls[MAX_FILES * 80] = "", digests[MAX_FILES * 70] = "", sizes[MAX_FILES * 12] = "";
+    for (uint32_t i = 0; i < files; i++) {
+        uint32_t size = take16(in) % (slot_size + run->device.geometry.sector_size + 1u);
+        uint32_t seed = take(in) | (uint32_t)run->resource_count << 8;
+        const struct resource *resource = add_resource(run, version, i, size, seed);
+        char digest_hex[2 * BOOT_SHA256_DIGEST_SIZE + 1];
+        content_digest((flags & TPL_WRONG_SHA) ? seed ^ 0x5555u : seed, size, layout.digest[i]);
+        layout.size[i] = size;
+        hex(layout.digest[i], BOOT_SHA256_DIGEST_SIZE, digest_hex);
+        const char *comma = i ? "," : "";
+        snprintf(urls + strlen(urls), sizeof urls - strlen(urls), "%s\"%s\"", comma, resource->url);
+        snprintf(digests + strlen(digests), sizeof digests - strlen(digests), "%s\"%s\"", comma, digest_hex);
+        snprintf(sizes + strlen(sizes), sizeof sizes - strlen(sizes), "%s%u", comma,
+                 (unsigned)(size + ((flags & TPL_SIZE_OFF) ? 1u : 0u)));
+    }
+    struct sent_version *sent = sent_version(run, version);
+    if (sent && type != 3) {
+        if (!(flags & TPL_SHA256)) sent->unchecked = true;
+        else if (sent->layouts < MAX_LAYOUTS) sent->layout[sent->layouts++] = layout;
+        else sent->unchecked = true;
+    }
+    send_template(run, version, flags, type, v, urls, digests, sizes);
+}
+
 static void op_raw(struct run *run, struct input *in)
 {
     uint32_t source = take(in) % 3u;
@@ -501,6 +578,121 @@ static void op_resend(struct run *run)
 {
     if (run->last_doc_len == 0) return;
     deliver_config(run, run->last_source, run->last_doc, run->last_doc_len, run->last_doc_len);
+}
+
+/* ---- signed images and key lists (a device with a trust store) */
+
+static void remember_keys(struct run *run, const struct trust_keys *keys)
+{
+    for (uint32_t k = 0; k < keys->count; k++)
+        if (!key_known(run, keys->key[k]) && run->keys_ever_count < KEYS_EVER_MAX)
+            memcpy(run->keys_ever[run->keys_ever_count++], keys->key[k], TRUST_KEY_SIZE);
+}
+
+static bool same_key_list(const struct trust_keys *a, const struct trust_keys *b)
+{
+    return a->count == b->count && a->generation == b->generation &&
+           memcmp(a->key, b->key, a->count * TRUST_KEY_SIZE) == 0;
+}
+
+/* An image of input bytes offered by a FILE config of its header's version (flags as
+ * op_config's: digest, wrong digest, size, size off by one, otau_info). */
+static void op_image(struct run *run, struct input *in)
+{
+    uint8_t flags = take(in);
+    uint32_t len = take16(in) % (IMAGE_MAX + 1u);
+    uint32_t available = (uint32_t)(in->end - in->at);
+    if (len > available) len = available;
+    struct resource *resource = add_resource(run, "signed", 0, len, 0);
+    uint8_t *bytes = run->images[(run->resource_count - 1) % MAX_RESOURCES];
+    memcpy(bytes, in->at, len);
+    in->at += len;
+    resource->bytes = bytes;
+
+    /* The version the signed header carries (major.minor.revision[+build]), or one it cannot be. */
+    char version[24] = "9.9.9";
+    if (len >= 28) {
+        uint32_t build = bytes[24] | bytes[25] << 8 | bytes[26] << 16 | (uint32_t)bytes[27] << 24;
+        int n = snprintf(version, sizeof version, "%u.%u.%u", bytes[20], bytes[21],
+                         (unsigned)(bytes[22] | bytes[23] << 8));
+        if (build) snprintf(version + n, sizeof version - (size_t)n, "+%u", (unsigned)build);
+    }
+    struct layout layout = {.files = 1, .size = {len}};
+    struct boot_sha256 hash;
+    boot_sha256_init(&hash);
+    boot_sha256_update(&hash, bytes, len);
+    boot_sha256_final(&hash, layout.digest[0]);
+    struct sent_version *sent = sent_version(run, version);
+    if (sent) {
+        if (!(flags & TPL_SHA256) || (flags & TPL_WRONG_SHA) || sent->layouts == MAX_LAYOUTS) sent->unchecked = true;
+        else sent->layout[sent->layouts++] = layout;
+    }
+    char digest_hex[2 * BOOT_SHA256_DIGEST_SIZE + 3] = "\"";
+    hex(layout.digest[0], BOOT_SHA256_DIGEST_SIZE, digest_hex + 1);
+    if (flags & TPL_WRONG_SHA) digest_hex[1] = digest_hex[1] == '0' ? '1' : '0';
+    strcat(digest_hex, "\"");
+    char url[sizeof resource->url + 2], size[12];
+    snprintf(url, sizeof url, "\"%s\"", resource->url);
+    snprintf(size, sizeof size, "%u", (unsigned)(len + ((flags & TPL_SIZE_OFF) ? 1u : 0u)));
+    send_template(run, version, flags, 0, 0, url, digest_hex, size);
+}
+
+/* The key list in force may change only to the list of an update signed by a key in force
+ * before it, with a newer generation; `accepted`: the agent said it took the update. */
+static void judge_key_list_change(struct run *run, const uint8_t *update, uint32_t len,
+                                  const struct trust_keys *before, const struct trust_keys *after,
+                                  bool accepted)
+{
+    struct trust_keys carried;
+    if (before && after && same_key_list(before, after)) {
+        if (accepted) fuzz_fail("trust_update answered accepted, and the key list in force is the old one");
+        return;
+    }
+    if (!before || !after) fuzz_fail("the trust store %s during a key-list update", before ? "was lost" : "appeared");
+    if (!key_list_body(update, len, &carried) || !same_key_list(&carried, after))
+        fuzz_fail("the key list changed (generation %u -> %u) to one the update does not carry",
+                  (unsigned)before->generation, (unsigned)after->generation);
+    if (carried.generation <= before->generation)
+        fuzz_fail("a key list of generation %u replaced generation %u", (unsigned)carried.generation,
+                  (unsigned)before->generation);
+    const char *problem = image_signed_by(update, len, before->key, before->count);
+    if (problem) fuzz_fail("a key-list update was accepted that is not signed by a key in force: %s", problem);
+    remember_keys(run, after);
+}
+
+/* A key-list update of input bytes, the trust store read before and after it. */
+static void op_trust_update(struct run *run, struct input *in)
+{
+    uint32_t len = take16(in) % (KEY_LIST_MAX + 1u);
+    uint32_t available = (uint32_t)(in->end - in->at);
+    if (len > available) len = available;
+    static uint8_t update[KEY_LIST_MAX];
+    memcpy(update, in->at, len);
+    in->at += len;
+
+    struct trust_keys before, after;
+    bool had = trust_store_read(run->device.flash, &run->device.geometry, &before);
+    uint32_t io_size = 0;
+    memcpy(io_buffer(run, &io_size), update, len);
+    int32_t result = 0;
+    int status = otau_agent_call(run->agent, "trust_update", 1, &len, &result);
+    /* Judged before a power cut in the call is turned into a power cycle: its bootloader checks
+     * the trust store against the keys remembered here. */
+    bool has = trust_store_read(run->device.flash, &run->device.geometry, &after);
+    judge_key_list_change(run, update, len, had ? &before : NULL, has ? &after : NULL,
+                          status == OTAU_AGENT_OK && result == 0);
+    settle(run, status, "trust_update");
+}
+
+/* The factory's provisioning: a key count (0-4) and the keys, from the input. */
+static void provision_keys(struct run *run, struct input *in)
+{
+    struct trust_keys keys = {.count = take(in) % (TRUST_KEYS_MAX + 1u)};
+    for (uint32_t k = 0; k < keys.count; k++)
+        for (uint32_t i = 0; i < TRUST_KEY_SIZE; i++) keys.key[k][i] = take(in);
+    trust_store_provision(run->device.flash, &run->device.geometry, &keys);
+    run->signed_only = keys.count > 0;
+    remember_keys(run, &keys);
 }
 
 /* ---- the content server */
@@ -578,7 +770,7 @@ static void send_data(struct run *run, uint32_t count)
         uint32_t n = count < io_size ? count : io_size;
         for (uint32_t i = 0; i < n; i++) {
             uint32_t at = run->position + i;
-            io[i] = run->serving && at < run->serving->size ? content_byte(run->serving->seed, at) : 0x5A;
+            io[i] = run->serving && at < run->serving->size ? resource_byte(run->serving, at) : 0x5A;
         }
         run->position += n;
         count -= n;
@@ -700,8 +892,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     geometry.area_size[OTAU_AREA_BOOT_RECORD] = 4 * geometry.sector_size;
     geometry.area_size[OTAU_AREA_SLOT_A] = SLOT_SECTORS * geometry.sector_size;
     geometry.area_size[OTAU_AREA_SLOT_B] = SLOT_SECTORS * geometry.sector_size;
+    run.trust_store = (device_byte & 0x40) != 0;
+    if (run.trust_store) geometry.area_size[OTAU_AREA_TRUST_STORE] = 2 * geometry.sector_size;
     fuzz_device_open(&run.device, &geometry);
     run.device.apply_json_result = (geometry_byte & 0x80) ? -22 : 0;
+    if (run.trust_store) provision_keys(&run, &in);
 
     run.kaa = (geometry_byte & 0x10) != 0;
     setting(&run, OTAU_SETTING_CLOUD, run.kaa ? 1u : 0u);
@@ -711,6 +906,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setting(&run, OTAU_SETTING_TRIAL_BOOTS, 1u + ((device_byte >> 3) & 3u));
     uint32_t factory_size = geometry.area_size[OTAU_AREA_SLOT_A] / 2 + 13u;
     put_factory_image(&run, factory_size);
+    run.factory_size = factory_size;
+    content_digest(0xFAC7u, factory_size, run.factory_digest);
     setting(&run, OTAU_SETTING_FACTORY_IMAGE_SIZE, (device_byte & 0x20) ? factory_size : 0u);
 
     /* The factory image is version 1.0.0 whatever a config of that version says. */
@@ -721,7 +918,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     power_cycle(&run);
 
     for (uint32_t events = 0; in.at < in.end && events < 256; events++) {
-        uint8_t op = take(&in) % OP_COUNT;
+        uint8_t op = take(&in) % (run.trust_store ? OP_COUNT : OP_UNSIGNED_COUNT);
         switch (op) {
         case OP_CONFIG: op_config(&run, &in); break;
         case OP_RESPONSE: answer_fetch(&run, take(&in) % 8u, &in); break;
@@ -739,6 +936,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         case OP_RUN: op_run(&run); break;
         case OP_RESEND: op_resend(&run); break;
+        case OP_IMAGE: op_image(&run, &in); break;
+        case OP_TRUST_UPDATE: op_trust_update(&run, &in); break;
         default: op_raw(&run, &in); break;
         }
     }
