@@ -5,9 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { MUTATIONS, NON_CANONICAL, RFC8032_VECTORS, SMALL_ORDER, flipBit, nodeVerdict, toBytes } from "./support/ed25519-cases.ts";
+import { MUTATIONS, NON_CANONICAL, RFC8032_VECTORS, SMALL_ORDER, flipBit, nodeVerdict, signedAndMutated, toBytes } from "./support/ed25519-cases.ts";
 import type { Triple } from "./support/ed25519-cases.ts";
 
 const BOOT_VERIFY = fileURLToPath(new URL("../../build/host/boot-verify", import.meta.url));
@@ -39,15 +38,8 @@ test("the bootloader's C verifier: RFC 8032 7.1 vectors verify and their bit-fli
 test("the bootloader's C verifier gives node:crypto's verdict on 1,500 random signatures and a mutation of each (every kind in turn)", () => {
   const triples: Triple[] = [];
   const kinds: string[] = [];
-  let keys = generateKeyPairSync("ed25519");
-  for (let i = 0; i < 1_500; i++) {
-    if (i % 4 === 0) keys = generateKeyPairSync("ed25519");
-    const publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(12);
-    const message = randomBytes(i % 97);
-    const triple = { signature: sign(null, message, keys.privateKey), publicKey, message };
-    const [kind, mutate] = MUTATIONS[i % MUTATIONS.length];
-    const pick = randomBytes(4).readUInt32LE();
-    triples.push(triple, mutate(triple, () => pick));
+  for (const { kind, valid, mutated } of signedAndMutated(1_500)) {
+    triples.push(valid, mutated);
     kinds.push("valid", kind);
   }
   const verdicts = bootVerify(triples);

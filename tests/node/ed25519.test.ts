@@ -4,7 +4,7 @@
 // implementations are known to disagree on (small-order points, non-canonical values, S >= L).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_PATH, OTAU_HOST, OTAU_HOST_AOT } from "./support/otau-host.ts";
 import { AgentInstance, DEFAULT_AGENT_PATH } from "../../firmware-sim/agent/agent-instance.ts";
-import { MUTATIONS, NON_CANONICAL, RFC8032_VECTORS, SMALL_ORDER, flipBit, nodeVerdict, toBytes } from "./support/ed25519-cases.ts";
+import { MUTATIONS, NON_CANONICAL, RFC8032_VECTORS, SMALL_ORDER, flipBit, nodeVerdict, signedAndMutated, toBytes } from "./support/ed25519-cases.ts";
 import type { Triple } from "./support/ed25519-cases.ts";
 import { nodeEd25519Native } from "../../firmware-sim/agent/native-ed25519.ts";
 
@@ -24,23 +24,12 @@ test("the agent's Ed25519 verdict equals node:crypto's on 10,000 random signatur
     if (verdict) entry.accepted++; else entry.refused++;
     counts.set(kind, entry);
   };
-  let keys = generateKeyPairSync("ed25519");
-  let publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(12);
-  for (let i = 0; i < 10_000; i++) {
-    if (i % 4 === 0) { // a new key every 4 triples keeps key generation out of the way
-      keys = generateKeyPairSync("ed25519");
-      publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(12);
-    }
-    const message = randomBytes(i % 97);
-    const triple = { signature: sign(null, message, keys.privateKey), publicKey, message };
-    assert.equal(agent.ed25519Verify(triple.signature, triple.publicKey, triple.message), true, `valid triple ${i}`);
+  for (const { index, kind, valid, mutated } of signedAndMutated(10_000)) {
+    assert.equal(agent.ed25519Verify(valid.signature, valid.publicKey, valid.message), true, `valid triple ${index}`);
     tally("valid", true);
-    const [kind, mutate] = MUTATIONS[i % MUTATIONS.length];
-    const randomPick = randomBytes(4);
-    const mutated = mutate(triple, () => randomPick.readUInt32LE());
     const expected = nodeVerdict(mutated.signature, mutated.publicKey, mutated.message);
     const actual = agent.ed25519Verify(mutated.signature, mutated.publicKey, mutated.message);
-    assert.equal(actual, expected, `${kind} (triple ${i}): signature ${mutated.signature.toString("hex")} key ${mutated.publicKey.toString("hex")} message ${mutated.message.toString("hex")}`);
+    assert.equal(actual, expected, `${kind} (triple ${index}): signature ${mutated.signature.toString("hex")} key ${mutated.publicKey.toString("hex")} message ${mutated.message.toString("hex")}`);
     tally(kind, actual);
   }
   assert.equal(counts.get("valid")!.accepted, 10_000);
@@ -67,18 +56,11 @@ test("with the optional ed25519_native import (node:crypto in the simulator) the
     io.set(t.message, 96);
     return abi.ed25519_verify(t.message.length) === 1;
   };
-  let keys = generateKeyPairSync("ed25519");
   const verdicts = { valid: 0, invalid: 0 };
-  for (let i = 0; i < 1_000; i++) {
-    if (i % 4 === 0) keys = generateKeyPairSync("ed25519");
-    const publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(12);
-    const message = randomBytes(i % 97);
-    const triple = { signature: sign(null, message, keys.privateKey), publicKey, message };
-    const [kind, mutate] = MUTATIONS[i % MUTATIONS.length];
-    const pick = randomBytes(4).readUInt32LE();
-    for (const t of [triple, mutate(triple, () => pick)]) {
+  for (const { index, kind, valid, mutated } of signedAndMutated(1_000)) {
+    for (const t of [valid, mutated]) {
       const own = portable.ed25519Verify(t.signature, t.publicKey, t.message);
-      assert.equal(accelerated(t), own, `${kind} (triple ${i})`);
+      assert.equal(accelerated(t), own, `${kind} (triple ${index})`);
       verdicts[own ? "valid" : "invalid"]++;
     }
   }

@@ -2,7 +2,7 @@
 // boot-verifier.test.ts for the bootloader's translation): node:crypto (OpenSSL) as the oracle,
 // the mutations each random signature gets, the encodings implementations disagree on, and
 // RFC 8032's vectors.
-import { createPublicKey, randomBytes, verify } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from "node:crypto";
 
 export const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 export const P = 2n ** 255n - 19n;
@@ -55,6 +55,21 @@ export const MUTATIONS: Array<[string, (t: Triple, pick: () => number) => Triple
   ["R with its sign bit flipped", (t) => ({ ...t, signature: flipBit(t.signature, 255) })],
   ["a random key", (t) => ({ ...t, publicKey: randomBytes(32) })],
 ];
+
+/** `count` fresh signatures (a new key every 4, messages of 0-96 random bytes), each with one
+ * mutation, the kinds of MUTATIONS in turn: the differential tests' common input. */
+export function* signedAndMutated(count: number): Generator<{ index: number; kind: string; valid: Triple; mutated: Triple }> {
+  let keys = generateKeyPairSync("ed25519");
+  for (let index = 0; index < count; index++) {
+    if (index % 4 === 0) keys = generateKeyPairSync("ed25519"); // fewer key generations keep the run short
+    const publicKey = keys.publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+    const message = randomBytes(index % 97);
+    const valid = { signature: sign(null, message, keys.privateKey), publicKey, message };
+    const [kind, mutate] = MUTATIONS[index % MUTATIONS.length];
+    const pick = randomBytes(4).readUInt32LE();
+    yield { index, kind, valid, mutated: mutate(valid, () => pick) };
+  }
+}
 
 // RFC 8032 7.1: TEST 1, 2, 3 and TEST SHA(abc) (its message is SHA-512("abc")); the same as tests/agent/ed25519.spec.ts.
 export const RFC8032_VECTORS = [
