@@ -1,22 +1,31 @@
-// `npm run bench:fleet`: otau-sim fleet at growing sizes (100, 1,000, then 2,500, 5,000,
-// 10,000 unless FLEET_SIZES says otherwise), the simulator's fast settings, one 160 KiB
-// image, one third per transport, all at once. Prints N against time to 50/99/100 %
-// installed (a 5 s cool-down after the last attempt), devices lost (not confirmed by their cloud), failures, retries and the cost per
-// device; stops growing after the first size that loses devices or times out.
+// `npm run bench:fleet`: otau-sim fleet at growing sizes, one 160 KiB image, one third per
+// transport, all at once. Each row names its pace (firmware-sim/fleet/pace.ts): the
+// simulator's fast demo timing for 100, 1,000 and 2,500 devices, the field timing (the
+// agent's default settings) for 10,000. FLEET_ROWS overrides, e.g. "1000:fast,5000:field".
+// Prints N against time to 50/90/99/100 % installed, devices lost (not confirmed by their
+// cloud), failures, retries, the cost per device and the load average at the row's end;
+// after a row that loses devices the larger rows of the same pace are skipped.
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { Setting } from "../firmware-sim/agent/agent-instance.ts";
 import { runFleet, type FleetResult } from "../firmware-sim/fleet/fleet-run.ts";
+import { PACES, PACE_NAMES, describePace, type PaceName } from "../firmware-sim/fleet/pace.ts";
 
-const SIZES = (process.env.FLEET_SIZES ?? "100,1000,2500,5000,10000").split(",").map(Number);
-const TIMEOUT_MS = Number(process.env.FLEET_TIMEOUT_S ?? 600) * 1000;
+const ROWS = (process.env.FLEET_ROWS ?? "100:fast,1000:fast,2500:fast,10000:field").split(",").map((row) => {
+  const [n, pace = "fast"] = row.split(":");
+  if (!(PACE_NAMES as readonly string[]).includes(pace) || !(Number(n) > 0)) throw new Error(`FLEET_ROWS: "${row}" is not <devices>:<${PACE_NAMES.join("|")}>`);
+  return { devices: Number(n), pace: pace as PaceName };
+});
+const TIMEOUT_MS = Number(process.env.FLEET_TIMEOUT_S ?? 900) * 1000;
 const MAX_DEVICES_PER_PROCESS = 2000;
 
 const seconds = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(1));
 
 console.log(`# ${cpus()[0]?.model ?? "cpu"} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg()[0].toFixed(1)} at start`);
-const header = ["N", "procs", "boot s", "50 % s", "99 % s", "100 % s", "lost", "failures", "retries", "CPU ms/dev", "RSS KiB/dev", "cloud CPU s", "load"];
+for (const name of new Set(ROWS.map((row) => row.pace))) console.log(`# ${name}: ${describePace(PACES[name])}`);
+const header = ["N", "pace", "procs", "boot s", "50 % s", "90 % s", "99 % s", "100 % s", "lost", "failures", "retries", "CPU ms/dev", "RSS KiB/dev", "cloud CPU s", "load"];
 console.log(header.join("\t"));
-for (const devices of SIZES) {
+const lossy = new Set<PaceName>();
+for (const { devices, pace } of ROWS) {
+  if (lossy.has(pace)) continue;
   let result: FleetResult;
   try {
     result = await runFleet({
@@ -25,22 +34,24 @@ for (const devices of SIZES) {
       imageBytes: 160 * 1024,
       waves: 1,
       waveIntervalMs: 0,
-      settings: { [Setting.RetryCooldownMs]: 5000 },
+      settings: PACES[pace].settings,
+      tickMs: PACES[pace].tickMs,
       devicesPerProcess: Math.min(MAX_DEVICES_PER_PROCESS, Math.ceil(devices / availableParallelism())),
       bootsPerSecond: 500,
       timeoutMs: TIMEOUT_MS,
     });
   } catch (error) {
-    console.log(`${devices}\tfailed: ${(error as Error).message}`);
-    break;
+    console.log(`${devices}\t${pace}\tfailed: ${(error as Error).message}`);
+    lossy.add(pace);
+    continue;
   }
   const failures = Object.values(result.failures).reduce((a, b) => a + b, 0);
   const t = result.installedAtMs;
   console.log([
-    devices, result.processes, seconds(result.bootMs), seconds(t.p50), seconds(t.p99), seconds(t.p100),
+    devices, pace, result.processes, seconds(result.bootMs), seconds(t.p50), seconds(t.p90), seconds(t.p99), seconds(t.p100),
     devices - result.cloudConfirmed, failures, result.retries, result.cpuMsPerDevice.toFixed(1),
     (result.rssBytesPerDevice / 1024).toFixed(0), (result.cloudCpuMs / 1000).toFixed(1), loadavg()[0].toFixed(1),
   ].join("\t"));
   for (const [cause, n] of Object.entries(result.failures)) console.log(`#   ${n} × ${cause}`);
-  if (result.cloudConfirmed < devices) break;
+  if (result.cloudConfirmed < devices) lossy.add(pace);
 }

@@ -6,9 +6,9 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { DEFAULT_AGENT_PATH, Setting } from "../agent/agent-instance.ts";
-import { FAST_SETTINGS } from "../device/loopback-device.ts";
 import { runFleet } from "../fleet/fleet-run.ts";
 import { fleetView, reportText } from "../fleet/fleet-view.ts";
+import { PACES, PACE_NAMES, type PaceName } from "../fleet/pace.ts";
 import { FLEET_TRANSPORTS, type FleetTransport } from "../fleet/plan.ts";
 import { EXIT_FAILED, UsageError, parseWholeNumber } from "./usage.ts";
 
@@ -28,7 +28,9 @@ interface FleetCommandOptions {
   outageFor: string;
   attempts?: string;
   stallTimeout?: string;
-  cooldown: string;
+  cooldown?: string;
+  pace: string;
+  tick?: string;
   mqttBroker: string[];
 }
 
@@ -47,9 +49,11 @@ export function registerFleet(program: Command): void {
     .option("--timeout <seconds>", "give up this long after the rollout starts", "600")
     .option("--outage-at <seconds>", "the content servers answer 503 from this long after the rollout start ...")
     .option("--outage-for <seconds>", "... for this long", "30")
-    .option("--attempts <n>", `download attempts before DOWNLOAD_ERROR (default ${FAST_SETTINGS[Setting.MaxAttempts]})`)
-    .option("--cooldown <ms>", "after the last attempt, the agent tries the same update again after this long, doubling (0: never)", "5000")
-    .option("--stall-timeout <ms>", `a transfer quiet this long is dropped (default ${FAST_SETTINGS[Setting.StallTimeoutMs]})`)
+    .option("--pace <name>", "the agents' timing: fast (the simulator's demo: 20 ms ticks, 1.5 s stall timeout, 5 s cool-down) or field (the agent's defaults: 30 s stall timeout, retries 1–60 s; 500 ms ticks, 60 s cool-down)", "fast")
+    .option("--attempts <n>", "download attempts before DOWNLOAD_ERROR (default: the pace's)")
+    .option("--cooldown <ms>", "after the last attempt, the agent tries the same update again after this long, doubling (0: never; default: the pace's)")
+    .option("--stall-timeout <ms>", "a transfer quiet this long is dropped (default: the pace's)")
+    .option("--tick <ms>", "how often each agent gets on_tick (default: the pace's)")
     .action(async (options: FleetCommandOptions) => {
       process.exitCode = await fleetCommand(options);
     });
@@ -57,10 +61,13 @@ export function registerFleet(program: Command): void {
 
 async function fleetCommand(options: FleetCommandOptions): Promise<number> {
   if (!existsSync(DEFAULT_AGENT_PATH)) throw new UsageError(`${DEFAULT_AGENT_PATH} is missing; run npm run build:agent`);
-  const settings: Record<number, number> = {};
+  if (!(PACE_NAMES as readonly string[]).includes(options.pace)) throw new UsageError(`--pace is "${options.pace}"; paces are ${PACE_NAMES.join(", ")}`);
+  const pace = PACES[options.pace as PaceName];
+  const settings: Record<number, number> = { ...pace.settings };
   if (options.attempts !== undefined) settings[Setting.MaxAttempts] = parseWholeNumber("--attempts", options.attempts, 1, 1000);
   if (options.stallTimeout !== undefined) settings[Setting.StallTimeoutMs] = parseWholeNumber("--stall-timeout", options.stallTimeout, 1, 3_600_000);
-  settings[Setting.RetryCooldownMs] = parseWholeNumber("--cooldown", options.cooldown, 0, 86_400_000);
+  if (options.cooldown !== undefined) settings[Setting.RetryCooldownMs] = parseWholeNumber("--cooldown", options.cooldown, 0, 86_400_000);
+  const tickMs = options.tick === undefined ? pace.tickMs : parseWholeNumber("--tick", options.tick, 1, 60_000);
   const devices = parseWholeNumber("--devices", options.devices, 1, 1_000_000);
   const view = fleetView();
   const outageAt = options.outageAt === undefined ? undefined : parseWholeNumber("--outage-at", options.outageAt, 0, 86_400);
@@ -71,6 +78,7 @@ async function fleetCommand(options: FleetCommandOptions): Promise<number> {
     waves: parseWholeNumber("--waves", options.waves, 1, devices),
     waveIntervalMs: parseWholeNumber("--wave-interval", options.waveInterval, 0, 86_400) * 1000,
     settings,
+    tickMs,
     devicesPerProcess: options.devicesPerProcess === undefined
       ? Math.min(MAX_DEVICES_PER_PROCESS, Math.ceil(devices / availableParallelism()))
       : parseWholeNumber("--devices-per-process", options.devicesPerProcess, 1, 6000),

@@ -34,6 +34,9 @@ export class KaaMqttLink implements CloudLink {
   private runningVersion: string | undefined;
   /** Between power-on and connect: every status is a boot report. */
   private booting = true;
+  /** Connections so far, and the one whose subscription was answered (its config request sent). */
+  private connections = 0;
+  private subscribedConnection = -1;
 
   constructor(private readonly options: KaaMqttLinkOptions) {
     this.session = new MqttSession(options.mqttUrl, options.ca);
@@ -43,9 +46,13 @@ export class KaaMqttLink implements CloudLink {
   connect(deliver: ConfigDelivery): void {
     this.deliver = deliver;
     this.booting = false;
+    const connection = ++this.connections;
     this.session.open({ username: this.options.username, password: this.options.password }, {
       connected: (client) => {
-        this.session.subscribe(client, `${this.base}/config/json/#`, () => this.requestConfig());
+        this.session.subscribe(client, `${this.base}/config/json/#`, () => {
+          if (connection === this.connections) this.subscribedConnection = connection;
+          this.requestConfig();
+        });
       },
       message: (topic, payload) => {
         // Replies to our requests (…/config/json/<id>/status or /error) and observe pushes (…/config/json/status).
@@ -57,7 +64,12 @@ export class KaaMqttLink implements CloudLink {
     });
   }
 
+  listening(): boolean {
+    return this.subscribedConnection === this.connections;
+  }
+
   disconnect(): void {
+    this.connections++;
     this.deliver = undefined;
     this.booting = true;
     this.session.close();

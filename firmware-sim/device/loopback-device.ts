@@ -53,6 +53,10 @@ export interface LoopbackDeviceOptions {
   log?: DeviceOptions["log"];
   /** Default: the wall clock, a timer per callback (a fleet shares one: SharedTickClock). */
   clock?: Clock;
+  /** How often the agent's on_tick runs. Default 20 ms (the fast settings' retries are 100 ms apart). */
+  tickMs?: number;
+  /** The agent and the bootloader hash with the host's SHA-256. Default: their own. */
+  nativeSha256?: boolean;
 }
 
 export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice {
@@ -68,7 +72,8 @@ export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice 
     factoryVersion,
     // The factory record then measures the image, not the whole slot.
     settings: { ...FAST_SETTINGS, [Setting.FactoryImageSize]: options.factoryImage.length, ...options.settings },
-    tickMs: 20,
+    tickMs: options.tickMs ?? 20,
+    nativeSha256: options.nativeSha256,
     confirmAfterMs: 50,
     watchdogMs: 300,
     log: options.log,

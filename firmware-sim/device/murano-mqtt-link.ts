@@ -36,6 +36,8 @@ export class MuranoMqttLink implements CloudLink {
   /** The config_otau write delivered and not yet echoed. */
   private unsettled: { value: string; version: string | undefined } | undefined;
   private boot = 0;
+  /** The boot whose subscription to config_otau was answered. */
+  private subscribedBoot = -1;
 
   constructor(private readonly options: MuranoMqttLinkOptions) {
     this.activation = new MuranoActivation(options.httpUrl, options.identity);
@@ -55,7 +57,9 @@ export class MuranoMqttLink implements CloudLink {
         // connect without credentials (NATS refuses Murano's empty user name).
         this.session.open(this.options.externalBroker ? {} : { username: "", password: token }, {
           // Murano sends a device its writes without a subscription; subscribing is what a device does anyway.
-          connected: (client) => this.session.subscribe(client, `${root}$resource/config_otau/+`),
+          connected: (client) => this.session.subscribe(client, `${root}$resource/config_otau/+`, () => {
+            this.subscribedBoot = boot;
+          }),
           message: (topic, payload) => {
             // An empty message clears a retained write on an external broker: nothing to deliver.
             if (!topic.startsWith(root) || !CONFIG_WRITE.test(topic.slice(root.length)) || payload.length === 0) return;
@@ -71,6 +75,10 @@ export class MuranoMqttLink implements CloudLink {
         setTimeout(() => boot === this.boot && this.open(boot, deliver), ACTIVATION_RETRY_MS);
       },
     );
+  }
+
+  listening(): boolean {
+    return this.subscribedBoot === this.boot;
   }
 
   disconnect(): void {

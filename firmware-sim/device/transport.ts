@@ -30,4 +30,9 @@ export interface CloudLink {
   report(channel: Channel, document: string): void;
   /** Power lost or reset: stop delivering; nothing the device sent is unsent. */
   disconnect(): void;
+  /**
+   * This boot's link would hear a cloud write now (an MQTT link: its subscription answered).
+   * Absent: as soon as connected (a link that asks for the current value itself).
+   */
+  listening?(): boolean;
 }

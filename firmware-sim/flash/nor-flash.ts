@@ -227,7 +227,9 @@ export class NorFlash {
       }
     }
     return this.perform({ kind: "write", area, offset, length }, () => {
-      for (let i = 0; i < length; i++) this.programByte(area, offset + i, data[i]);
+      // Strict: every byte is erased (checked above), so programming it leaves exactly `data`.
+      if (this.program === "strict") this.cells[area].set(data, offset);
+      else for (let i = 0; i < length; i++) this.programByte(area, offset + i, data[i]);
     }, (cut, random) => {
       const whole = Math.min(length, cut.tornBytes ?? Math.floor(length / 2));
       for (let i = 0; i < whole; i++) this.programByte(area, offset + i, data[i]);
@@ -286,7 +288,8 @@ export class NorFlash {
         return FlashCode.Ok;
       },
       flash_read: (area, offset, ptr, len) => this.read(area, offset >>> 0, len >>> 0, guest(ptr, len >>> 0)),
-      flash_write: (area, offset, ptr, len) => this.write(area, offset >>> 0, guest(ptr, len >>> 0).slice()),
+      // A view, not a copy: write() is done with the bytes before it returns.
+      flash_write: (area, offset, ptr, len) => this.write(area, offset >>> 0, guest(ptr, len >>> 0)),
       flash_erase: (area, offset, len) => this.erase(area, offset >>> 0, len >>> 0),
     };
   }

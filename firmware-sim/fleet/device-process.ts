@@ -17,6 +17,8 @@ import { FACTORY_BYTES, FROM_VERSION, KAA_APPLICATION, type CloudUrls, type Devi
 import { SharedTickClock } from "./tick-clock.ts";
 
 const BATCH_MS = 250;
+/** Booted means listening: a fleet is online before its rollout starts. Waited for at most this long. */
+const LISTENING_WAIT_MS = 60_000;
 
 interface Running {
   device: SimulatedDevice;
@@ -52,7 +54,9 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   devices.forEach((spec, index) => {
     const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent), broker);
     const device = loopbackDevice({
-      id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock,
+      id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock, tickMs: plan.tickMs,
+      // Each device hashes on its own CPU; here all share the process's, so they use node:crypto's.
+      nativeSha256: true,
       // Each device its own jitter, from its identity: devices that fail together retry apart.
       settings: { [Setting.JitterSeed]: fnv1a(spec.id), ...plan.settings, ...settings },
     });
@@ -75,6 +79,13 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
   for (let at = 0; at < running.length; at += perTurn) {
     for (const entry of running.slice(at, at + perTurn)) entry.device.powerOn();
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // A cloud write published before a device's subscription took effect may never reach it: a
+  // NATS cluster answers the SUBSCRIBE once the subscription's JetStream consumer exists (new
+  // messages only) and looks for retained ones in its node's copy, which learns of a retained
+  // message from another node a moment later, so a write landing between the two is lost.
+  for (const until = Date.now() + LISTENING_WAIT_MS; Date.now() < until && !running.every(({ link }) => link.listening?.() ?? true);) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   flush();
   send({ kind: "booted" });

@@ -14,6 +14,7 @@ export interface FleetOptions {
   waves: number;
   waveIntervalMs: number;
   settings: Record<number, number>;
+  tickMs: number;
   devicesPerProcess: number;
   bootsPerSecond: number;
   outage?: { afterMs: number; forMs: number };
@@ -60,7 +61,9 @@ export interface FleetResult {
   timedOut: boolean;
 }
 
-const CHILD_OPTIONS = { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] as ["ignore", "inherit", "inherit", "ipc"] };
+// Profiling flags given to the parent (node --cpu-prof …) profile every fleet process too.
+const PROFILE_FLAGS = process.execArgv.filter((flag) => /^--(cpu|heap)-prof/.test(flag));
+const CHILD_OPTIONS = { execArgv: [...PROFILE_FLAGS, "--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] as ["ignore", "inherit", "inherit", "ipc"] };
 
 /** Device ids and transports in the mix's proportions, interleaved; waves are consecutive blocks. */
 export function planDevices(count: number, mix: Record<FleetTransport, number>, waves: number): FleetDevice[] {
@@ -79,7 +82,7 @@ export function planDevices(count: number, mix: Record<FleetTransport, number>, 
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const devices = planDevices(options.devices, options.mix, options.waves);
   const plan: FleetPlan = {
-    devices, imageBytes: options.imageBytes, waves: options.waves, waveIntervalMs: options.waveIntervalMs, settings: options.settings,
+    devices, imageBytes: options.imageBytes, waves: options.waves, waveIntervalMs: options.waveIntervalMs, settings: options.settings, tickMs: options.tickMs,
     devicesPerProcess: options.devicesPerProcess, bootsPerSecond: options.bootsPerSecond, outage: options.outage, brokers: options.brokers,
   };
   const children: ChildProcess[] = [];

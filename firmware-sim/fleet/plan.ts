@@ -25,6 +25,8 @@ export interface FleetPlan {
   waveIntervalMs: number;
   /** Agent settings over the simulator's fast ones (loopbackDevice's FAST_SETTINGS). */
   settings: Record<number, number>;
+  /** How often each device's agent gets on_tick. */
+  tickMs: number;
   /** Devices per device process: V8 holds ~12,700 live wasm memories per process, a boot makes two. */
   devicesPerProcess: number;
   /** Power-ons per second in each device process, so the clouds are not flooded with connects. */
