@@ -24,10 +24,9 @@ const EFFECTS_FORBIDDEN = {
 /**
  * The slot to start (None: nothing verifies) or a negative storage status. Power loss throws
  * out of it, and so does any host effect the decision calls (report, fetch, reset ...).
- * `nativeSha256`: it hashes the slots with the host's SHA-256, as a board built with one does.
  */
-export function runBootloader(module: WebAssembly.Module, flash: NorFlash, nativeSha256 = false): number {
-  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), nativeSha256, ...EFFECTS_FORBIDDEN });
+export function runBootloader(module: WebAssembly.Module, flash: NorFlash): number {
+  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), ...EFFECTS_FORBIDDEN });
   return bootloader.bootloaderDecide();
 }
 

@@ -55,8 +55,6 @@ export interface LoopbackDeviceOptions {
   clock?: Clock;
   /** How often the agent's on_tick runs. Default 20 ms (the fast settings' retries are 100 ms apart). */
   tickMs?: number;
-  /** The agent and the bootloader hash with the host's SHA-256. Default: their own. */
-  nativeSha256?: boolean;
 }
 
 export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice {
@@ -73,7 +71,6 @@ export function loopbackDevice(options: LoopbackDeviceOptions): SimulatedDevice 
     // The factory record then measures the image, not the whole slot.
     settings: { ...FAST_SETTINGS, [Setting.FactoryImageSize]: options.factoryImage.length, ...options.settings },
     tickMs: options.tickMs ?? 20,
-    nativeSha256: options.nativeSha256,
     confirmAfterMs: 50,
     watchdogMs: 300,
     log: options.log,

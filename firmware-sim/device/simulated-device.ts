@@ -28,8 +28,6 @@ export interface DeviceOptions {
   confirmAfterMs?: number;
   /** An unhealthy application hangs; the watchdog resets it after this long. Default 1000 ms. */
   watchdogMs?: number;
-  /** The agent and the bootloader hash with the host's SHA-256 (`sha256_native`). Default: their own. */
-  nativeSha256?: boolean;
   /** From a reset or power loss to the next power-on. Default 10 ms. */
   rebootDelayMs?: number;
   /** Applies a JSON config's payload object (the apply_json import); 0 = applied. Default: applied. */
@@ -124,7 +122,7 @@ export class SimulatedDevice extends EventEmitter {
     this.emit("power-on");
     let slot: number;
     try {
-      slot = runBootloader(this.options.module, this.flash, this.options.nativeSha256);
+      slot = runBootloader(this.options.module, this.flash);
     } catch (error) {
       if (error instanceof PowerLoss) return this.failed(life, error);
       return this.stopForGood("faulted", error instanceof Error ? error : new Error(String(error)));
@@ -196,7 +194,6 @@ export class SimulatedDevice extends EventEmitter {
         return started ? 0 : -1;
       },
       fetchCancel: () => fetcher.cancel(),
-      nativeSha256: this.options.nativeSha256,
       applyJson: (json: string) => this.options.applyJson?.(json) ?? 0,
       // The agent asks for a reset from inside a call; it happens when that call returns.
       reset: () => {

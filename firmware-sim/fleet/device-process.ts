@@ -55,8 +55,6 @@ async function start(devices: FleetDevice[], urls: CloudUrls, plan: Omit<FleetPl
     const { link, fetcher, settings } = linkFor(spec, urls, new HttpFetcher(undefined, undefined, httpAgent), broker);
     const device = loopbackDevice({
       id: spec.id, module, factoryImage, slotBytes, cloud: link, fetcher, clock, tickMs: plan.tickMs,
-      // Each device hashes on its own CPU; here all share the process's, so they use node:crypto's.
-      nativeSha256: true,
       // Each device its own jitter, from its identity: devices that fail together retry apart.
       settings: { [Setting.JitterSeed]: fnv1a(spec.id), ...plan.settings, ...settings },
     });
