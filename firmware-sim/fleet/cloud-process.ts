@@ -1,17 +1,15 @@
-// The cloud process of `otau-sim fleet`: the emulated Murano product, Kaa platform and the
-// content server, in a process of their own so that accepting connections never waits
-// behind thousands of devices' agent calls. The parent sends the plan, starts the rollout
-// and asks at the end which devices the clouds know to run the new version.
+// The cloud process of `otau-sim fleet`: the emulated Murano product and Kaa platform (with
+// Kaa's own file downloads), in a process of their own so that accepting connections never
+// waits behind thousands of devices' agent calls; Murano's package links to the content
+// process (content-process.ts). The parent sends the plan, starts the rollout and asks at
+// the end which devices the clouds know to run the new version.
 import { EventEmitter } from "node:events";
 import { makeFirmwareImage, sha256Hex } from "../device/firmware-image.ts";
 import { KaaEmulator } from "../kaa/kaa-emulator.ts";
 import { MuranoEmulator } from "../murano/murano-emulator.ts";
-import { ContentServer } from "../network/content-server.ts";
-import { FROM_VERSION, KAA_APPLICATION, KAA_TENANT, TO_VERSION, type FleetPlan, type FromCloud, type ToCloud } from "./plan.ts";
+import { FROM_VERSION, KAA_APPLICATION, KAA_TENANT, OUTAGE_FAULT, TO_VERSION, type FleetPlan, type FromCloud, type ToCloud } from "./plan.ts";
 
-const IMAGE_PATH = `/fw/fleet-${TO_VERSION}.bin`;
 const PACKAGE = "package_fleet_gw_2-0-0";
-const OUTAGE_FAULT = "status:503";
 
 const send = (message: FromCloud): void => {
   process.send?.(message);
@@ -21,7 +19,6 @@ const send = (message: FromCloud): void => {
 EventEmitter.defaultMaxListeners = 0;
 let murano = new MuranoEmulator();
 let kaa = new KaaEmulator();
-const content = new ContentServer();
 let plan: FleetPlan | undefined;
 let image: Uint8Array = new Uint8Array(0);
 let kaaFileKey = "";
@@ -36,7 +33,7 @@ async function handle(message: ToCloud): Promise<void> {
   switch (message.kind) {
     case "setup":
       plan = message.plan;
-      return setup(message.plan);
+      return setup(message.plan, message.imageUrl);
     case "rollout":
       return rollout(plan!);
     case "verify":
@@ -46,18 +43,17 @@ async function handle(message: ToCloud): Promise<void> {
   }
 }
 
-async function setup(plan: FleetPlan): Promise<void> {
+async function setup(plan: FleetPlan, imageUrl: string): Promise<void> {
   if (plan.brokers?.length) {
     const broker = { url: plan.brokers[0] };
     murano = new MuranoEmulator({ mqtt: { broker } });
     kaa = new KaaEmulator({ kp1: { broker } });
   }
-  await Promise.all([murano.start(), kaa.start(), content.start()]);
+  await Promise.all([murano.start(), kaa.start()]);
   image = makeFirmwareImage({ version: TO_VERSION, size: plan.imageBytes });
-  content.serveBytes(IMAGE_PATH, image);
   murano.product.publishPackage(PACKAGE, {
     author: "otau-sim fleet", vendor: "Acme", product: "Fleet Gateway",
-    config_otau: { version: TO_VERSION, name: "Fleet gateway firmware", type: "FILE", payload: content.url(IMAGE_PATH), sha256: sha256Hex(image), size: image.length },
+    config_otau: { version: TO_VERSION, name: "Fleet gateway firmware", type: "FILE", payload: imageUrl, sha256: sha256Hex(image), size: image.length },
   });
   kaa.platform.addTenant(KAA_TENANT);
   kaa.platform.createApplication(KAA_TENANT, KAA_APPLICATION);
@@ -98,12 +94,10 @@ function rollout(plan: FleetPlan): void {
   if (plan.outage) {
     const { afterMs, forMs } = plan.outage;
     timers.push(setTimeout(() => {
-      content.injectFaults(IMAGE_PATH, OUTAGE_FAULT);
       kaa.http.downloadFaults.add(kaaFileKey, OUTAGE_FAULT);
       send({ kind: "outage", started: true, at: Date.now() });
     }, afterMs));
     timers.push(setTimeout(() => {
-      content.faults.clear(IMAGE_PATH);
       kaa.http.downloadFaults.clear(kaaFileKey);
       send({ kind: "outage", started: false, at: Date.now() });
     }, afterMs + forMs));
@@ -122,7 +116,7 @@ function verify(plan: FleetPlan): void {
 
 async function stop(): Promise<void> {
   for (const timer of timers) clearTimeout(timer);
-  await Promise.all([murano.stop(), kaa.stop(), content.stop()]);
+  await Promise.all([murano.stop(), kaa.stop()]);
   process.exit(0);
 }
 

@@ -1,10 +1,10 @@
-// `otau-sim fleet` without its command line: forks the cloud process and the device
-// processes, starts the rollout once every device has booted, gathers what they report,
+// `otau-sim fleet` without its command line: forks the content process, the cloud process
+// and the device processes, starts the rollout once every device has booted, gathers what they report,
 // and ends with the clouds' own word on which devices run the new version.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { FleetTransport } from "./plan.ts";
-import { PHASES, type CloudUrls, type FleetDevice, type FleetPlan, type FromCloud, type FromDevices, type Phase, type ToCloud, type ToDevices } from "./plan.ts";
+import { PHASES, type CloudUrls, type FleetDevice, type FleetPlan, type FromCloud, type FromContent, type FromDevices, type Phase, type ToCloud, type ToContent, type ToDevices } from "./plan.ts";
 
 export interface FleetOptions {
   devices: number;
@@ -56,6 +56,7 @@ export interface FleetResult {
   /** Device processes' CPU per device during the rollout, and their memory per device at its end. */
   cpuMsPerDevice: number;
   rssBytesPerDevice: number;
+  /** The cloud and content processes together: CPU during the rollout, the sum of their largest RSS. */
   cloudCpuMs: number;
   cloudRssBytes: number;
   timedOut: boolean;
@@ -91,23 +92,35 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const failed = (error: Error) => {
     crash ??= error;
   };
+  const content = fork(fileURLToPath(new URL("./content-process.ts", import.meta.url)), [], CHILD_OPTIONS);
   const cloud = fork(fileURLToPath(new URL("./cloud-process.ts", import.meta.url)), [], CHILD_OPTIONS);
-  children.push(cloud);
-  let cloudCpuMs = 0;
-  let cloudRssBytes = 0;
+  children.push(content, cloud);
+  // [cloud, content]
+  const serverCpuMs = [0, 0];
+  const serverRssBytes = [0, 0];
+  const noteUsage = (server: number, message: { cpuMs: number; rssBytes: number }) => {
+    serverCpuMs[server] = message.cpuMs;
+    serverRssBytes[server] = Math.max(serverRssBytes[server], message.rssBytes);
+  };
   let cloudCpuAtStart = 0;
+  const fromContent = new Inbox<FromContent>(content, (message) => {
+    if (message.kind === "usage") noteUsage(1, message);
+  }, failed);
   const fromCloud = new Inbox<FromCloud>(cloud, (message) => {
     if (message.kind === "usage") {
-      cloudCpuMs = message.cpuMs;
-      cloudRssBytes = Math.max(cloudRssBytes, message.rssBytes);
+      noteUsage(0, message);
     } else if (message.kind === "outage") {
       options.onNote?.(message.started ? "content servers down (HTTP 503)" : "content servers back");
     }
   }, failed);
-  inboxes.push(fromCloud);
+  inboxes.push(fromContent, fromCloud);
   const toCloud = (message: ToCloud) => cloud.send(message);
+  const toContent = (message: ToContent) => content.send(message);
+  const cloudCpuMs = () => serverCpuMs[0] + serverCpuMs[1];
   try {
-    toCloud({ kind: "setup", plan });
+    toContent({ kind: "setup", imageBytes: plan.imageBytes, outage: plan.outage });
+    const { imageUrl } = await fromContent.next("ready");
+    toCloud({ kind: "setup", plan, imageUrl });
     const { urls } = await fromCloud.next("ready");
     const phases: Phase[] = devices.map(() => "booting");
     const installedAt: number[] = [];
@@ -143,8 +156,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     await Promise.all(booted);
     const bootMs = Date.now() - bootStart;
     const cpuAtStart = usage.reduce((sum, u) => sum + u.cpuMs, 0);
-    cloudCpuAtStart = cloudCpuMs;
+    cloudCpuAtStart = cloudCpuMs();
     const rolloutStart = Date.now();
+    toContent({ kind: "rollout" });
     toCloud({ kind: "rollout" });
     const snapshot = (): FleetSnapshot => ({ total: devices.length, counts: { ...counts }, elapsedMs: Date.now() - rolloutStart, rolloutStarted: true });
     const timedOut = await new Promise<boolean>((resolve) => {
@@ -189,13 +203,13 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       failures,
       cpuMsPerDevice: cpuMs / devices.length,
       rssBytesPerDevice: rssBytes / devices.length,
-      cloudCpuMs: cloudCpuMs - cloudCpuAtStart,
-      cloudRssBytes,
+      cloudCpuMs: cloudCpuMs() - cloudCpuAtStart,
+      cloudRssBytes: serverRssBytes[0] + serverRssBytes[1],
       timedOut,
     };
   } finally {
     for (const inbox of inboxes) inbox.stopping = true;
-    for (const child of children) if (child.connected) child.send({ kind: "stop" } satisfies ToCloud | ToDevices);
+    for (const child of children) if (child.connected) child.send({ kind: "stop" } satisfies ToCloud | ToContent | ToDevices);
     await Promise.all(children.map((child) => exited(child)));
   }
 }

@@ -62,7 +62,7 @@ export function reportText(result: FleetResult): string {
     `failures         ${Object.values(result.failures).reduce((a, b) => a + b, 0)}`,
     ...Object.entries(result.failures).sort((a, b) => b[1] - a[1]).map(([cause, n]) => `  ${String(n).padStart(6)}  ${cause}`),
     `per device       ${result.cpuMsPerDevice.toFixed(1)} ms CPU during the rollout, ${(result.rssBytesPerDevice / 1024).toFixed(0)} KiB RSS`,
-    `cloud process    ${(result.cloudCpuMs / 1000).toFixed(1)} s CPU during the rollout, ${(result.cloudRssBytes / 2 ** 20).toFixed(0)} MiB RSS at most`,
+    `clouds, content  ${(result.cloudCpuMs / 1000).toFixed(1)} s CPU during the rollout, ${(result.cloudRssBytes / 2 ** 20).toFixed(0)} MiB RSS at most`,
   ];
   if (result.notConfirmed.length > 0) lines.push(`not on the new version: ${result.notConfirmed.slice(0, 10).join(", ")}${result.notConfirmed.length > 10 ? ", …" : ""}`);
   return lines.join("\n");

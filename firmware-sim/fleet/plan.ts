@@ -9,6 +9,10 @@ export const TO_VERSION = "2.0.0";
 export const FACTORY_BYTES = 24 * 1024;
 export const KAA_TENANT = "fleet";
 export const KAA_APPLICATION = "fleet-gw";
+/** Where the content process serves the 2.0.0 image. */
+export const FLEET_IMAGE_PATH = `/fw/fleet-${TO_VERSION}.bin`;
+/** What the content servers answer during an outage (network/faults.ts). */
+export const OUTAGE_FAULT = "status:503";
 
 export interface FleetDevice {
   id: string;
@@ -51,9 +55,23 @@ export interface CloudUrls {
 export const PHASES = ["booting", "waiting", "downloading", "installing", "installed", "failed"] as const;
 export type Phase = (typeof PHASES)[number];
 
+// --- parent → content process ---------------------------------------------------------
+export type ToContent =
+  | { kind: "setup"; imageBytes: number; outage?: FleetPlan["outage"] }
+  /** The rollout starts now: the outage, if any, is timed from here. */
+  | { kind: "rollout" }
+  | { kind: "stop" };
+
+// --- content process → parent ---------------------------------------------------------
+export type FromContent =
+  | { kind: "ready"; imageUrl: string }
+  | { kind: "usage"; cpuMs: number; rssBytes: number }
+  | { kind: "error"; message: string };
+
 // --- parent → cloud ---------------------------------------------------------------------
 export type ToCloud =
-  | { kind: "setup"; plan: FleetPlan }
+  /** `imageUrl`: the content process's link to the image, which Murano's package names. */
+  | { kind: "setup"; plan: FleetPlan; imageUrl: string }
   /** Start the rollout now; Murano waves are applied by the cloud process's own timers. */
   | { kind: "rollout" }
   | { kind: "verify" }
