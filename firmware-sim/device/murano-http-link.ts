@@ -2,6 +2,7 @@
 // once, then at every boot long-poll `config_otau` (Request-Timeout, If-Modified-Since) and hand each
 // value to the agent; the agent's otau_in documents are written back one at a time, in order.
 import { Channel, ConfigSource } from "../agent/agent-instance.ts";
+import { httpCall } from "./http-call.ts";
 import { MuranoActivation } from "./murano-activation.ts";
 import type { CloudLink, ConfigDelivery } from "./transport.ts";
 
@@ -82,7 +83,7 @@ export class MuranoHttpLink implements CloudLink {
     let since = EPOCH;
     while (!signal.aborted) {
       try {
-        const response = await fetch(`${this.options.url}${ALIAS_PATH}?config_otau`, {
+        const response = await httpCall(`${this.options.url}${ALIAS_PATH}?config_otau`, {
           headers: {
             "X-Exosite-CIK": await this.activation.token(),
             "Request-Timeout": String(this.options.pollTimeoutMs ?? 30_000),
@@ -90,10 +91,10 @@ export class MuranoHttpLink implements CloudLink {
           },
           signal,
         });
-        const body = Buffer.from(await response.arrayBuffer());
+        const body = response.body;
         if (signal.aborted) return;
         if (response.status === 200) {
-          since = response.headers.get("last-modified") ?? since;
+          since = response.headers["last-modified"] ?? since;
           // The value's bytes as stored, not decoded to text: the agent judges their UTF-8 itself.
           const value = formValueBytes(body, "config_otau");
           if (value !== undefined) deliver(ConfigSource.MuranoConfigOtau, value);
@@ -112,13 +113,12 @@ export class MuranoHttpLink implements CloudLink {
   private async writeAll(): Promise<void> {
     while (this.writes.length > 0 && !this.closed) {
       try {
-        const response = await fetch(`${this.options.url}${ALIAS_PATH}`, {
+        const response = await httpCall(`${this.options.url}${ALIAS_PATH}`, {
           method: "POST",
           headers: { "X-Exosite-CIK": await this.activation.token(), "Content-Type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams({ otau_in: this.writes[0] }).toString(),
         });
-        const body = await response.text();
-        if (response.status !== 204) throw new Error(`otau_in write answered HTTP ${response.status} ${body.trim()}`);
+        if (response.status !== 204) throw new Error(`otau_in write answered HTTP ${response.status} ${response.body.toString("utf8").trim()}`);
         this.writes.shift();
       } catch (error) {
         if (this.closed) return;

@@ -50,6 +50,8 @@ export interface FleetResult {
   /** Devices the clouds know to run the new version. */
   cloudConfirmed: number;
   notConfirmed: string[];
+  /** Rollout start to the clouds confirming every device (their last statuses trail the devices'); undefined: never. */
+  confirmedAtMs?: number;
   finalCounts: Record<Phase, number>;
   retries: number;
   failures: Record<string, number>;
@@ -182,6 +184,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       verified = await fromCloud.next("verified");
       if (verified.onTarget === devices.length || Date.now() - rolloutStart > options.timeoutMs) break;
     }
+    const confirmedAtMs = verified.onTarget === devices.length ? Date.now() - rolloutStart : undefined;
     const cpuMs = usage.reduce((sum, u) => sum + u.cpuMs, 0) - cpuAtStart;
     const rssBytes = usage.reduce((sum, u) => sum + u.rssBytes, 0);
     const sorted = installedAt.map((at) => at - rolloutStart).sort((a, b) => a - b);
@@ -198,6 +201,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       firstInstalledByWaveMs: firstByWave.map((at) => (at === undefined ? undefined : at - rolloutStart)),
       cloudConfirmed: verified.onTarget,
       notConfirmed: verified.notOnTarget,
+      confirmedAtMs,
       finalCounts: { ...counts },
       retries,
       failures,

@@ -56,7 +56,7 @@ export function reportText(result: FleetResult): string {
   const at = (ms: number | undefined) => (ms === undefined ? "not reached" : seconds(ms));
   const lines = [
     `devices          ${result.devices} in ${result.processes} device process${result.processes === 1 ? "" : "es"} (booted in ${seconds(result.bootMs)})`,
-    `installed        ${result.installed}; the clouds confirm ${result.cloudConfirmed}${result.timedOut ? " (timed out)" : ""}`,
+    `installed        ${result.installed}; the clouds confirm ${result.cloudConfirmed}${result.timedOut ? " (timed out)" : ""}${result.confirmedAtMs === undefined ? "" : ` (all at ${seconds(result.confirmedAtMs)})`}`,
     `time installed   50 % ${at(t.p50)}, 90 % ${at(t.p90)}, 99 % ${at(t.p99)}, 100 % ${at(t.p100)}`,
     `retries          ${result.retries}`,
     `failures         ${Object.values(result.failures).reduce((a, b) => a + b, 0)}`,
