@@ -2,8 +2,9 @@
 // transport, all at once. Each row names its pace (firmware-sim/fleet/pace.ts): the
 // simulator's fast demo timing for 100, 1,000 and 2,500 devices, the field timing (the
 // agent's default settings) for 10,000. FLEET_ROWS overrides, e.g. "1000:fast,5000:field".
-// Prints N against time to 50/90/99/100 % installed, devices lost (not confirmed by their
-// cloud), failures, retries, the cost per device and the load average at the row's end;
+// Prints N against time to 50/90/99/100 % installed (as devices report it) and to the clouds
+// confirming every device, devices lost (not confirmed by their cloud), failures, retries,
+// the cost per device and the load average at the row's end;
 // after a row that loses devices the larger rows of the same pace are skipped.
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { runFleet, type FleetResult } from "../firmware-sim/fleet/fleet-run.ts";
@@ -21,7 +22,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000
 
 console.log(`# ${cpus()[0]?.model ?? "cpu"} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadavg()[0].toFixed(1)} at start`);
 for (const name of new Set(ROWS.map((row) => row.pace))) console.log(`# ${name}: ${describePace(PACES[name])}`);
-const header = ["N", "pace", "procs", "boot s", "50 % s", "90 % s", "99 % s", "100 % s", "lost", "failures", "retries", "CPU ms/dev", "RSS KiB/dev", "cloud CPU s", "load"];
+const header = ["N", "pace", "procs", "boot s", "50 % s", "90 % s", "99 % s", "100 % s", "confirmed s", "lost", "failures", "retries", "CPU ms/dev", "RSS KiB/dev", "cloud CPU s", "load"];
 console.log(header.join("\t"));
 const lossy = new Set<PaceName>();
 for (const { devices, pace } of ROWS) {
@@ -48,7 +49,7 @@ for (const { devices, pace } of ROWS) {
   const failures = Object.values(result.failures).reduce((a, b) => a + b, 0);
   const t = result.installedAtMs;
   console.log([
-    devices, pace, result.processes, seconds(result.bootMs), seconds(t.p50), seconds(t.p90), seconds(t.p99), seconds(t.p100),
+    devices, pace, result.processes, seconds(result.bootMs), seconds(t.p50), seconds(t.p90), seconds(t.p99), seconds(t.p100), seconds(result.confirmedAtMs),
     devices - result.cloudConfirmed, failures, result.retries, result.cpuMsPerDevice.toFixed(1),
     (result.rssBytesPerDevice / 1024).toFixed(0), (result.cloudCpuMs / 1000).toFixed(1), loadavg()[0].toFixed(1),
   ].join("\t"));

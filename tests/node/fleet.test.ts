@@ -97,3 +97,9 @@ test("otau-sim fleet refuses an unknown transport in --mix with one line and exi
   assert.equal(run.status, 2);
   assert.equal(run.stderr, 'otau-sim: --mix names "zigbee"; transports are murano-http, murano-mqtt, kaa\n');
 });
+
+test("otau-sim fleet refuses an unknown --pace with one line and exit 2", () => {
+  const run = spawnSync(process.execPath, [BIN, "fleet", "--devices", "3", "--pace", "leisurely"], { encoding: "utf8" });
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, 'otau-sim: --pace is "leisurely"; paces are fast, field\n');
+});
