@@ -1,11 +1,11 @@
-// `otau-sim fleet` without its command line: forks the content process, the cloud process
-// and the device processes, starts the rollout once every device has booted, gathers what they report,
+// `otau-sim fleet` without its command line: forks the content process, the two cloud
+// processes (Murano, Kaa) and the device processes, starts the rollout once every device has booted, gathers what they report,
 // and ends with the clouds' own word on which devices run the new version.
 import { fork, type ChildProcess } from "node:child_process";
 import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { FleetTransport } from "./plan.ts";
-import { PHASES, type CloudUrls, type FleetDevice, type FleetPlan, type FromCloud, type FromContent, type FromDevices, type Phase, type ToCloud, type ToContent, type ToDevices } from "./plan.ts";
+import { CLOUD_NAMES, PHASES, type CloudUrls, type FleetDevice, type FleetPlan, type FromCloud, type FromContent, type FromDevices, type Phase, type ToCloud, type ToContent, type ToDevices } from "./plan.ts";
 
 export interface FleetOptions {
   devices: number;
@@ -59,7 +59,7 @@ export interface FleetResult {
   /** Device processes' CPU per device during the rollout, and their memory per device at its end. */
   cpuMsPerDevice: number;
   rssBytesPerDevice: number;
-  /** The cloud and content processes together: CPU during the rollout, the sum of their largest RSS. */
+  /** The cloud processes and the content process together: CPU during the rollout, the sum of their largest RSS. */
   cloudCpuMs: number;
   cloudRssBytes: number;
   timedOut: boolean;
@@ -103,35 +103,37 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     crash ??= error;
   };
   const content = fork(fileURLToPath(new URL("./content-process.ts", import.meta.url)), [], CHILD_OPTIONS);
-  const cloud = fork(fileURLToPath(new URL("./cloud-process.ts", import.meta.url)), [], CHILD_OPTIONS);
-  children.push(content, cloud);
-  // [cloud, content]
-  const serverCpuMs = [0, 0];
-  const serverRssBytes = [0, 0];
+  const clouds = CLOUD_NAMES.map((name) => fork(fileURLToPath(new URL("./cloud-process.ts", import.meta.url)), [name], CHILD_OPTIONS));
+  children.push(content, ...clouds);
+  // The servers' usage: [content, ...clouds].
+  const serverCpuMs = [0, 0, 0];
+  const serverRssBytes = [0, 0, 0];
   const noteUsage = (server: number, message: { cpuMs: number; rssBytes: number }) => {
     serverCpuMs[server] = message.cpuMs;
     serverRssBytes[server] = Math.max(serverRssBytes[server], message.rssBytes);
   };
   let cloudCpuAtStart = 0;
   const fromContent = new Inbox<FromContent>(content, (message) => {
-    if (message.kind === "usage") noteUsage(1, message);
+    if (message.kind === "usage") noteUsage(0, message);
   }, failed);
-  const fromCloud = new Inbox<FromCloud>(cloud, (message) => {
+  const fromClouds = clouds.map((cloud, c) => new Inbox<FromCloud>(cloud, (message) => {
     if (message.kind === "usage") {
-      noteUsage(0, message);
+      noteUsage(1 + c, message);
     } else if (message.kind === "outage") {
       options.onNote?.(message.started ? "content servers down (HTTP 503)" : "content servers back");
     }
-  }, failed);
-  inboxes.push(fromContent, fromCloud);
-  const toCloud = (message: ToCloud) => cloud.send(message);
+  }, failed));
+  inboxes.push(fromContent, ...fromClouds);
+  const toClouds = (message: ToCloud) => {
+    for (const cloud of clouds) cloud.send(message);
+  };
   const toContent = (message: ToContent) => content.send(message);
-  const cloudCpuMs = () => serverCpuMs[0] + serverCpuMs[1];
+  const cloudCpuMs = () => serverCpuMs.reduce((sum, ms) => sum + ms, 0);
   try {
     toContent({ kind: "setup", imageBytes: plan.imageBytes, outage: plan.outage });
     const { imageUrl } = await fromContent.next("ready");
-    toCloud({ kind: "setup", plan, imageUrl });
-    const { urls } = await fromCloud.next("ready");
+    toClouds({ kind: "setup", plan, imageUrl });
+    const urls = Object.assign({}, ...(await Promise.all(fromClouds.map((inbox) => inbox.next("ready")))).map((ready) => ready.urls)) as CloudUrls;
     const phases: Phase[] = devices.map(() => "booting");
     const installedAt: number[] = [];
     const firstByWave: Array<number | undefined> = Array.from({ length: options.waves }, () => undefined);
@@ -169,7 +171,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     cloudCpuAtStart = cloudCpuMs();
     const rolloutStart = Date.now();
     toContent({ kind: "rollout" });
-    toCloud({ kind: "rollout" });
+    toClouds({ kind: "rollout" });
     const snapshot = (): FleetSnapshot => ({ total: devices.length, counts: { ...counts }, elapsedMs: Date.now() - rolloutStart, rolloutStarted: true });
     const timedOut = await new Promise<boolean>((resolve) => {
       const every = setInterval(() => {
@@ -185,11 +187,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     if (crash) throw crash;
     // The devices' last reports may still be on their way (a Murano HTTP device writes its
     // statuses one POST at a time): ask the clouds until they agree or time is up.
-    let verified: Extract<FromCloud, { kind: "verified" }>;
+    let verified: { onTarget: number; notOnTarget: string[] };
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      toCloud({ kind: "verify" });
-      verified = await fromCloud.next("verified");
+      toClouds({ kind: "verify" });
+      const answers = await Promise.all(fromClouds.map((inbox) => inbox.next("verified")));
+      verified = { onTarget: answers.reduce((sum, a) => sum + a.onTarget, 0), notOnTarget: answers.flatMap((a) => a.notOnTarget) };
       if (verified.onTarget === devices.length || Date.now() - rolloutStart > options.timeoutMs) break;
     }
     const confirmedAtMs = verified.onTarget === devices.length ? Date.now() - rolloutStart : undefined;
@@ -216,7 +219,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       cpuMsPerDevice: cpuMs / devices.length,
       rssBytesPerDevice: rssBytes / devices.length,
       cloudCpuMs: cloudCpuMs() - cloudCpuAtStart,
-      cloudRssBytes: serverRssBytes[0] + serverRssBytes[1],
+      cloudRssBytes: serverRssBytes.reduce((sum, bytes) => sum + bytes, 0),
       timedOut,
     };
   } finally {

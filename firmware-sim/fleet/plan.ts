@@ -44,7 +44,11 @@ export interface FleetPlan {
   brokers?: string[];
 }
 
-/** Where the cloud process serves. */
+/** The two cloud processes: each runs one emulator (cloud-process.ts). */
+export type CloudName = "murano" | "kaa";
+export const CLOUD_NAMES: readonly CloudName[] = ["murano", "kaa"];
+
+/** Where the cloud processes serve. */
 export interface CloudUrls {
   muranoHttp: string;
   muranoMqtt: string;
@@ -79,7 +83,8 @@ export type ToCloud =
 
 // --- cloud → parent ---------------------------------------------------------------------
 export type FromCloud =
-  | { kind: "ready"; urls: CloudUrls }
+  /** Murano's process gives its URLs, Kaa's its own. */
+  | { kind: "ready"; urls: Partial<CloudUrls> }
   | { kind: "outage"; started: boolean; at: number }
   | { kind: "verified"; onTarget: number; notOnTarget: string[] }
   | { kind: "usage"; cpuMs: number; rssBytes: number }
