@@ -1,7 +1,7 @@
 // `npm run bench:fleet`: otau-sim fleet at growing sizes, one 160 KiB image, one third per
 // transport, all at once. Each row names its pace (firmware-sim/fleet/pace.ts): the
 // simulator's fast demo timing for 100 to 5,000 devices, the field timing (the agent's
-// default settings) for 10,000. FLEET_ROWS overrides, e.g. "1000:fast,15000:field".
+// default settings) for 10,000 and 15,000. FLEET_ROWS overrides, e.g. "1000:fast,20000:field".
 // Prints N against time to 50/90/99/100 % installed (as devices report it) and to the clouds
 // confirming every device, devices lost (not confirmed by their cloud), failures, retries,
 // the cost per device and the load average at the row's end;
@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { runFleet, type FleetResult } from "../firmware-sim/fleet/fleet-run.ts";
 import { PACES, PACE_NAMES, describePace, type PaceName } from "../firmware-sim/fleet/pace.ts";
 
-const ROWS = (process.env.FLEET_ROWS ?? "100:fast,1000:fast,2500:fast,5000:fast,10000:field").split(",").map((row) => {
+const ROWS = (process.env.FLEET_ROWS ?? "100:fast,1000:fast,2500:fast,5000:fast,10000:field,15000:field").split(",").map((row) => {
   const [n, pace = "fast"] = row.split(":");
   if (!(PACE_NAMES as readonly string[]).includes(pace) || !(Number(n) > 0)) throw new Error(`FLEET_ROWS: "${row}" is not <devices>:<${PACE_NAMES.join("|")}>`);
   return { devices: Number(n), pace: pace as PaceName };
