@@ -4,7 +4,7 @@
 // folder; stop() ends the nodes and removes it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,9 +34,10 @@ export class NatsCluster {
 
   static async start(size = 3): Promise<NatsCluster> {
     const dir = await mkdtemp(join(tmpdir(), 'otau-nats-'));
-    const ports = await Promise.all(Array.from({ length: size }, async () => ({
-      client: await freePort(), cluster: await freePort(), mqtt: await freePort(), monitor: await freePort(),
-    })));
+    const free = await freePorts(4 * size);
+    const ports = Array.from({ length: size }, (_, i) => ({
+      client: free[4 * i], cluster: free[4 * i + 1], mqtt: free[4 * i + 2], monitor: free[4 * i + 3],
+    }));
     const nodes: NatsNode[] = [];
     const cluster = new NatsCluster(nodes, dir);
     try {
@@ -94,13 +95,18 @@ async function waitHealthy(node: NatsNode): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * `count` distinct free ports: every listener stays open until all have their port, since a
+ * port released at once may be handed out again to the next (a node once got the same port
+ * for its monitor and its routes, and failed with "address already in use").
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
