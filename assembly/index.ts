@@ -12,7 +12,13 @@ import { AgentEvent } from "./otau/events";
 import { currentState, dispatch } from "./otau/machine";
 import { configureSetting } from "./otau/settings";
 import { startAgent } from "./otau/startup";
-import { bootDecide, bootDecisionApply, bootDecisionSlot } from "./storage/boot_decision";
+import { sayBootRefusal } from "./image/problem";
+import { say } from "./message";
+import { isSlot } from "./storage/areas";
+import {
+  bootDecide, bootDecisionApply, bootDecisionCheckSize, bootDecisionCheckSlot, bootDecisionNoteCheck, bootDecisionRefusal,
+  bootDecisionRefusedSlot, bootDecisionRequireChecks, bootDecisionSlot,
+} from "./storage/boot_decision";
 import { text } from "./text";
 
 const AGENT_VERSION = text("0.1.0");
@@ -159,16 +165,50 @@ export function trust_update(len: u32): i32 {
 
 // ---- Bootloader (storage/boot_decision.ts; docs/boot-record.md "Boot decision")
 
+/** bootloader_decide's answer, plus the slot, when that slot's image must be checked first. */
+const BOOTLOADER_CHECK: i32 = 0x100;
+
 /**
  * Runs the bootloader's boot decision over flash, writes the boot-record update it calls
  * for (e.g. one trial attempt used), and returns the slot to start: 1 (A), 2 (B), 0 when
  * no image matches its record, or a negative StorageStatus when flash cannot be read.
- * firmware-sim's emulated bootloader calls it in a fresh instance before each boot.
+ * After bootloader_check_images: 0x100 + slot when that slot's image check must run first
+ * (bootloader_check_size, bootloader_check_result; then call again), nothing written; a
+ * refusal is logged as the C bootloader prints it. firmware-sim's emulated bootloader calls
+ * it in a fresh instance before each boot.
  */
 export function bootloader_decide(): i32 {
   const decided = bootDecide();
   if (decided != 0) return decided;
+  const check = bootDecisionCheckSlot();
+  if (check != 0) return BOOTLOADER_CHECK + check;
   const applied = bootDecisionApply();
   if (applied != 0) return applied;
+  const refused = bootDecisionRefusedSlot();
+  if (refused != 0) {
+    messageClear();
+    say("bootloader: slot ");
+    say(refused == 1 ? "A" : "B");
+    say(" refused: ");
+    sayBootRefusal(bootDecisionRefusal());
+    log(LogLevel.Error, messagePtr(), messageLength());
+  }
   return bootDecisionSlot();
+}
+
+/** Bootloader: from now on bootloader_decide asks for each slot's image check before it takes the slot. */
+export function bootloader_check_images(): void {
+  bootDecisionRequireChecks();
+}
+
+/** After bootloader_decide asked for a check: the boot record's size for the slot (0: no record). */
+export function bootloader_check_size(): u32 {
+  return bootDecisionCheckSize();
+}
+
+/** The check's outcome for `slot`: `refusal` 0 (accepted; `checked` 0 record digest only, 1 image hash, 2 signature) or why not. */
+export function bootloader_check_result(slot: i32, refusal: i32, checked: i32): i32 {
+  if (!isSlot(slot)) return AbiResult.BadArgument;
+  bootDecisionNoteCheck(slot, refusal, checked);
+  return AbiResult.Ok;
 }

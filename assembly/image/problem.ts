@@ -113,3 +113,41 @@ export function sayImageProblem(
       say("image accepted");
   }
 }
+
+/**
+ * A bootloader's refusal in a few words (it keeps only the code, in the boot record): the
+ * same words as the C bootloader's console line (host/boot/boot_image_text.c). Codes 64 to 67
+ * are the image check's own (host/boot/boot_image_check.h).
+ */
+export function sayBootRefusal(code: i32): void {
+  switch (code) {
+    case ImageProblem.BadMagic: say("bad header magic"); break;
+    case ImageProblem.HeaderSizeInvalid: say("header size invalid"); break;
+    case ImageProblem.ProtectedSizeInvalid: say("protected TLV size invalid"); break;
+    case ImageProblem.Encrypted: say("encrypted image"); break;
+    case ImageProblem.LargerThanSlot: say("image larger than the slot"); break;
+    case ImageProblem.LargerThanFile: say("image larger than its record"); break;
+    case ImageProblem.VersionDiffers: say("version differs"); break;
+    case ImageProblem.TlvInfoMagic: say("TLV info magic wrong"); break;
+    case ImageProblem.TlvInfoSize: say("TLV info size wrong"); break;
+    case ImageProblem.TlvEntryOverruns: say("TLV entry overruns its area"); break;
+    case ImageProblem.TlvLength: say("TLV length wrong"); break;
+    case ImageProblem.TlvRepeated: say("TLV repeated"); break;
+    case ImageProblem.CounterUnprotected: say("security counter outside the protected TLVs"); break;
+    case ImageProblem.TlvAreaLengthDiffers: say("TLV area does not end at the recorded size"); break;
+    case ImageProblem.FlashReadFailed: say("flash read failed"); break;
+    case ImageProblem.NoHash: say("no SHA256 TLV"); break;
+    case ImageProblem.HashMismatch: say("image hash differs from its SHA256 TLV"); break;
+    case ImageProblem.Unsigned: say("unsigned image (no ED25519 TLV)"); break;
+    case ImageProblem.NoKeyHash: say("no KEYHASH TLV"); break;
+    case ImageProblem.UnknownKey: say("signed by a key this device does not trust"); break;
+    case ImageProblem.SignatureInvalid: say("ED25519 signature does not verify"); break;
+    case ImageProblem.CounterLower: say("security counter lower than the recorded one"); break;
+    case ImageProblem.LinkedElsewhere: say("image linked to run from another address"); break;
+    case 64: say("slot unreadable"); break;
+    case 65: say("trust store unreadable"); break;
+    case 66: say("verifier trapped"); break;
+    case 67: say("verifier memory too small"); break;
+    default: say("refusal code "); sayNumber(<u64>code);
+  }
+}

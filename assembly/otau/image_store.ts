@@ -9,8 +9,8 @@ import {
 import { Area, Setting } from "../abi";
 import { alignUp, areaLoad, areaSectorSize, areaSize, areaWriteAlign } from "../storage/areas";
 import {
-  NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
-  bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotDigest, bootRecordSlotState, bootRecordSlotVersion,
+  FailureCause, NO_SLOT, SlotState, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory, bootRecordLoad,
+  bootRecordActiveSlot, bootRecordPrepareSlot, bootRecordSlotDigest, bootRecordSlotFailureCause, bootRecordSlotImageProblem, bootRecordSlotState, bootRecordSlotVersion,
   bootRecordSlotVersionLength,
   bootRecordTrialBooted, bootRecordTrialSlot, bootRecordWritableSlot, bootRecordTrialAttempts,
 } from "../storage/boot_record";
@@ -41,6 +41,8 @@ let writableSlot: i32 = Area.SlotB;
 let runningSlot: i32 = Area.SlotA;
 /** The slot whose image failed its trial (NO_SLOT: none), until an update reuses it. */
 let failedSlot: i32 = NO_SLOT;
+/** Why the bootloader's image check refused the failed slot's image (0: it did not; the trial was not confirmed). */
+let failedRefusal: i32 = 0;
 
 const hashContext = memory.data(<i32>SHA256_CONTEXT_SIZE, 8);
 const identity = memory.data(32);
@@ -78,7 +80,11 @@ function loadSlots(): i32 {
   setVersionLength(failedVersion, 0);
   const other = runningSlot == Area.SlotA ? Area.SlotB : Area.SlotA;
   failedSlot = bootRecordSlotState(other) == SlotState.Failed ? other : NO_SLOT;
-  if (failedSlot != NO_SLOT) copyVersion(failedVersion, failedSlot);
+  failedRefusal = 0;
+  if (failedSlot != NO_SLOT) {
+    copyVersion(failedVersion, failedSlot);
+    if (bootRecordSlotFailureCause(failedSlot) == FailureCause.RefusedByBootloader) failedRefusal = bootRecordSlotImageProblem(failedSlot);
+  }
   return StorageStatus.Ok;
 }
 
@@ -105,6 +111,8 @@ export function noteRollbackReported(): i32 {
 export function installedRequestVersion(): usize { return installed; }
 /** The version that failed its trial (empty when none), as a request header. */
 export function failedRequestVersion(): usize { return failedVersion; }
+/** Why the bootloader refused the failed image (an ImageProblem or its check's own code), 0 when it did not. */
+export function failedImageRefusal(): i32 { return failedRefusal; }
 /** The trial version (on trial) into `req`'s header. */
 export function loadTrialVersion(req: usize): void { copyVersion(req, bootRecordTrialSlot()); }
 export function trialAttemptsLeft(): i32 { return bootRecordTrialAttempts(); }

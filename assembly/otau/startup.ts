@@ -3,9 +3,10 @@
 import { AgentState, LogLevel, Setting } from "../abi";
 import { logText, reset } from "../host";
 import { Cloud, active, clearRequest, versionLength, versionPtr } from "../manifest/update_request";
+import { sayBootRefusal } from "../image/problem";
 import { messageClear, say, sayBytes, sayCount } from "../message";
 import {
-  BootOutcome, bootOutcome, failedRequestVersion, installedRequestVersion, loadTrialVersion, noteRollbackReported, storeBoot,
+  BootOutcome, bootOutcome, failedImageRefusal, failedRequestVersion, installedRequestVersion, loadTrialVersion, noteRollbackReported, storeBoot,
   storageErrorText, trialAttemptsLeft,
 } from "./image_store";
 import { resetMachine } from "./machine";
@@ -50,8 +51,14 @@ export function startAgent(ownVersion: usize, ownVersionLength: i32): i32 {
   if (outcome == BootOutcome.RolledBack) {
     const failed = failedRequestVersion();
     sayVersion(failed);
-    say(" was not confirmed healthy within ");
-    sayCount(setting(Setting.TrialBoots), text(" boot"), text(" boots"));
+    const refusal = failedImageRefusal();
+    if (refusal != 0) {
+      say(" was refused by the bootloader: ");
+      sayBootRefusal(refusal);
+    } else {
+      say(" was not confirmed healthy within ");
+      sayCount(setting(Setting.TrialBoots), text(" boot"), text(" boots"));
+    }
     say("; rolled back to ");
     sayBytes(versionPtr(installed), versionLength(installed));
     reportStatus(failed, Status.InstallError);

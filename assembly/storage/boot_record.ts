@@ -20,6 +20,14 @@ export const enum SlotState {
   Failed = 3,
 }
 
+/** Why a slot is Failed (slot entry byte 2; 0 in records written before it existed). */
+export const enum FailureCause {
+  /** A trial never confirmed healthy, or an image that did not match its record. */
+  NotConfirmed = 0,
+  /** The bootloader's image check refused it; byte 3 holds why (an ImageProblem, or the check's own code). */
+  RefusedByBootloader = 1,
+}
+
 /** `trial` when no slot is on trial; also "no slot" in a boot decision. */
 export const NO_SLOT: i32 = 0;
 export const VERSION_MAX_BYTES: u32 = 64;
@@ -39,6 +47,8 @@ const SLOTS: usize = 16;
 const ENTRY_SIZE: usize = 104;
 const ENTRY_STATE: usize = 0;
 const ENTRY_VERSION_LENGTH: usize = 1;
+const ENTRY_FAILURE_CAUSE: usize = 2;
+const ENTRY_IMAGE_PROBLEM: usize = 3;
 const ENTRY_IMAGE_SIZE: usize = 4;
 const ENTRY_DIGEST: usize = 8;
 const ENTRY_VERSION: usize = 40;
@@ -239,6 +249,24 @@ export function bootRecordSetTrial(slot: i32, attempts: i32, booted: bool): void
 
 export function bootRecordSetSlotState(slot: i32, state: SlotState): void {
   store<u8>(entry(slot) + ENTRY_STATE, <u8>state);
+}
+
+/** Why the slot is Failed (meaningful only when it is). */
+export function bootRecordSlotFailureCause(slot: i32): FailureCause {
+  return <FailureCause>load<u8>(entry(slot) + ENTRY_FAILURE_CAUSE);
+}
+
+/** The image check's refusal code of a slot Failed with RefusedByBootloader. */
+export function bootRecordSlotImageProblem(slot: i32): i32 {
+  return load<u8>(entry(slot) + ENTRY_IMAGE_PROBLEM);
+}
+
+/** Marks the slot Failed, with `refusal` the image check's code (0: not confirmed / no match). */
+export function bootRecordSetSlotFailed(slot: i32, refusal: i32): void {
+  const at = entry(slot);
+  store<u8>(at + ENTRY_STATE, <u8>SlotState.Failed);
+  store<u8>(at + ENTRY_FAILURE_CAUSE, <u8>(refusal != 0 ? FailureCause.RefusedByBootloader : FailureCause.NotConfirmed));
+  store<u8>(at + ENTRY_IMAGE_PROBLEM, <u8>min(refusal, 0xff));
 }
 
 /** Records an image in a slot. `digest` is 32 bytes, or 0 for all zero. */

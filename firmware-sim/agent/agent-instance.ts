@@ -75,6 +75,9 @@ interface AgentExports {
   on_healthy(): number;
   agent_state(): number;
   bootloader_decide(): number;
+  bootloader_check_images(): void;
+  bootloader_check_size(): number;
+  bootloader_check_result(slot: number, refusal: number, checked: number): number;
 }
 
 /** on_response's range start for a 206 whose Content-Range is missing or unreadable (docs/abi.md). */
@@ -197,6 +200,21 @@ export class AgentInstance {
   /** The bootloader's decision over flash (records any update it calls for): 1 A, 2 B, 0 none, < 0 flash error. */
   bootloaderDecide(): number {
     return this.exports.bootloader_decide();
+  }
+
+  /** From now on bootloaderDecide answers 0x100 + slot while that slot's image check is owed (docs/abi.md). */
+  bootloaderCheckImages(): void {
+    this.exports.bootloader_check_images();
+  }
+
+  /** The boot record's size for the slot whose check is owed (0: no record). */
+  bootloaderCheckSize(): number {
+    return this.exports.bootloader_check_size() >>> 0;
+  }
+
+  /** The owed check's outcome: `refusal` 0 accepted (`checked` on what grounds), else why not. */
+  bootloaderCheckResult(slot: number, refusal: number, checked: number): void {
+    check("bootloader_check_result", this.exports.bootloader_check_result(slot, refusal, checked));
   }
 
   /** SHA-256 of `data` computed by the agent, fed through the I/O buffer in `chunkSize` pieces. */

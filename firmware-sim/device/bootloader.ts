@@ -1,8 +1,15 @@
 // The emulated bootloader: at every power-on a fresh agent instance that sees only the
 // flash runs `bootloader_decide` (the same decision the C bootloader in host/boot makes),
 // which may write the boot record (a trial attempt used, a rollback) before it answers.
-import { AgentInstance } from "../agent/agent-instance.ts";
+// On a device that trusts keys it checks a trial image before starting it, with the module
+// the C bootloader translates (boot-image-check.ts): a refused image never starts, and the
+// record keeps why for the agent to report. Unlike the C bootloader it leaves confirmed
+// images to their record's digest: simulated factory images are unsigned (otau-sim run
+// --trust-key holds no private key), and a check of them would leave no slot to start.
+import { AgentInstance, type LogLevel } from "../agent/agent-instance.ts";
+import { readBootRecord } from "../flash/boot-record.ts";
 import type { NorFlash } from "../flash/nor-flash.ts";
+import { checkSlotImage, hasTrustedKeys } from "./boot-image-check.ts";
 
 export enum BootSlot { None = 0, A = 1, B = 2 }
 
@@ -25,10 +32,28 @@ const EFFECTS_FORBIDDEN = {
  * The slot to start (None: nothing verifies) or a negative storage status. Power loss throws
  * out of it, and so does any host effect the decision calls (report, fetch, reset ...).
  */
-export function runBootloader(module: WebAssembly.Module, flash: NorFlash): number {
-  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), ...EFFECTS_FORBIDDEN });
-  return bootloader.bootloaderDecide();
+export function runBootloader(module: WebAssembly.Module, flash: NorFlash, log?: (level: LogLevel, text: string) => void): number {
+  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), log, ...EFFECTS_FORBIDDEN });
+  // Read without counting flash operations: only a pending trial on a device with keys is checked.
+  const trial = readBootRecord(flash)?.trial ?? BootSlot.None;
+  if (trial === BootSlot.None || !hasTrustedKeys(flash)) return bootloader.bootloaderDecide();
+  bootloader.bootloaderCheckImages();
+  // Each answer asks for one more slot's check or decides: at most both slots, then the decision.
+  for (let round = 0; round < 3; round++) {
+    const answer = bootloader.bootloaderDecide();
+    if (answer < CHECK_SLOT) return answer;
+    const slot = answer - CHECK_SLOT;
+    const { refusal, checked } = slot === trial ? checkSlotImage(flash, slot, bootloader.bootloaderCheckSize()) : ACCEPTED_BY_RECORD;
+    bootloader.bootloaderCheckResult(slot, refusal, checked);
+  }
+  throw new Error("the boot decision asked for a slot's check again");
 }
+
+/** A confirmed slot, left to its record's digest. */
+const ACCEPTED_BY_RECORD = { refusal: 0, checked: 0 };
+
+/** bootloader_decide's answer, plus the slot, when that slot's image must be checked first (docs/abi.md). */
+const CHECK_SLOT = 0x100;
 
 export function slotName(slot: number): string {
   return slot === BootSlot.A ? "A" : slot === BootSlot.B ? "B" : "none";

@@ -122,7 +122,7 @@ export class SimulatedDevice extends EventEmitter {
     this.emit("power-on");
     let slot: number;
     try {
-      slot = runBootloader(this.options.module, this.flash);
+      slot = runBootloader(this.options.module, this.flash, (level, text) => this.options.log?.(level, `${this.id}: ${text}`));
     } catch (error) {
       if (error instanceof PowerLoss) return this.failed(life, error);
       return this.stopForGood("faulted", error instanceof Error ? error : new Error(String(error)));

@@ -7,11 +7,20 @@ import type { AreaGeometry, NorFlash } from "./nor-flash.ts";
 
 export enum SlotState { Empty = 0, Confirmed = 1, Trial = 2, Failed = 3 }
 
+/** Why a slot is Failed (entry bytes 2 and 3; absent when both are 0: not confirmed in time). */
+export interface SlotFailure {
+  /** 1: the bootloader's image check refused the image. */
+  cause: number;
+  /** The check's refusal code: an ImageProblem (assembly/image/problem.ts) or 64-67. */
+  problem: number;
+}
+
 export interface SlotEntry {
   state: SlotState;
   size: number;
   digest: Uint8Array;
   version: string;
+  failure?: SlotFailure;
 }
 
 export interface BootRecord {
@@ -73,6 +82,8 @@ export function encodeRecord(record: BootRecord, g: AreaGeometry): Uint8Array {
     if (version.length > 64) throw new RangeError(`version '${slot.version}' is longer than 64 bytes`);
     out[at] = slot.state;
     out[at + 1] = version.length;
+    out[at + 2] = slot.failure?.cause ?? 0;
+    out[at + 3] = slot.failure?.problem ?? 0;
     view.setUint32(at + 4, slot.size >>> 0, true);
     out.set(slot.digest.subarray(0, 32), at + 8);
     out.set(version, at + 40);
@@ -102,6 +113,7 @@ export function decodeRecord(bytes: Uint8Array, g: AreaGeometry): BootRecord | u
       digest: bytes.slice(at + 8, at + 40),
       version: Buffer.from(bytes.subarray(at + 40, at + 40 + bytes[at + 1])).toString("utf8"),
       versionLength: bytes[at + 1],
+      ...(bytes[at + 2] !== 0 || bytes[at + 3] !== 0 ? { failure: { cause: bytes[at + 2], problem: bytes[at + 3] } } : {}),
     };
   });
   if (slots.some((s) => s.state > SlotState.Failed || s.versionLength > 64)) return undefined;

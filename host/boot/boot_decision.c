@@ -44,6 +44,7 @@ static int image_bootable(const struct boot_flash *flash, const struct boot_reco
                 decision->refused_slot = slot;
                 decision->refusal = refusal;
             }
+            decision->slot_refusal[slot] = refusal;
             return 0;
         }
     }
@@ -68,6 +69,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
     decision->checked = 0;
     decision->refused_slot = BOOT_NO_SLOT;
     decision->refusal = 0;
+    memset(decision->slot_refusal, 0, sizeof decision->slot_refusal);
     int status = boot_record_area_check(flash);
     if (status != BOOT_OK) return status;
     for (int slot = BOOT_AREA_SLOT_A; slot <= BOOT_AREA_SLOT_B; slot++) {
@@ -96,7 +98,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
                 return decided(decision, trial, BOOT_RULE_TRIAL_BOOT);
             }
         }
-        boot_record_set_slot_state(record, trial, BOOT_SLOT_FAILED);
+        boot_record_set_slot_failed(record, trial, decision->slot_refusal[trial]);
         boot_record_set_trial(record, BOOT_NO_SLOT, 0, false);
         decision->trial_failed = true;
         decision->writes_record = true;
@@ -113,7 +115,7 @@ int boot_decide(const struct boot_flash *flash, struct boot_decision *decision)
         int matches = image_bootable(flash, record, other, decision);
         if (matches < 0) return matches;
         if (matches == 1) {
-            boot_record_set_slot_state(record, active, BOOT_SLOT_FAILED);
+            boot_record_set_slot_failed(record, active, decision->slot_refusal[active]);
             boot_record_set_active(record, other);
             decision->writes_record = true;
             return decided(decision, other, BOOT_RULE_OTHER_CONFIRMED);

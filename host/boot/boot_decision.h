@@ -28,6 +28,7 @@ struct boot_decision {
     int checked;                /* the slot's image check passed on these grounds (check_image) */
     int refused_slot;           /* the first slot check_image refused, or BOOT_NO_SLOT */
     int refusal;                /* and why (check_image's code) */
+    int slot_refusal[BOOT_AREA_COUNT]; /* each slot's refusal (0: none), recorded with its Failed state */
     struct boot_record record;  /* the record as it must be after this boot */
 };
 

@@ -20,6 +20,8 @@
 #define ENTRY_SIZE 104
 #define ENTRY_STATE 0
 #define ENTRY_VERSION_LENGTH 1
+#define ENTRY_FAILURE_CAUSE 2
+#define ENTRY_IMAGE_PROBLEM 3
 #define ENTRY_IMAGE_SIZE 4
 #define ENTRY_DIGEST 8
 #define OFF_CRC (OFF_SLOTS + 2 * ENTRY_SIZE)
@@ -230,4 +232,23 @@ void boot_record_set_trial(struct boot_record *record, int slot, int attempts, b
 void boot_record_set_slot_state(struct boot_record *record, int slot, enum boot_slot_state state)
 {
     record->bytes[OFF_SLOTS + (slot - 1) * ENTRY_SIZE + ENTRY_STATE] = (uint8_t)state;
+}
+
+enum boot_failure_cause boot_record_slot_failure_cause(const struct boot_record *record, int slot)
+{
+    return (enum boot_failure_cause)entry_of(record, slot)[ENTRY_FAILURE_CAUSE];
+}
+
+int boot_record_slot_image_problem(const struct boot_record *record, int slot)
+{
+    return entry_of(record, slot)[ENTRY_IMAGE_PROBLEM];
+}
+
+void boot_record_set_slot_failed(struct boot_record *record, int slot, int refusal)
+{
+    uint8_t *entry = record->bytes + OFF_SLOTS + (slot - 1) * ENTRY_SIZE;
+    entry[ENTRY_STATE] = BOOT_SLOT_FAILED;
+    entry[ENTRY_FAILURE_CAUSE] = refusal != 0 ? BOOT_FAILURE_REFUSED : BOOT_FAILURE_NOT_CONFIRMED;
+    /* Refusal codes are ImageProblem (1-23) or the check's own (64-67): all fit a byte. */
+    entry[ENTRY_IMAGE_PROBLEM] = (uint8_t)(refusal > 0xff ? 0xff : refusal);
 }

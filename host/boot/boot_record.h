@@ -27,6 +27,12 @@ enum boot_slot_state {
     BOOT_SLOT_FAILED = 3,
 };
 
+/* Why a slot is Failed (slot entry byte 2; 0 in records written before it existed). */
+enum boot_failure_cause {
+    BOOT_FAILURE_NOT_CONFIRMED = 0, /* a trial never confirmed, or an image not matching its record */
+    BOOT_FAILURE_REFUSED = 1,       /* the bootloader's image check refused it (byte 3: why) */
+};
+
 /* A record in its wire format, and which copy it was read from (-1: none valid). */
 struct boot_record {
     uint8_t bytes[BOOT_RECORD_COPY_MAX];
@@ -56,5 +62,10 @@ const uint8_t *boot_record_slot_digest(const struct boot_record *record, int slo
 void boot_record_set_active(struct boot_record *record, int slot);
 void boot_record_set_trial(struct boot_record *record, int slot, int attempts, bool booted);
 void boot_record_set_slot_state(struct boot_record *record, int slot, enum boot_slot_state state);
+enum boot_failure_cause boot_record_slot_failure_cause(const struct boot_record *record, int slot);
+/* The image check's refusal code (boot_image_check.h) of a slot Failed by BOOT_FAILURE_REFUSED. */
+int boot_record_slot_image_problem(const struct boot_record *record, int slot);
+/* Marks the slot Failed with its cause: `refusal` 0 (not confirmed / no match) or the image check's code. */
+void boot_record_set_slot_failed(struct boot_record *record, int slot, int refusal);
 
 #endif

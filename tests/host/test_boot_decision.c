@@ -278,6 +278,8 @@ static void test_rows(const struct geometry *g)
     CHECK(boot_record_load(&f, &record) == BOOT_OK, "load after fallback");
     CHECK(boot_record_trial(&record) == BOOT_NO_SLOT && boot_record_slot_state(&record, BOOT_AREA_SLOT_B) == BOOT_SLOT_FAILED,
           "the trial slot is marked Failed and the trial cleared");
+    CHECK(boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_B) == BOOT_FAILURE_NOT_CONFIRMED &&
+          boot_record_slot_image_problem(&record, BOOT_AREA_SLOT_B) == 0, "an exhausted trial is recorded as not confirmed in time");
     CHECK(decide_and_apply(&f, &d) == BOOT_OK && d.rule == BOOT_RULE_ACTIVE && !d.writes_record, "a normal boot writes nothing");
 
     /* A trial image that does not match its digest is never booted. */
@@ -354,6 +356,22 @@ static void test_image_check_hook(const struct geometry *g)
     CHECK(d.refused_slot == BOOT_AREA_SLOT_B && d.refusal == 21 && d.checked == 2, "the refusal and the booted slot's check are reported");
     CHECK(boot_record_load(&f, &record) == BOOT_OK && boot_record_slot_state(&record, BOOT_AREA_SLOT_B) == BOOT_SLOT_FAILED &&
           boot_record_trial(&record) == BOOT_NO_SLOT, "the refused trial slot is marked Failed");
+    CHECK(boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_B) == BOOT_FAILURE_REFUSED &&
+          boot_record_slot_image_problem(&record, BOOT_AREA_SLOT_B) == 21, "the record keeps why: refused by the check, code 21");
+    CHECK(boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_A) == BOOT_FAILURE_NOT_CONFIRMED &&
+          boot_record_slot_image_problem(&record, BOOT_AREA_SLOT_A) == 0, "the active slot's entry carries no failure");
+    /* Power cut during the write that records the refusal: the old record (trial pending, no cause) stands. */
+    f = make_flash(g->record_size, g->record_sector, g->slot_size, g->slot_sector, g->align, g->erased);
+    f.check_image = fake_check;
+    setup_trial(&f, 3);
+    fail_write_countdown = 1; /* payload programmed, commit marker lost */
+    CHECK(decide_and_apply(&f, &d) == BOOT_FLASH_DEVICE_ERROR, "the refusal's record write fails at its marker");
+    CHECK(boot_record_load(&f, &record) == BOOT_OK && boot_record_trial(&record) == BOOT_AREA_SLOT_B &&
+          boot_record_slot_state(&record, BOOT_AREA_SLOT_B) == BOOT_SLOT_TRIAL &&
+          boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_B) == BOOT_FAILURE_NOT_CONFIRMED,
+          "a torn refusal write leaves the trial pending and no cause: the next boot refuses it again");
+    CHECK(decide_and_apply(&f, &d) == BOOT_OK && boot_record_load(&f, &record) == BOOT_OK &&
+          boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_B) == BOOT_FAILURE_REFUSED, "the next boot records the refusal");
 
     /* The confirmed slot is checked at every boot: refused, the other confirmed one takes over. */
     f = make_flash(g->record_size, g->record_sector, g->slot_size, g->slot_sector, g->align, g->erased);
@@ -366,6 +384,9 @@ static void test_image_check_hook(const struct geometry *g)
     refuse_slot = BOOT_AREA_SLOT_A;
     CHECK(decide_and_apply(&f, &d) == BOOT_OK && d.slot == BOOT_AREA_SLOT_B && d.rule == BOOT_RULE_OTHER_CONFIRMED &&
           d.refused_slot == BOOT_AREA_SLOT_A, "refused active A: confirmed B boots, A is refused");
+    CHECK(boot_record_load(&f, &record) == BOOT_OK && boot_record_slot_state(&record, BOOT_AREA_SLOT_A) == BOOT_SLOT_FAILED &&
+          boot_record_slot_failure_cause(&record, BOOT_AREA_SLOT_A) == BOOT_FAILURE_REFUSED &&
+          boot_record_slot_image_problem(&record, BOOT_AREA_SLOT_A) == 21, "the refused active slot is Failed with its refusal");
 
     /* An image the check verified against its own hash needs no record digest; one it did not cover does. */
     refuse_slot = BOOT_NO_SLOT;

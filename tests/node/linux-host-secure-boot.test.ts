@@ -4,7 +4,7 @@
 // rewritten together with a boot record that names its digest. A good image starts; every
 // other one is never started, the decision falls back, the record marks it failed, and one
 // line says why.
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
@@ -17,7 +17,8 @@ import type { BootRecord, SlotEntry } from '../../firmware-sim/flash/boot-record
 import { NorFlash } from '../../firmware-sim/flash/nor-flash.ts';
 import { encodeTrustStore } from '../../firmware-sim/flash/trust-store.ts';
 import { readEd25519PublicKey, signImage } from '../../firmware-sim/image/mcuboot-image.ts';
-import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST } from './support/otau-host.ts';
+import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
+import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST, hostExit, startHost } from './support/otau-host.ts';
 import { imgtoolKeygen, imgtoolSign } from './support/imgtool.ts';
 
 const SECTOR = 4096;
@@ -164,3 +165,27 @@ function assertRefusedWithoutKeys(path: string): void {
   assert.match(output, /bootloader: slot B refused: image hash differs from its SHA256 TLV\n/, output);
   assert.match(output, /bootloader: slot A \(active, trial failed\)\n/, output);
 }
+
+describe('a refusal of the C bootloader reaches the cloud (otau-host run, Murano emulator)', () => {
+  const murano = new MuranoEmulator();
+  let muranoUrl = '';
+  before(async () => ({ http: muranoUrl } = await murano.start()));
+  after(() => murano.stop());
+
+  it('reports INSTALL_ERROR naming the bootloader\'s reason for an attacker image under a forged trial record, then the installed version', async () => {
+    const path = device('wrong-key-reported', imgtoolSign(randomBytes(30 * 1024), { version: '1.1.0', key: attacker }));
+    murano.product.addIdentity('gw-refused');
+    const host = startHost(['run', '--agent', AGENT_PATH, '--flash', path, '--trust-store-size', String(TRUST_STORE_SIZE),
+      '--firmware-version', '1.0.0', '--exit-when-installed', '1.0.0', '--murano', muranoUrl, '--identity', 'gw-refused']);
+    assert.deepEqual(await hostExit(host, 20_000), { code: 0, signal: null }, host.output());
+    assert.match(host.output(), /bootloader: slot B refused: signed by a key this device does not trust\n/, host.output());
+    const history = murano.product.statusHistory('gw-refused').map((entry) => entry.document!);
+    assert.deepEqual(history.map((d) => [d.version, d.status, d.message]).slice(0, 2), [
+      ['1.1.0', 'INSTALL_ERROR', 'version 1.1.0 was refused by the bootloader: signed by a key this device does not trust; rolled back to 1.0.0'],
+      ['1.0.0', 'INSTALLED_VERSION', ''],
+    ], JSON.stringify(history));
+    const flash = new NorFlash({ areas: [geometry(FLASH_LAYOUT.bootRecordSize), geometry(FLASH_LAYOUT.slotSize), geometry(FLASH_LAYOUT.slotSize), geometry(TRUST_STORE_SIZE)] });
+    flash.loadImage(readFileSync(path));
+    assert.deepEqual(readBootRecord(flash)?.slots[1].failure, { cause: 1, problem: 20 }, 'slot B: refused by the bootloader, ImageProblem UnknownKey');
+  });
+});
