@@ -9,25 +9,26 @@ import { NorFlash } from "../../firmware-sim/flash/nor-flash.ts";
 import { makeFirmwareImage, readFirmwareHeader, sha256Hex } from "../../firmware-sim/device/firmware-image.ts";
 import { InProcessCloud, InProcessFetcher } from "../../firmware-sim/device/in-process.ts";
 import { SimulatedDevice } from "../../firmware-sim/device/simulated-device.ts";
+import { SlotState, placeRecordCopy, readBootRecord, sha256 } from "../../firmware-sim/flash/boot-record.ts";
+import { provisionTrustStore } from "../../firmware-sim/flash/trust-store.ts";
+import { ed25519PublicKeyBytes, signImage } from "../../firmware-sim/image/mcuboot-image.ts";
+import { type KeyObject, generateKeyPairSync } from "node:crypto";
 
 const SECTOR = 4096;
 const SLOT = 32 * SECTOR;
 
-async function rig(newImage: Buffer) {
+async function rig(newImage: Buffer, trustedKeys: Uint8Array[] = []) {
   const clock = new ManualClock(0);
-  const flash = new NorFlash({
-    areas: [
-      { size: 4 * SECTOR, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
-      { size: SLOT, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
-      { size: SLOT, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff },
-    ],
-  });
+  const area = (size: number) => ({ size, sectorSize: SECTOR, writeAlign: 4, erasedValue: 0xff as const });
+  const flash = new NorFlash({ areas: [area(4 * SECTOR), area(SLOT), area(SLOT), ...(trustedKeys.length > 0 ? [area(2 * SECTOR)] : [])] });
   flash.bytes(1).set(makeFirmwareImage({ version: "1.0.0", size: 20_000 }));
+  if (trustedKeys.length > 0) provisionTrustStore(flash, trustedKeys);
   const fetcher = new InProcessFetcher(clock);
   const cloud = new InProcessCloud(clock);
   fetcher.serve("http://files.test/fw.bin", newImage);
+  const log: string[] = [];
   const device = new SimulatedDevice({
-    id: "dev-1", module: await compileAgent(), flash, clock, cloud, fetcher, factoryVersion: "1.0.0",
+    id: "dev-1", module: await compileAgent(), flash, clock, cloud, fetcher, factoryVersion: "1.0.0", log: (_level, text) => log.push(text),
   });
   const config = JSON.stringify({
     version: readFirmwareHeader(newImage)!.version, name: "fw", type: "FILE", payload: "http://files.test/fw.bin",
@@ -37,7 +38,7 @@ async function rig(newImage: Buffer) {
   const runUntil = (done: () => boolean, limitMs = 120_000): void => {
     while (!done() && clock.now() < limitMs) clock.advance(5);
   };
-  return { clock, flash, fetcher, cloud, device, config, runUntil };
+  return { clock, flash, fetcher, cloud, device, config, runUntil, log };
 }
 
 const finished = (device: SimulatedDevice, version: string) => (): boolean =>
@@ -100,4 +101,44 @@ test("the same config delivered again after the trial image confirmed itself ans
   runUntil(() => false, clock.now() + 5_000);
   assert.deepEqual(device.otauIn().slice(before).map((r) => [r.status, r.version]), [["INSTALLED_VERSION", "2.0.0"]]);
   assert.equal(fetcher.requests.length, requests, "nothing downloaded");
+});
+
+/**
+ * The physical-flash attack on a device that trusts the vendor's key: with the device off, an
+ * image `signed` (by the attacker, or the vendor) is written straight into slot B, with a boot
+ * record that asks for its trial boot and names its digest. Then the device is powered on.
+ */
+async function forgedTrial(signer: KeyObject | "vendor") {
+  const vendor = generateKeyPairSync("ed25519");
+  const rigged = await rig(makeFirmwareImage({ version: "2.0.0", size: 1000 }), [ed25519PublicKeyBytes(vendor.publicKey)]);
+  const { device, flash, runUntil } = rigged;
+  device.powerOn();
+  runUntil(() => device.otauIn().length > 0);
+  device.powerOff();
+  const forged = signImage(makeFirmwareImage({ version: "2.0.0", size: 30_000 }), { version: "2.0.0", key: signer === "vendor" ? vendor.privateKey : signer });
+  flash.bytes(2).set(forged);
+  const current = readBootRecord(flash)!;
+  placeRecordCopy(flash, 1 - current.copy, {
+    ...current, sequence: current.sequence + 1, trial: 2, attempts: 3, booted: false,
+    slots: [current.slots[0], { state: SlotState.Trial, size: forged.length, digest: sha256(forged), version: "2.0.0" }],
+  });
+  device.powerOn();
+  return rigged;
+}
+
+test("on a device with keys the emulated bootloader never starts an attacker's image written into slot B under a forged trial record, and the cloud hears why", async () => {
+  const { device, flash, log } = await forgedTrial(generateKeyPairSync("ed25519").privateKey);
+  assert.deepEqual(device.boots.map((b) => [b.slot, b.version]), [[1, "1.0.0"], [1, "1.0.0"]], "slot B never started");
+  assert.ok(log.includes("dev-1: bootloader: slot B refused: signed by a key this device does not trust"), log.join("\n"));
+  assert.deepEqual(readBootRecord(flash)?.slots[1].failure, { cause: 1, problem: 20 }, "the record keeps why: refused, ImageProblem UnknownKey");
+  assert.deepEqual(device.otauIn().slice(1).map((r) => [r.version, r.status, r.message]), [
+    ["2.0.0", "INSTALL_ERROR", "version 2.0.0 was refused by the bootloader: signed by a key this device does not trust; rolled back to 1.0.0"],
+    ["1.0.0", "INSTALLED_VERSION", ""],
+  ]);
+});
+
+test("the same forged trial record over an image the vendor signed starts it on trial: the check refuses only what fails it", async () => {
+  const { device, log } = await forgedTrial("vendor");
+  assert.deepEqual(device.boots.map((b) => [b.slot, b.version, b.onTrial]), [[1, "1.0.0", false], [2, "2.0.0", true]]);
+  assert.ok(!log.some((line) => /refused/.test(line)), log.join("\n"));
 });
