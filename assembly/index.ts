@@ -196,9 +196,9 @@ export function bootloader_decide(): i32 {
   return bootDecisionSlot();
 }
 
-/** Bootloader: from now on bootloader_decide asks for each slot's image check before it takes the slot. */
-export function bootloader_check_images(): void {
-  bootDecisionRequireChecks();
+/** Bootloader: `enabled` 1, bootloader_decide asks for each slot's image check before it takes the slot (0: it does not). */
+export function bootloader_check_images(enabled: i32): void {
+  bootDecisionRequireChecks(enabled != 0);
 }
 
 /** After bootloader_decide asked for a check: the boot record's size for the slot (0: no record). */

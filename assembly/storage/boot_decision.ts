@@ -72,9 +72,9 @@ export function bootDecisionWritesRecord(): bool {
   return recordChanged;
 }
 
-/** From now on every slot is checked (bootDecisionNoteCheck) before the decision takes it. */
-export function bootDecisionRequireChecks(): void {
-  checksRequired = true;
+/** From now on (`required`) every slot is checked (bootDecisionNoteCheck) before the decision takes it; no check noted yet. */
+export function bootDecisionRequireChecks(required: bool): void {
+  checksRequired = required;
   memory.fill(checkNoted, 0, 3);
 }
 

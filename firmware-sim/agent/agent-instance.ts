@@ -75,7 +75,7 @@ interface AgentExports {
   on_healthy(): number;
   agent_state(): number;
   bootloader_decide(): number;
-  bootloader_check_images(): void;
+  bootloader_check_images(enabled: number): void;
   bootloader_check_size(): number;
   bootloader_check_result(slot: number, refusal: number, checked: number): number;
 }
@@ -204,7 +204,7 @@ export class AgentInstance {
 
   /** From now on bootloaderDecide answers 0x100 + slot while that slot's image check is owed (docs/abi.md). */
   bootloaderCheckImages(): void {
-    this.exports.bootloader_check_images();
+    this.exports.bootloader_check_images(1);
   }
 
   /** The boot record's size for the slot whose check is owed (0: no record). */

@@ -3,7 +3,7 @@
 // (statuses, fetches, cancels, resets) and the next state. The last spec checks that
 // every row of TRANSITIONS was taken by one of them, so a new row without a spec fails.
 import {
-  bootloader_decide, boot, configure, on_data, on_data_end, on_healthy, on_response, on_tick,
+  bootloader_check_images, bootloader_check_result, bootloader_check_size, bootloader_decide, boot, configure, on_data, on_data_end, on_healthy, on_response, on_tick,
 } from "../../assembly/index";
 import { AgentState, Setting } from "../../assembly/abi";
 import { AgentEvent } from "../../assembly/otau/events";
@@ -358,6 +358,23 @@ describe("transition table", () => {
     expect(report(-2)).toBe("{\"version\":\"1.1.0\",\"status\":\"INSTALL_SUCCESS\",\"message\":\"version 1.1.0 confirmed healthy in slot B\"}");
     expect(report(-1)).toBe("{\"version\":\"1.1.0\",\"status\":\"INSTALLED_VERSION\",\"message\":\"\"}");
     expect(currentState()).toBe(AgentState.Idle);
+  });
+
+  it("a trial the bootloader's image check refused is reported at start-up as refused, naming why, then the installed version", () => {
+    installListUpdate();
+    bootloader_check_images(1);
+    expect(bootloader_decide()).toBe(0x102);
+    expect(bootloader_check_size()).toBe(4096 + 200); // the second file starts at the next sector
+    expect(bootloader_check_result(2, 21, 0)).toBe(0);
+    expect(bootloader_decide()).toBe(0x101);
+    expect(bootloader_check_result(1, 0, 0)).toBe(0);
+    expect(bootloader_check_result(3, 0, 0)).toBe(-3);
+    expect(bootloader_decide()).toBe(1);
+    bootloader_check_images(0);
+    effectsClear();
+    expect(boot()).toBe(0);
+    expect(report(-2)).toBe("{\"version\":\"1.1.0\",\"status\":\"INSTALL_ERROR\",\"message\":\"version 1.1.0 was refused by the bootloader: ED25519 signature does not verify; rolled back to 1.0.0\"}");
+    expect(report(-1)).toBe("{\"version\":\"1.0.0\",\"status\":\"INSTALLED_VERSION\",\"message\":\"\"}");
   });
 
   it("an event no row takes is dropped: nothing reported, state unchanged", () => {

@@ -1,12 +1,13 @@
 import { SHA256_CONTEXT_SIZE, sha256Final, sha256Init, sha256Update } from "../../assembly/crypto/sha256";
 import { Area } from "../../assembly/abi";
 import {
-  BootRule, bootDecide, bootDecisionApply, bootDecisionRule, bootDecisionSlot, bootDecisionTrialFailed,
-  bootDecisionWritesRecord,
+  BootRule, bootDecide, bootDecisionApply, bootDecisionCheckSize, bootDecisionCheckSlot, bootDecisionNoteCheck,
+  bootDecisionRefusal, bootDecisionRefusedSlot, bootDecisionRequireChecks, bootDecisionRule, bootDecisionSlot,
+  bootDecisionTrialFailed, bootDecisionWritesRecord,
 } from "../../assembly/storage/boot_decision";
 import {
-  NO_SLOT, SlotState, bootRecordActiveSlot, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory,
-  bootRecordLoad, bootRecordPrepareSlot, bootRecordSequence, bootRecordSetSlotState, bootRecordSlotState,
+  FailureCause, NO_SLOT, SlotState, bootRecordActiveSlot, bootRecordArmTrial, bootRecordConfirm, bootRecordInitFactory,
+  bootRecordLoad, bootRecordPrepareSlot, bootRecordSequence, bootRecordSetSlotState, bootRecordSlotFailureCause, bootRecordSlotImageProblem, bootRecordSlotState,
   bootRecordStore, bootRecordTrialAttempts,
   bootRecordTrialBooted, bootRecordTrialSlot,
 } from "../../assembly/storage/boot_record";
@@ -150,5 +151,81 @@ describe("boot decision table", () => {
     flashSetup(16384, 4096, 8192, 4096, 4, 0xff, 0);
     flashReport(Area.SlotB, 8192, 4096, 3, 0xff);
     expect<i32>(bootDecide()).toBe(StorageStatus.WriteAlignmentInvalid);
+  });
+});
+
+describe("boot decision with an image check (bootloader_check_images)", () => {
+  afterEach(() => {
+    bootDecisionRequireChecks(false);
+  });
+
+  it("asks for each slot's check before taking it, writing nothing until it decides", () => {
+    flashSetup(16384, 4096, 8192, 4096, 4, 0xff, 0);
+    armedDevice(3);
+    bootDecisionRequireChecks(true);
+    const operations = flashOperations();
+    expect<i32>(bootDecide()).toBe(StorageStatus.Ok);
+    expect<i32>(bootDecisionCheckSlot()).toBe(Area.SlotB);
+    expect<u32>(bootDecisionCheckSize()).toBe(1500);
+    expect<bool>(bootDecisionWritesRecord()).toBe(false);
+    expect<i32>(bootDecisionApply()).toBe(StorageStatus.Ok);
+    expect<i32>(flashOperations()).toBe(operations);
+    bootDecisionNoteCheck(Area.SlotB, 0, 2);
+    expect<i32>(boot()).toBe(Area.SlotB);
+    expect<i32>(bootDecisionCheckSlot()).toBe(NO_SLOT);
+  });
+
+  it("a refused trial is never booted: marked Failed with cause 1 and the refusal's code, in the same record write", () => {
+    flashSetup(16384, 4096, 8192, 4096, 8, 0x00, 0);
+    armedDevice(3);
+    bootDecisionRequireChecks(true);
+    bootDecide();
+    bootDecisionNoteCheck(Area.SlotB, 20, 0);
+    expect<i32>(bootDecide()).toBe(StorageStatus.Ok);
+    expect<i32>(bootDecisionCheckSlot()).toBe(Area.SlotA);
+    bootDecisionNoteCheck(Area.SlotA, 0, 0);
+    const sequence = bootRecordSequence();
+    expect<i32>(boot()).toBe(Area.SlotA);
+    expect<bool>(bootDecisionTrialFailed()).toBe(true);
+    expect<i32>(bootDecisionRefusedSlot()).toBe(Area.SlotB);
+    expect<i32>(bootDecisionRefusal()).toBe(20);
+    expect<i32>(bootRecordLoad()).toBe(StorageStatus.Ok);
+    expect<u32>(bootRecordSequence()).toBe(sequence + 1);
+    expect<i32>(bootRecordSlotState(Area.SlotB)).toBe(SlotState.Failed);
+    expect<i32>(bootRecordSlotFailureCause(Area.SlotB)).toBe(FailureCause.RefusedByBootloader);
+    expect<i32>(bootRecordSlotImageProblem(Area.SlotB)).toBe(20);
+    // The next update's slot entry starts clean.
+    expect<i32>(bootRecordPrepareSlot(Area.SlotB)).toBe(StorageStatus.Ok);
+    expect<i32>(bootRecordLoad()).toBe(StorageStatus.Ok);
+    expect<i32>(bootRecordSlotFailureCause(Area.SlotB)).toBe(FailureCause.NotConfirmed);
+    expect<i32>(bootRecordSlotImageProblem(Area.SlotB)).toBe(0);
+  });
+
+  it("an image the check verified against its own hash or signature needs no record digest; the factory image is checked too", () => {
+    flashSetup(16384, 4096, 8192, 4096, 4, 0xff, 0);
+    armedDevice(3);
+    flip(Area.SlotB, 700);
+    bootDecisionRequireChecks(true);
+    bootDecisionNoteCheck(Area.SlotB, 0, 2);
+    expect<i32>(boot()).toBe(Area.SlotB);
+    flashSetup(16384, 4096, 8192, 4096, 4, 0xff, 0);
+    bootDecisionRequireChecks(true);
+    bootDecide();
+    expect<i32>(bootDecisionCheckSlot()).toBe(Area.SlotA);
+    expect<u32>(bootDecisionCheckSize()).toBe(0);
+    bootDecisionNoteCheck(Area.SlotA, 18, 0);
+    expect<i32>(boot()).toBe(NO_SLOT);
+    expect<i32>(bootDecisionRule()).toBe(BootRule.NothingBootable);
+  });
+
+  it("without a check, an exhausted trial is Failed with cause 0 (not confirmed in time), as in records written before the cause existed", () => {
+    flashSetup(16384, 4096, 8192, 4096, 4, 0xff, 0);
+    armedDevice(1);
+    expect<i32>(boot()).toBe(Area.SlotB);
+    expect<i32>(boot()).toBe(Area.SlotA);
+    expect<i32>(bootRecordLoad()).toBe(StorageStatus.Ok);
+    expect<i32>(bootRecordSlotState(Area.SlotB)).toBe(SlotState.Failed);
+    expect<i32>(bootRecordSlotFailureCause(Area.SlotB)).toBe(FailureCause.NotConfirmed);
+    expect<i32>(bootRecordSlotImageProblem(Area.SlotB)).toBe(0);
   });
 });
