@@ -2,7 +2,8 @@
 // the factory with the vendor's key runs only images MCUboot's imgtool signed with it. A signed
 // update installs through the UART bridge and the bootloader verifies it before its trial boot;
 // an image signed by another key, written straight into slot B with a boot record forged to
-// ask for its trial (the physical-flash attack of docs/security.md), is never started.
+// ask for its trial (the physical-flash attack of docs/security.md), is never started, and the
+// cloud hears why.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -91,5 +92,9 @@ describe("QEMU board: secure boot with a provisioned key", { concurrency: true }
     ]);
     assert.deepEqual(device.appLines(), ["app 1.0.0 running from slot A", "app 1.0.0 running from slot A"]);
     assert.ok(!again.lines.some((line) => line.startsWith("app 2.0.0")), "the forged image never ran");
+    // The record kept why, and the agent tells the cloud.
+    await device.waitForStatus(is("INSTALL_ERROR", "2.0.0"), BOOT_MS);
+    assert.equal(device.statuses().find(is("INSTALL_ERROR", "2.0.0"))?.message,
+      "version 2.0.0 was refused by the bootloader: signed by a key this device does not trust; rolled back to 1.0.0");
   });
 });
