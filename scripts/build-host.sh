@@ -4,6 +4,8 @@
 # the bootloader's verifier the node tests drive; "all" adds the C tests):
 #   build/host/      wasm3 runs build/agent.wasm
 #   build/host-aot/  build/agent.wasm translated by wasm2c and compiled in
+#   build/host-ed25519/  otau-host only, wasm3, the agent's ed25519_native import answered by
+#                        the bootloader's translated verifier (-DOTAU_NATIVE_ED25519=ON)
 set -eu
 
 ROOT_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,3 +29,4 @@ build() { # build <dir under build/> <target> <cmake options...>
 
 build host "$TARGET" -DOTAU_RUNTIME=wasm3
 build host-aot "$TARGET" -DOTAU_RUNTIME=aot
+build host-ed25519 otau-host -DOTAU_RUNTIME=wasm3 -DOTAU_NATIVE_ED25519=ON

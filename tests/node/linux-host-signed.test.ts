@@ -1,7 +1,8 @@
 // Signed images on the Linux host: otau-host run with a trust-store area (--trust-store-size)
 // provisioned with a key made by MCUboot's imgtool installs an image imgtool signed with it,
 // and refuses one signed by another key, over the Murano emulator on loopback.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { NorFlash } from '../../firmware-sim/flash/nor-flash.ts';
 import { readEd25519PublicKey } from '../../firmware-sim/image/mcuboot-image.ts';
 import { MuranoEmulator } from '../../firmware-sim/murano/murano-emulator.ts';
 import { ContentServer } from '../../firmware-sim/network/content-server.ts';
-import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST, OTAU_HOST_AOT, hostExit, readSlot, startHost } from './support/otau-host.ts';
+import { AGENT_PATH, FLASH_LAYOUT, OTAU_HOST, OTAU_HOST_AOT, OTAU_HOST_NATIVE_ED25519, hostExit, readSlot, startHost } from './support/otau-host.ts';
 import { imgtoolKeygen, imgtoolSign } from './support/imgtool.ts';
 
 const OLD = '1.0.0';
@@ -26,7 +27,21 @@ const BOARD_MEMORY_LIMIT = 29_184;
 const vendor = imgtoolKeygen();
 const attacker = imgtoolKeygen();
 
-for (const [runtime, hostPath] of [['wasm3', OTAU_HOST], ['aot', OTAU_HOST_AOT]] as const) {
+/** imgtool's KEYHASH of a key: SHA-256 of its SubjectPublicKeyInfo DER (docs/boot-record.md), in hex. */
+function keyHash(key: typeof vendor): string {
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), readEd25519PublicKey(readFileSync(key.publicPem))]);
+  return createHash('sha256').update(spki).digest('hex');
+}
+
+test('the native-Ed25519 otau-host answers the agent\'s ed25519_native import with the bootloader\'s translated verifier; the portable one does not', () => {
+  // agent_ed25519 (host/core/agent_ed25519_*.c) is what the import calls.
+  const callsVerifier = (path: string) => /call\S*\s+\S+\s+<boot_ed25519_verify>/.test(
+    spawnSync('objdump', ['-d', '--no-show-raw-insn', '--disassemble=agent_ed25519', path], { encoding: 'utf8' }).stdout);
+  assert.equal(callsVerifier(OTAU_HOST_NATIVE_ED25519), true);
+  assert.equal(callsVerifier(OTAU_HOST), false);
+});
+
+for (const [runtime, hostPath] of [['wasm3', OTAU_HOST], ['aot', OTAU_HOST_AOT], ['wasm3, native Ed25519', OTAU_HOST_NATIVE_ED25519]] as const) {
   describe(`otau-host (${runtime}) run with a trust store and the boards' memory limit`, () => {
     const murano = new MuranoEmulator();
     const content = new ContentServer();
@@ -36,7 +51,7 @@ for (const [runtime, hostPath] of [['wasm3', OTAU_HOST], ['aot', OTAU_HOST_AOT]]
     before(async () => {
       ({ http: muranoUrl } = await murano.start());
       await content.start();
-      dir = mkdtempSync(join(tmpdir(), `linux-host-signed-${runtime}-`));
+      dir = mkdtempSync(join(tmpdir(), `linux-host-signed-${runtime.replace(/\W+/g, '-')}-`));
     });
     after(async () => {
       await Promise.all([murano.stop(), content.stop()]);
@@ -97,6 +112,23 @@ for (const [runtime, hostPath] of [['wasm3', OTAU_HOST], ['aot', OTAU_HOST_AOT]]
         await hostExit(host, RUN_LIMIT_MS).catch(() => undefined);
       }
       const history = murano.product.statusHistory('gw-forged').map((entry) => entry.document!);
+      assert.ok(!history.some((d) => d.status === 'INSTALL'), JSON.stringify(history));
+    });
+
+    it('refuses an image whose signature was tampered with: DOWNLOAD_ERROR naming the trusted key it does not verify with, and keeps running 1.0.0', async () => {
+      const signed = imgtoolSign(randomBytes(40 * 1024), { version: NEW, key: vendor });
+      const tampered = Buffer.from(signed);
+      tampered[tampered.length - 40] ^= 0x01; // inside the ED25519 TLV's 64 bytes, the last TLV
+      const identity = `gw-tampered`;
+      const host = startHost(offer(identity, tampered), [], hostPath);
+      try {
+        const refusal = await murano.product.waitForStatus(identity, (s) => s.status === 'DOWNLOAD_ERROR', RUN_LIMIT_MS);
+        assert.equal(refusal.message, `ED25519 signature does not verify with trusted key ${keyHash(vendor)}`);
+      } finally {
+        host.child.kill('SIGKILL');
+        await hostExit(host, RUN_LIMIT_MS).catch(() => undefined);
+      }
+      const history = murano.product.statusHistory(identity).map((entry) => entry.document!);
       assert.ok(!history.some((d) => d.status === 'INSTALL'), JSON.stringify(history));
     });
   });

@@ -8,6 +8,8 @@ import { DEFAULT_AGENT_PATH } from '../../../firmware-sim/agent/agent-instance.t
 export const OTAU_HOST = fileURLToPath(new URL('../../../build/host/otau-host', import.meta.url));
 /** otau-host with build/agent.wasm translated ahead of time by wasm2c (scripts/build-host.sh). */
 export const OTAU_HOST_AOT = fileURLToPath(new URL('../../../build/host-aot/otau-host', import.meta.url));
+/** wasm3, with the agent's ed25519_native import answered by the bootloader's translated verifier (-DOTAU_NATIVE_ED25519=ON). */
+export const OTAU_HOST_NATIVE_ED25519 = fileURLToPath(new URL('../../../build/host-ed25519/otau-host', import.meta.url));
 export const AGENT_PATH = DEFAULT_AGENT_PATH;
 
 /** otau-host's default flash layout: boot record, then slot A, then slot B, back to back. */
