@@ -6,6 +6,8 @@
  *   boot-verify ed25519     reads lines "<signature hex> <public key hex> <message hex>" from
  *                           stdin (64, 32 and up to 928 bytes) and prints one verdict per line:
  *                           "valid", "invalid", or "error" (a message too long for the verifier)
+ *   boot-verify refusals    prints "<code> <reason>" for every refusal code the bootloader names
+ *                           (boot_image_refusal_text), for tests holding the agent's words to it
  *
  * Exit status: 0 every line was read, 1 bad arguments or a malformed line (named on stderr).
  */
@@ -41,10 +43,22 @@ static long read_hex(const char **text, uint8_t *out, size_t max)
     return (long)n;
 }
 
+static int print_refusals(void)
+{
+    const char *unknown = boot_image_refusal_text(-1);
+    for (int code = 1; code <= 255; code++) {
+        const char *text = boot_image_refusal_text(code);
+        if (strcmp(text, unknown) != 0) printf("%d %s\n", code, text);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "refusals") == 0) return print_refusals();
     if (argc != 2 || strcmp(argv[1], "ed25519") != 0) {
-        fprintf(stderr, "boot-verify: usage: boot-verify ed25519 < lines of '<signature hex> <key hex> <message hex>'\n");
+        fprintf(stderr, "boot-verify: usage: boot-verify ed25519 < lines of '<signature hex> <key hex> <message hex>'\n"
+                        "       boot-verify refusals\n");
         return 1;
     }
     static char line[LINE_MAX_BYTES];
