@@ -53,6 +53,7 @@ const checkRefusal = memory.data(3 * 4, 4);
 const checkChecked = memory.data(3 * 4, 4);
 /** slotBootable's answer when the slot's check has not been done yet. */
 const CHECK_NEEDED: i32 = 2;
+
 /** The slot to boot (1, 2) or NO_SLOT; valid after bootDecide returned Ok. */
 export function bootDecisionSlot(): i32 {
   return decidedSlot;
