@@ -34,9 +34,11 @@ const EFFECTS_FORBIDDEN = {
  */
 export function runBootloader(module: WebAssembly.Module, flash: NorFlash, log?: (level: LogLevel, text: string) => void): number {
   const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), log, ...EFFECTS_FORBIDDEN });
-  // Read without counting flash operations: only a pending trial on a device with keys is checked.
+  // Only a pending trial on a device with keys is checked; both are read without counting flash
+  // operations, the keys first (a device without area 3, e.g. a fleet's, reads nothing more).
+  if (!hasTrustedKeys(flash)) return bootloader.bootloaderDecide();
   const trial = readBootRecord(flash)?.trial ?? BootSlot.None;
-  if (trial === BootSlot.None || !hasTrustedKeys(flash)) return bootloader.bootloaderDecide();
+  if (trial === BootSlot.None) return bootloader.bootloaderDecide();
   bootloader.bootloaderCheckImages();
   // Each answer asks for one more slot's check or decides: at most both slots, then the decision.
   for (let round = 0; round < 3; round++) {
