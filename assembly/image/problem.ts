@@ -1,6 +1,7 @@
 // Why an MCUboot image was refused, with the values the status message names. One problem
 // at a time is kept (the first found ends the check).
-import { say, sayBytes, sayHex, sayHex32, sayNumber } from "../message";
+import { say, sayBytes, sayHex, sayHex32, sayNumber, sayText } from "../message";
+import { text } from "../text";
 
 export const enum ImageProblem {
   None = 0,
@@ -97,7 +98,7 @@ export function sayImageProblem(
     case ImageProblem.HashMismatch:
       say("image hash read back from flash is "); sayHex(computed, 32); say("; its SHA256 TLV says "); sayHex(expected, 32); break;
     case ImageProblem.Unsigned:
-      say("image is not signed (no ED25519 TLV) and this device trusts "); sayNumber(first); say(" keys"); break;
+      say("image is not signed (no ED25519 TLV) and this device trusts "); sayNumber(first); sayText(first == 1 ? text(" key") : text(" keys")); break;
     case ImageProblem.NoKeyHash:
       say("image has an ED25519 signature but no KEYHASH TLV naming its key"); break;
     case ImageProblem.UnknownKey:

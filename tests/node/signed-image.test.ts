@@ -13,7 +13,7 @@ import { readTrustStore } from "../../firmware-sim/flash/trust-store.ts";
 import { readEd25519PrivateKey, signImage } from "../../firmware-sim/image/mcuboot-image.ts";
 import { ConfigSource, Device, SECTOR, SLOT_SIZE, Setting } from "./support/engine-device.ts";
 import { imgtoolSign, imgtoolVerifies } from "./support/imgtool.ts";
-import { attacker, body2, flipCampaign, installed, offer, rotated, signedDeviceFlash, vendor } from "./support/signed-device.ts";
+import { attacker, body2, flipCampaign, installed, offer, rotated, signedDeviceFlash, vendor, vendorKey } from "./support/signed-device.ts";
 
 
 test("an image signed by imgtool with either provisioned key installs, is confirmed, and its security counter is recorded", async () => {
@@ -66,6 +66,8 @@ test("an unsigned image (imgtool sign without a key) and a bare file are refused
   const hashOnly = imgtoolSign(body2, { version: "2.0.0" });
   assertRefused(await offer(hashOnly, "2.0.0"), "DOWNLOAD_ERROR", /^image is not signed \(no ED25519 TLV\) and this device trusts 2 keys$/, "hash only");
   assertRefused(await offer(body2, "2.0.0"), "DOWNLOAD_ERROR", /^image header magic is 0x[0-9a-f]{8}, not MCUboot's 0x96f3b83d$/, "bare file");
+  const oneKey = signedDeviceFlash([vendorKey]);
+  assertRefused(await offer(hashOnly, "2.0.0", { flash: oneKey }), "DOWNLOAD_ERROR", /^image is not signed \(no ED25519 TLV\) and this device trusts 1 key$/, "hash only, one key");
 });
 
 test("a truncated TLV area is refused, and so is a file cut inside its header", async () => {
