@@ -33,19 +33,31 @@ const EFFECTS_FORBIDDEN = {
  * out of it, and so does any host effect the decision calls (report, fetch, reset ...).
  */
 export function runBootloader(module: WebAssembly.Module, flash: NorFlash, log?: (level: LogLevel, text: string) => void): number {
-  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), log, ...EFFECTS_FORBIDDEN });
   // Only a pending trial on a device with keys is checked; both are read without counting flash
   // operations, the keys first (a device without area 3, e.g. a fleet's, reads nothing more).
-  if (!hasTrustedKeys(flash)) return bootloader.bootloaderDecide();
+  if (!hasTrustedKeys(flash)) return decideWithChecks(module, flash, undefined, log);
   const trial = readBootRecord(flash)?.trial ?? BootSlot.None;
-  if (trial === BootSlot.None) return bootloader.bootloaderDecide();
+  if (trial === BootSlot.None) return decideWithChecks(module, flash, undefined, log);
+  return decideWithChecks(module, flash, (slot, size) => (slot === trial ? checkSlotImage(flash, slot, size) : ACCEPTED_BY_RECORD), log);
+}
+
+/** An image check's outcome: `refusal` 0 accepted (`checked` on what grounds: 0 the record's digest decides), else why not. */
+export type ImageCheck = (slot: number, recordSize: number) => { refusal: number; checked: number };
+
+/**
+ * The agent's boot decision on a fresh instance, each slot it would start first put to `check`
+ * as the C bootloader's check_image hook is (none: the record's digest alone decides).
+ */
+export function decideWithChecks(module: WebAssembly.Module, flash: NorFlash, check: ImageCheck | undefined, log?: (level: LogLevel, text: string) => void): number {
+  const bootloader = AgentInstance.instantiate(module, { flash: (memory) => flash.imports(memory), log, ...EFFECTS_FORBIDDEN });
+  if (check === undefined) return bootloader.bootloaderDecide();
   bootloader.bootloaderCheckImages();
   // Each answer asks for one more slot's check or decides: at most both slots, then the decision.
   for (let round = 0; round < 3; round++) {
     const answer = bootloader.bootloaderDecide();
     if (answer < CHECK_SLOT) return answer;
     const slot = answer - CHECK_SLOT;
-    const { refusal, checked } = slot === trial ? checkSlotImage(flash, slot, bootloader.bootloaderCheckSize()) : ACCEPTED_BY_RECORD;
+    const { refusal, checked } = check(slot, bootloader.bootloaderCheckSize());
     bootloader.bootloaderCheckResult(slot, refusal, checked);
   }
   throw new Error("the boot decision asked for a slot's check again");

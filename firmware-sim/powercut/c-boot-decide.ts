@@ -33,10 +33,14 @@ export interface CBootDecision {
 
 const SLOTS: Record<string, number> = { none: 0, A: 1, B: 2 };
 
-/** Decides and applies over each image (areas back to back as `layout` says) in one boot-decide process. */
-export function decideBatch(binary: string, layout: ReadonlyArray<AreaGeometry & { offset: number }>, images: Uint8Array[]): CBootDecision[] {
+/**
+ * Decides and applies over each image (areas back to back as `layout` says) in one boot-decide
+ * process; with `checks`, through the image check whose answers checkOracle gives.
+ */
+export function decideBatch(binary: string, layout: ReadonlyArray<AreaGeometry & { offset: number }>, images: Uint8Array[], checks = false): CBootDecision[] {
   const input = Buffer.concat(images);
-  const run = spawnSync(binary, ["--batch", ...areaArguments(layout)], { input, encoding: "utf8", maxBuffer: 256 * images.length + 4096 });
+  const mode = checks ? ["--batch", "--checks"] : ["--batch"];
+  const run = spawnSync(binary, [...mode, ...areaArguments(layout)], { input, encoding: "utf8", maxBuffer: 256 * images.length + 4096 });
   if (run.error) throw run.error;
   if (run.status !== 0) throw new Error(`boot-decide --batch exited ${run.status}: ${run.stderr.trim()}`);
   const lines = run.stdout.split("\n").filter((line) => line !== "");
@@ -45,4 +49,22 @@ export function decideBatch(binary: string, layout: ReadonlyArray<AreaGeometry &
     const slot = /^slot=(none|A|B) /.exec(line)?.[1];
     return { slot: slot === undefined ? -1 : SLOTS[slot], flashDigest: / flash=([0-9a-f]{64})$/.exec(line)?.[1], line };
   });
+}
+
+/** The answer boot-decide --batch --checks gives to a slot's image check (host/linux/boot_decide_main.c). */
+export interface OracleAnswer {
+  /** 0 accepted, else the refusal code. */
+  refusal: number;
+  /** For an accepted image: 1 when the check verified it against its own hash, 0 when the record's digest decides. */
+  checked: number;
+}
+
+/**
+ * The image check's answers for one flash state, as boot-decide --batch --checks gives them: the
+ * first byte of the state's SHA-256 before the decision; bit s-1 refuses slot s (code 20 + s),
+ * else bit s+1 says the check verified slot s against the image's own hash.
+ */
+export function checkOracle(stateDigest: Uint8Array): (slot: number) => OracleAnswer {
+  const bits = stateDigest[0];
+  return (slot) => (bits & (1 << (slot - 1)) ? { refusal: 20 + slot, checked: 0 } : { refusal: 0, checked: (bits >> (slot + 1)) & 1 });
 }

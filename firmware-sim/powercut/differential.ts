@@ -2,14 +2,17 @@
 // bootloader_decide, which the simulated device boots through, and the C bootloader's. Every
 // flash state the power-cut runs present to a bootloader is collected (once per distinct
 // state) and given to both; they must start the same slot and leave the same flash behind.
+// Each state is decided twice: without an image check, and with one whose answers (refused, or
+// accepted on the image's own hash or on the record's digest) an oracle derives from the state
+// (checkOracle), so the secure-boot paths of both decisions are compared too.
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { runBootloader } from "../device/bootloader.ts";
+import { decideWithChecks } from "../device/bootloader.ts";
 import { type AreaGeometry, NorFlash } from "../flash/nor-flash.ts";
-import { areaArguments, decideBatch } from "./c-boot-decide.ts";
+import { areaArguments, checkOracle, decideBatch } from "./c-boot-decide.ts";
 
 /** Pending images are decided once they reach this many bytes, to bound memory. */
 const BATCH_BYTES = 48 * 1024 * 1024;
@@ -40,27 +43,34 @@ export class BootDecisionDifferential {
     if (this.pendingBytes >= BATCH_BYTES) this.flush();
   }
 
-  /** Decides every pending state with both and records where they differ. */
+  /** Decides every pending state with both, without and with image checks, and records where they differ. */
   flush(): void {
     if (this.pending.length === 0) return;
-    const c = decideBatch(this.bootDecide, this.scratch.imageLayout(), this.pending);
+    this.compare(false);
+    this.compare(true);
+    this.compared += this.pending.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private compare(checks: boolean): void {
+    const c = decideBatch(this.bootDecide, this.scratch.imageLayout(), this.pending, checks);
+    const mode = checks ? "with image checks" : "without image checks";
     this.pending.forEach((image, i) => {
+      const oracle = checks ? checkOracle(createHash("sha256").update(image).digest()) : undefined;
       this.scratch.loadImage(image);
       let slot: number;
       try {
-        slot = runBootloader(this.module, this.scratch);
+        slot = decideWithChecks(this.module, this.scratch, oracle && ((s) => oracle(s)));
       } catch (error) {
-        return this.mismatch(image, `the agent's decision threw ${error}; C '${c[i].line}'`);
+        return this.mismatch(image, `${mode}: the agent's decision threw ${error}; C '${c[i].line}'`);
       }
       const agentFailed = slot < 0;
       const cFailed = c[i].slot < 0;
       const flashDigest = createHash("sha256").update(this.scratch.image()).digest("hex");
       const agrees = agentFailed || cFailed ? agentFailed === cFailed : slot === c[i].slot && flashDigest === c[i].flashDigest;
-      if (!agrees) this.mismatch(image, `the agent chose slot ${slot} (flash after ${flashDigest.slice(0, 12)}), C '${c[i].line}'`);
+      if (!agrees) this.mismatch(image, `${mode}: the agent chose slot ${slot} (flash after ${flashDigest.slice(0, 12)}), C '${c[i].line}'`);
     });
-    this.compared += this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
   /** Keeps the state in a file, so that the disagreement can be replayed with boot-decide. */

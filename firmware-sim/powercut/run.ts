@@ -90,7 +90,7 @@ console.log([
   `  random multi-cut runs: ${sum((r) => r.multiCutRuns)} (${sum((r) => r.multiCutsFired)} cuts fired, seed ${options.seed})`,
   `  recovered: ${sum((r) => r.recovered)} of ${sum((r) => r.runs)} runs`,
   `  worst-case boots from the last cut to the end: update ${worst((r) => r.worstBootsToRecover.update)}, rollback ${worst((r) => r.worstBootsToRecover.rollback)}`,
-  `  differential: ${sum((r) => r.differential.compared)} distinct boot states (of ${sum((r) => r.differential.offered)} boots) decided by the agent and by C, ${sum((r) => r.differential.mismatches)} disagreements`,
+  `  differential: ${sum((r) => r.differential.compared)} distinct boot states (of ${sum((r) => r.differential.offered)} boots) decided by the agent and by C, each without and with image checks, ${sum((r) => r.differential.mismatches)} disagreements`,
 ].join("\n"));
 if (failureCount > 0) {
   console.log(`\n${failureCount} failures; the first ones:\n${failures.join("\n")}`);

@@ -3,7 +3,7 @@
  * e.g. "slot=B rule=trial-boot trial-failed=no record=written sequence=7".
  *
  *   boot-decide [--apply] <image> <record area> <slot A area> <slot B area>
- *   boot-decide --batch <record area> <slot A area> <slot B area>
+ *   boot-decide --batch [--checks] <record area> <slot A area> <slot B area>
  *   area = offset:size:sector:align:erased   (decimal or 0x-hex; erased 0xff or 0x00)
  *
  * --apply also writes the record update into the file, as the bootloader would.
@@ -11,6 +11,10 @@
  * decides and applies each one in memory, and prints one line per image: the --apply line
  * plus " flash=<SHA-256 of the whole image afterwards>", or "error=<status>" when the
  * decision failed. It lets a test compare thousands of flash states in one process.
+ * --batch --checks decides with an image check (the check_image hook) answered by an oracle
+ * the agent's side can compute too: the first byte of the state's SHA-256, taken before the
+ * decision. Its bit s-1 refuses slot s (refusal code 20 + s); otherwise its bit s+1 says the
+ * check verified slot s against the image's own hash (the record's digest is then not compared).
  *
  * Exit status: 0 decided (also "slot=none"), 1 bad arguments or image, 2 flash/geometry error
  * (single image only). The in-memory flash is strict like NOR: aligned writes onto erased
@@ -142,6 +146,7 @@ static int decide(const struct boot_flash *flash, int apply, const char **failed
     printf("slot=%s rule=%s trial-failed=%s record=%s", boot_slot_name(decision.slot), boot_rule_name(decision.rule),
            decision.trial_failed ? "yes" : "no", record);
     if (decision.writes_record && apply) printf(" sequence=%u", (unsigned)decision.record.sequence);
+    if (decision.refused_slot != BOOT_NO_SLOT) printf(" refused=%s:%d", boot_slot_name(decision.refused_slot), decision.refusal);
     return BOOT_OK;
 }
 
@@ -187,12 +192,37 @@ static int decide_file(int apply, const char *path, char **area_args)
     return code;
 }
 
-static int decide_batch(char **area_args)
+static void image_digest(const uint8_t *image, uint64_t extent, uint8_t digest[BOOT_SHA256_DIGEST_SIZE])
+{
+    struct boot_sha256 sha;
+    boot_sha256_init(&sha);
+    boot_sha256_update(&sha, image, (size_t)extent);
+    boot_sha256_final(&sha, digest);
+}
+
+#define ORACLE_REFUSAL_BASE 20
+
+/* The --checks oracle (see the header): `context` points at the state's oracle byte. */
+static int oracle_check(void *context, int slot, uint32_t size, int *checked)
+{
+    (void)size;
+    unsigned bits = *(const uint8_t *)context;
+    if (bits & (1u << (slot - 1))) return ORACLE_REFUSAL_BASE + slot;
+    *checked = (int)((bits >> (slot + 1)) & 1u);
+    return 0;
+}
+
+static int decide_batch(char **area_args, int checks)
 {
     struct boot_flash flash = { 0 };
     struct memory_flash m = { 0 };
     uint64_t extent;
+    uint8_t oracle = 0;
     if (parse_areas(area_args, &flash, &m, &extent) != 0) return 1;
+    if (checks) {
+        flash.check_image = oracle_check;
+        flash.check_context = &oracle;
+    }
     m.image = malloc((size_t)extent);
     if (m.image == NULL) return fail(1, "batch", "out of memory");
     int code = 0;
@@ -203,16 +233,15 @@ static int decide_batch(char **area_args)
             code = fail(1, "batch", "stdin ended inside an image");
             break;
         }
+        uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
+        image_digest(m.image, extent, digest);
+        oracle = digest[0];
         const char *failed_step = NULL;
         int status = decide(&flash, 1, &failed_step);
         if (status != BOOT_OK) {
             printf("error=%s", boot_status_name(status));
         } else {
-            struct boot_sha256 sha;
-            uint8_t digest[BOOT_SHA256_DIGEST_SIZE];
-            boot_sha256_init(&sha);
-            boot_sha256_update(&sha, m.image, (size_t)extent);
-            boot_sha256_final(&sha, digest);
+            image_digest(m.image, extent, digest);
             printf(" flash=");
             for (int i = 0; i < BOOT_SHA256_DIGEST_SIZE; i++) printf("%02x", digest[i]);
         }
@@ -224,7 +253,8 @@ static int decide_batch(char **area_args)
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && strcmp(argv[1], "--batch") == 0) return decide_batch(argv + 2);
+    if (argc == 5 && strcmp(argv[1], "--batch") == 0) return decide_batch(argv + 2, 0);
+    if (argc == 6 && strcmp(argv[1], "--batch") == 0 && strcmp(argv[2], "--checks") == 0) return decide_batch(argv + 3, 1);
     int arg = 1;
     int apply = 0;
     if (arg < argc && strcmp(argv[arg], "--apply") == 0) {
@@ -233,7 +263,7 @@ int main(int argc, char **argv)
     }
     if (argc - arg != 4) {
         return fail(1, "usage: boot-decide [--apply] <image> <record area> <slot A area> <slot B area>"
-                       " | --batch <record area> <slot A area> <slot B area>"
+                       " | --batch [--checks] <record area> <slot A area> <slot B area>"
                        " (area = offset:size:sector:align:erased)", NULL);
     }
     return decide_file(apply, argv[arg], argv + arg + 1);

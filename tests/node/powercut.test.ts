@@ -105,7 +105,25 @@ describe("the checks can fail", () => {
     differential.offer(flash.image());
     differential.offer(flash.image());
     differential.flush();
-    assert.deepEqual([differential.offered, differential.compared, differential.mismatches.length], [2, 1, 1]);
-    assert.match(differential.mismatches[0], /the agent chose slot 1 .*C 'slot=none/);
+    assert.deepEqual([differential.offered, differential.compared, differential.mismatches.length], [2, 1, 2]);
+    assert.match(differential.mismatches[0], /^without image checks: the agent chose slot 1 .*C 'slot=none/);
+    assert.match(differential.mismatches[1], /^with image checks: the agent chose slot /);
+  });
+
+  it("the differential with image checks reports a C decision that ignores the check's refusals", () => {
+    // The real boot-decide, but asked for checks it decides without them: only refused images tell.
+    const ignoresChecks = join(work, "check-ignoring-boot-decide");
+    writeFileSync(ignoresChecks, `#!/bin/sh\nif [ "$2" = "--checks" ]; then shift 2; exec '${bootDecide}' --batch "$@"; fi\nexec '${bootDecide}' "$@"\n`);
+    chmodSync(ignoresChecks, 0o755);
+    const differential = new BootDecisionDifferential(module, flashAreas(config), ignoresChecks);
+    const flash = new NorFlash({ areas: flashAreas(config) });
+    for (let n = 0; n < 16; n++) {
+      flash.bytes(1).set(makeFirmwareImage({ version: `1.0.${n}`, size: 4_000 })); // a factory image: no record yet
+      differential.offer(flash.image());
+    }
+    differential.flush();
+    assert.equal(differential.compared, 16);
+    assert.ok(differential.mismatches.length > 0, "some factory images are refused by the oracle");
+    for (const mismatch of differential.mismatches) assert.match(mismatch, /^with image checks: the agent chose slot 0 .*C 'slot=A rule=no-record/);
   });
 });
