@@ -18,9 +18,10 @@ import { progressAfterChunk, reportProgress } from "./progress";
 import { raise } from "./queue";
 import { reportStatus } from "./report";
 import {
-  SignedStep, requiresSignedImages, signedImageChunk, signedImageRestart, signedImageRetryable, signedImageVerify,
+  SignedStep, requiresSignedImages, signedImageChunk, signedImageRetryable, signedImageVerify,
 } from "./signed_image";
-import { runAddressChunk, runAddressRestart } from "./run_address";
+import { headerArrivalRestart } from "./header_arrival";
+import { runAddressChunk } from "./run_address";
 import { Status } from "./status";
 import { checkStall, isStalled, noteActivity, transferFailed } from "./retry";
 import { Text, text } from "../text";
@@ -40,6 +41,7 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
   }
   if (fileIndex() == 0) {
     // The image's header is checked before its bytes reach flash: a wrong image stops here.
+    if (fileReceived() == 0) headerArrivalRestart();
     const step = requiresSignedImages() ? signedHeaderStep(length) : runAddressHeaderStep(length);
     if (step == SignedStep.Refused) return downloadFailed();
     if (step == SignedStep.Passed) reportStatus(active, Status.DownloadStep);
@@ -57,7 +59,6 @@ export function storeChunk(length: u32, _b: u32, _c: u32): Next {
 
 /** A device with keys: the whole MCUboot header (signed_image.ts). */
 function signedHeaderStep(length: u32): SignedStep {
-  if (fileReceived() == 0) signedImageRestart();
   const index = fileIndex();
   return signedImageChunk(
     ioBuffer, length, fileReceived(), fileSizeKnown(active, index) ? <u32>fileSize(active, index) : 0,
@@ -67,7 +68,6 @@ function signedHeaderStep(length: u32): SignedStep {
 
 /** A device without keys: where an MCUboot image runs from, if it says (run_address.ts). */
 function runAddressHeaderStep(length: u32): SignedStep {
-  if (fileReceived() == 0) runAddressRestart();
   return runAddressChunk(ioBuffer, length, fileReceived(), writableSlotArea());
 }
 

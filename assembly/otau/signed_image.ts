@@ -8,12 +8,13 @@
 import { LogLevel } from "../abi";
 import { logText } from "../host";
 import {
-  imageBodySize, imageHeaderCheck, imageHeaderFeed, imageHeaderLoad, imageHeaderReset, imageRomFixed, imageTlvScan,
+  imageBodySize, imageHeaderCheck, imageHeaderLoad, imageRomFixed, imageTlvScan,
   imageVersionText, imageVersionTextLength, tlvHasSecurityCounter, tlvKeyHash, tlvSecurityCounter, tlvSha256,
 } from "../image/mcuboot";
 import { ImageProblem, imageProblem, noteProblemSlot, sayImageProblem } from "../image/problem";
 import { imageDigest, imageVerify } from "../image/verify";
 import { StorageStatus, storageStatusName } from "../storage/status";
+import { headerArrived, headerJustArrived } from "./header_arrival";
 import { inactiveSlotName } from "./image_store";
 import { sayRunAddress, slotRunAddress } from "./slot_address";
 import {
@@ -30,8 +31,6 @@ export const enum SignedStep {
   /** The image is refused; the message says why. */
   Refused = 2,
 }
-
-let headerChecked = false;
 
 /** At boot: reads the trust store (a host without area 3 has none). */
 export function loadTrustedKeys(): void {
@@ -54,25 +53,15 @@ export function sayTrustPolicy(): void {
   say(": only an MCUboot image signed by one of them installs");
 }
 
-/** A file starts from its first byte (a new download, or a rewind after a bad transfer). */
-export function signedImageRestart(): void {
-  imageHeaderReset();
-  headerChecked = false;
-}
-
 /**
  * A chunk of the image at `fileOffset` is about to be written. Once the header's 32 bytes
- * are in (from this chunk or, after a reset, from `slot` in flash) they are checked once
- * against the config's size (0: unknown), the slot (its size, and the address it runs from:
- * slot_address.ts) and the config's version.
+ * are in (header_arrival.ts) they are checked once against the config's size (0: unknown),
+ * the slot (its size, and the address it runs from: slot_address.ts) and the config's version.
  */
 export function signedImageChunk(
   ptr: usize, len: u32, fileOffset: u32, fileSize: u32, slot: i32, slotSize: u32, version: usize, versionLength: i32,
 ): SignedStep {
-  if (headerChecked) return SignedStep.Continue;
-  const complete = fileOffset >= 32 ? imageHeaderLoad(slot) : imageHeaderFeed(ptr, len, fileOffset);
-  if (!complete) return SignedStep.Continue;
-  headerChecked = true;
+  if (!headerJustArrived(ptr, len, fileOffset, slot)) return SignedStep.Continue;
   messageClear();
   noteProblemSlot(inactiveSlotName());
   if (imageHeaderCheck(fileSize, slotSize, slotRunAddress(slot), version, versionLength) != ImageProblem.None) {
@@ -94,7 +83,7 @@ export function signedImageChunk(
 /** The file ended: `fileSize` bytes are in `slot`. Verifies the whole image. */
 export function signedImageVerify(slot: i32, fileSize: u32, version: usize, versionLength: i32): SignedStep {
   messageClear();
-  if (!headerChecked) {
+  if (!headerArrived()) {
     say("image of ");
     sayNumber(fileSize);
     say(" bytes is shorter than an MCUboot header (32 bytes)");
