@@ -9,7 +9,7 @@
 //
 //   npm run test:qemu-powerkill -- [--kills 50] [--per-update 5] [--seed 1] [--parallel 2]
 import { parseArgs } from "node:util";
-import { powerKillUpdate, seededRandom, type PowerKillResult } from "./powerkill-run.ts";
+import { powerKillUpdate, seededFraction, type PowerKillResult } from "./powerkill-run.ts";
 import { buildBoardImages, QemuUpdateRig } from "./qemu-update-rig.ts";
 
 const { values } = parseArgs({
@@ -34,7 +34,7 @@ const rig = new QemuUpdateRig();
 await rig.start();
 const good = rig.publish("app-2.0.0-B", "2.0.0");
 const noconfirm = rig.publish("app-2.0.0-B-noconfirm", "2.0.0");
-const random = seededRandom(seed);
+const random = seededFraction(seed);
 const results: PowerKillResult[] = [];
 const started = Date.now();
 

@@ -6,6 +6,7 @@
 // for a faulty build, rolled back to the old version) with the cloud told so.
 import type { OtauInDocument } from "../murano/otau-documents.ts";
 import type { QemuDevice } from "./qemu-update-rig.ts";
+import { seededRandom } from "../flash/nor-flash.ts";
 
 export interface PowerKillPlan {
   packageId: string;
@@ -138,14 +139,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A small seeded generator (mulberry32): a campaign's instants are replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Fractions in [0, 1) from the flash emulator's seeded generator: a campaign's instants are replayed from its seed. */
+export function seededFraction(seed: number): () => number {
+  const next = seededRandom(seed);
+  return () => next() / 2 ** 32;
 }

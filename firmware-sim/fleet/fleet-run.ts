@@ -7,20 +7,11 @@ import { fileURLToPath } from "node:url";
 import type { FleetTransport } from "./plan.ts";
 import { CLOUD_NAMES, PHASES, type CloudUrls, type FleetDevice, type FleetPlan, type FromCloud, type FromContent, type FromDevices, type Phase, type ToCloud, type ToContent, type ToDevices } from "./plan.ts";
 
-export interface FleetOptions {
+/** The plan's fields (FleetPlan, the device list aside) and what only this process uses. */
+export interface FleetOptions extends Omit<FleetPlan, "devices"> {
   devices: number;
   /** Relative weights of the transports (e.g. 1 each). */
   mix: Record<FleetTransport, number>;
-  imageBytes: number;
-  waves: number;
-  waveIntervalMs: number;
-  settings: Record<number, number>;
-  tickMs: number;
-  devicesPerProcess: number;
-  bootsPerSecond: number;
-  outage?: { afterMs: number; forMs: number };
-  /** External MQTT brokers (see FleetPlan.brokers). */
-  brokers?: string[];
   /** Give up waiting this long after the rollout start. */
   timeoutMs: number;
   /** Called about every `progressEveryMs` with the counts so far. */
@@ -92,10 +83,9 @@ export function planDevices(count: number, mix: Record<FleetTransport, number>, 
 
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const devices = planDevices(options.devices, options.mix, options.waves);
-  const plan: FleetPlan = {
-    devices, imageBytes: options.imageBytes, waves: options.waves, waveIntervalMs: options.waveIntervalMs, settings: options.settings, tickMs: options.tickMs,
-    devicesPerProcess: options.devicesPerProcess, bootsPerSecond: options.bootsPerSecond, outage: options.outage, brokers: options.brokers,
-  };
+  // The plan travels to every child process: its own fields only, no callbacks.
+  const { imageBytes, waves, waveIntervalMs, settings, tickMs, devicesPerProcess, bootsPerSecond, outage, brokers } = options;
+  const plan: FleetPlan = { devices, imageBytes, waves, waveIntervalMs, settings, tickMs, devicesPerProcess, bootsPerSecond, outage, brokers };
   const children: ChildProcess[] = [];
   const inboxes: Array<{ stopping: boolean }> = [];
   let crash: Error | undefined;

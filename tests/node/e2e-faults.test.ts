@@ -4,13 +4,12 @@
 // or half-written image is never booted.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Setting } from "../../firmware-sim/agent/agent-instance.ts";
 import { runsConfirmed, waitFor } from "../../firmware-sim/device/loopback-device.ts";
 import { MuranoHttpLink } from "../../firmware-sim/device/murano-http-link.ts";
 import type { SimulatedDevice } from "../../firmware-sim/device/simulated-device.ts";
 import { MuranoEmulator } from "../../firmware-sim/murano/murano-emulator.ts";
 import { ContentServer } from "../../firmware-sim/network/content-server.ts";
-import { E2eRig, NEW_VERSION, OLD_VERSION, configOtau, holdsImage, newImage } from "./support/e2e.ts";
+import { E2eRig, NEW_VERSION, OLD_VERSION, QUICK_RETRIES, configOtau, holdsImage, newImage } from "./support/e2e.ts";
 
 const rig = new E2eRig();
 let murano: MuranoEmulator;
@@ -22,8 +21,6 @@ before(async () => {
 });
 after(() => rig.teardown());
 
-/** Quick retries, and a stall detected after 400 ms. */
-const SETTINGS = { [Setting.RetryBaseMs]: 50, [Setting.RetryMaxMs]: 100, [Setting.StallTimeoutMs]: 400, [Setting.MaxAttempts]: 5 };
 
 type Outcome = { installs: true } | { installs: false; cause: RegExp };
 
@@ -51,7 +48,7 @@ async function updateThrough(identity: string, specs: string[]): Promise<{ devic
   for (const spec of specs) content.injectFaults(path, spec);
   murano.product.addIdentity(identity);
   murano.product.cloudWrite(identity, "config_otau", JSON.stringify(configOtau(content.url(path))));
-  const device = await rig.device(identity, new MuranoHttpLink({ url: murano.urls.http, identity }), { settings: SETTINGS });
+  const device = await rig.device(identity, new MuranoHttpLink({ url: murano.urls.http, identity }), { settings: QUICK_RETRIES });
   device.powerOn();
   await waitFor(device, (d) => runsConfirmed(NEW_VERSION)(d) || (downloadError(d) !== undefined && runsConfirmed(OLD_VERSION)(d)), 20_000, "the update to end");
   return { device, path };

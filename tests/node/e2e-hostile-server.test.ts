@@ -4,13 +4,12 @@
 // end in the right status, and no image but the exact one the config describes is ever booted.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Setting } from "../../firmware-sim/agent/agent-instance.ts";
 import { runsConfirmed, waitFor } from "../../firmware-sim/device/loopback-device.ts";
 import { MuranoHttpLink } from "../../firmware-sim/device/murano-http-link.ts";
 import type { SimulatedDevice } from "../../firmware-sim/device/simulated-device.ts";
 import { MuranoEmulator } from "../../firmware-sim/murano/murano-emulator.ts";
 import { ContentServer } from "../../firmware-sim/network/content-server.ts";
-import { E2eRig, NEW_VERSION, OLD_VERSION, configOtau, holdsImage, newImage } from "./support/e2e.ts";
+import { E2eRig, NEW_VERSION, OLD_VERSION, QUICK_RETRIES, configOtau, holdsImage, newImage } from "./support/e2e.ts";
 
 const rig = new E2eRig();
 let murano: MuranoEmulator;
@@ -22,7 +21,6 @@ before(async () => {
 });
 after(() => rig.teardown());
 
-const SETTINGS = { [Setting.RetryBaseMs]: 50, [Setting.RetryMaxMs]: 100, [Setting.StallTimeoutMs]: 400, [Setting.MaxAttempts]: 5 };
 
 interface Row {
   name: string;
@@ -78,7 +76,7 @@ describe("a hostile content server", () => {
       murano.product.addIdentity(identity);
       const config = configOtau(content.url(path), row.noSize ? { size: undefined } : {});
       murano.product.cloudWrite(identity, "config_otau", JSON.stringify(config));
-      const device = await rig.device(identity, new MuranoHttpLink({ url: murano.urls.http, identity }), { settings: SETTINGS });
+      const device = await rig.device(identity, new MuranoHttpLink({ url: murano.urls.http, identity }), { settings: QUICK_RETRIES });
       device.powerOn();
       await waitFor(device, (d) => runsConfirmed(NEW_VERSION)(d) || (downloadError(d) !== undefined && runsConfirmed(OLD_VERSION)(d)),
         20_000, "the update to end");

@@ -70,7 +70,8 @@ test("a broken transfer whose bytes do not yet match the digest is retried from 
   assert.deepEqual(device.fetches.at(-1), { url: FILE_URL, offset: 6000 });
 });
 
-test("a 206 without a Content-Range (range start unknown) is refused at once: nothing of its body is written", async () => {
+/** A 20,000-byte download broken off after 8192 bytes, whose retry has asked for byte 8192 on. */
+async function resumingAt8192() {
   const device = await Device.start(norFlash());
   const body = image(20_000);
   device.config(MURANO, fileConfig(body));
@@ -79,6 +80,11 @@ test("a 206 without a Content-Range (range start unknown) is refused at once: no
   device.agent.onDataEnd(false);
   device.agent.onTick(1000);
   assert.deepEqual(device.fetches.at(-1), { url: FILE_URL, offset: 8192 });
+  return { device, body };
+}
+
+test("a 206 without a Content-Range (range start unknown) is refused at once: nothing of its body is written", async () => {
+  const { device, body } = await resumingAt8192();
   const before = Buffer.from(device.flash.bytes(2).subarray(0, 8192));
   device.agent.onResponse(206, RANGE_START_UNKNOWN, 0);
   assert.equal(device.last().message,
@@ -89,13 +95,7 @@ test("a 206 without a Content-Range (range start unknown) is refused at once: no
 });
 
 test("a 206 that starts at byte 0 when byte 8192 was asked for is refused, not written over the start", async () => {
-  const device = await Device.start(norFlash());
-  const body = image(20_000);
-  device.config(MURANO, fileConfig(body));
-  device.agent.onResponse(200, 0, body.length);
-  device.agent.onData(body.subarray(0, 8192));
-  device.agent.onDataEnd(false);
-  device.agent.onTick(1000);
+  const { device, body } = await resumingAt8192();
   device.agent.onResponse(206, 0, body.length);
   assert.match(device.last().message, /^attempt 2 of 5 failed \(server answered with bytes from 0 when asked for 8192\)/);
 });

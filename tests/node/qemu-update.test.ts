@@ -9,7 +9,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { OtauInDocument } from "../../firmware-sim/murano/otau-documents.ts";
-import { powerKillUpdate, seededRandom } from "../../firmware-sim/bridge/powerkill-run.ts";
+import { powerKillUpdate, seededFraction } from "../../firmware-sim/bridge/powerkill-run.ts";
 import { buildBoardImages, QemuUpdateRig, type QemuDevice } from "../../firmware-sim/bridge/qemu-update-rig.ts";
 
 const BOOT_MS = 60_000;
@@ -157,7 +157,7 @@ describe("QEMU board: firmware update through the UART bridge", { concurrency: t
     const seed = Number(process.env.QEMU_POWERKILL_SEED ?? 14);
     const result = await powerKillUpdate(device, {
       packageId: packages["app-2.0.0-B"], oldVersion: "1.0.0", newVersion: "2.0.0", rollsBack: false,
-      kills: 3, windowMs: 3_000, random: seededRandom(seed), settleMs: UPDATE_MS,
+      kills: 3, windowMs: 3_000, random: seededFraction(seed), settleMs: UPDATE_MS,
     });
     assert.deepEqual(result.problems, [], `seed ${seed}; killed during ${result.killedDuring.join(", ")}`);
     assert.ok(result.kills >= 1, "the power was pulled during the update at least once");

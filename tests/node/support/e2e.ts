@@ -1,7 +1,7 @@
 // What every end-to-end test file needs: the agent compiled once, small simulator images,
 // devices on real loopback links, and one teardown that powers devices off, closes their
 // links and stops the servers, so a failing test leaves no sockets behind.
-import { compileAgent, type Setting } from "../../../firmware-sim/agent/agent-instance.ts";
+import { compileAgent, Setting } from "../../../firmware-sim/agent/agent-instance.ts";
 import { makeFirmwareImage, sha256Hex } from "../../../firmware-sim/device/firmware-image.ts";
 import { loopbackDevice } from "../../../firmware-sim/device/loopback-device.ts";
 import type { SimulatedDevice } from "../../../firmware-sim/device/simulated-device.ts";
@@ -13,6 +13,8 @@ export const SLOT_BYTES = 64 * 1024;
 export const oldImage = makeFirmwareImage({ version: OLD_VERSION, size: 20_000 });
 export const newImage = makeFirmwareImage({ version: NEW_VERSION, size: 48_000 });
 export const newImageSha256 = sha256Hex(newImage);
+/** Quick retries, and a stall detected after 400 ms: the fault tests end in seconds. */
+export const QUICK_RETRIES = { [Setting.RetryBaseMs]: 50, [Setting.RetryMaxMs]: 100, [Setting.StallTimeoutMs]: 400, [Setting.MaxAttempts]: 5 };
 
 /** A config_otau document for `newImage` at `url`. */
 export function configOtau(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
