@@ -8,7 +8,7 @@
 import { IO_SCRATCH_OFFSET, ioBuffer } from "./io";
 import { ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE, ed25519Verify } from "./crypto/ed25519";
 import { IMAGE_MAGIC, imageHeaderLoad, imageHeaderShapeCheck, imageMagic, imageTlvEnd, imageTlvScan } from "./image/mcuboot";
-import { ImageProblem, noteProblem } from "./image/problem";
+import { BootRefusal, ImageProblem, noteProblem } from "./image/problem";
 import { imageHashCheck, imageVerify } from "./image/verify";
 import { alignUp, areaLoad, areaSize, areaWriteAlign } from "./storage/areas";
 import { StorageStatus } from "./storage/status";
@@ -24,10 +24,6 @@ const enum BootChecked {
   Signature = 2,
 }
 
-/** boot_verify's refusals past ImageProblem's codes. */
-const SLOT_UNREADABLE: i32 = 64;
-const TRUST_STORE_UNREADABLE: i32 = 65;
-
 let checked = BootChecked.RecordDigestOnly;
 
 /** An assertion in the shared code failed: trap, and the bootloader refuses the slot. */
@@ -40,7 +36,7 @@ function bootVerifierAbort(message: string | null, fileName: string | null, line
  * says the image has, padded to the write unit (its TLV area must end in the last unit), 0
  * when there is no record. Returns 0 when
  * the slot may start (boot_checked() says on what grounds), otherwise why not: an ImageProblem
- * (image/problem.ts), SLOT_UNREADABLE or TRUST_STORE_UNREADABLE. With trusted keys in area 3 an
+ * (image/problem.ts), BootRefusal.SlotUnreadable or TrustStoreUnreadable. With trusted keys in area 3 an
  * image must be MCUboot's, signed by one of them, with a security counter not below the
  * recorded one; without keys an MCUboot image must match its own hash and any other image is
  * left to the boot record's digest.
@@ -48,9 +44,9 @@ function bootVerifierAbort(message: string | null, fileName: string | null, line
 export function boot_verify(slot: i32, size: u32): i32 {
   checked = BootChecked.RecordDigestOnly;
   const store = trustStoreLoad();
-  if (store != StorageStatus.Ok && store != StorageStatus.NoRecord && store != StorageStatus.FlashNoSuchArea) return TRUST_STORE_UNREADABLE;
+  if (store != StorageStatus.Ok && store != StorageStatus.NoRecord && store != StorageStatus.FlashNoSuchArea) return BootRefusal.TrustStoreUnreadable;
   const keys = trustStorePresent() && trustStoreKeyCount() > 0;
-  if (areaLoad(slot) != StorageStatus.Ok || !imageHeaderLoad(slot)) return SLOT_UNREADABLE;
+  if (areaLoad(slot) != StorageStatus.Ok || !imageHeaderLoad(slot)) return BootRefusal.SlotUnreadable;
   if (!keys && imageMagic() != IMAGE_MAGIC) return ImageProblem.None;
   const shape = imageHeaderShapeCheck(size, areaSize(slot));
   if (shape != ImageProblem.None) return shape;

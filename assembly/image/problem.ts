@@ -30,6 +30,18 @@ export const enum ImageProblem {
   LinkedElsewhere,
 }
 
+/** The bootloader's refusals past ImageProblem's codes (host/boot/boot_image_check.h). */
+export const enum BootRefusal {
+  /** The verifier could not read the slot or its header. */
+  SlotUnreadable = 64,
+  /** The trust store (area 3) is there but unreadable. */
+  TrustStoreUnreadable = 65,
+  /** The translated verifier trapped (the C bootloader, the simulator's). */
+  VerifierTrapped = 66,
+  /** The C bootloader gave the verifier too little memory. */
+  VerifierMemory = 67,
+}
+
 let problem = ImageProblem.None;
 let first: u64 = 0;
 let second: u64 = 0;
@@ -145,10 +157,10 @@ export function sayBootRefusal(code: i32): void {
     case ImageProblem.SignatureInvalid: say("ED25519 signature does not verify"); break;
     case ImageProblem.CounterLower: say("security counter lower than the recorded one"); break;
     case ImageProblem.LinkedElsewhere: say("image linked to run from another address"); break;
-    case 64: say("slot unreadable"); break;
-    case 65: say("trust store unreadable"); break;
-    case 66: say("verifier trapped"); break;
-    case 67: say("verifier memory too small"); break;
+    case BootRefusal.SlotUnreadable: say("slot unreadable"); break;
+    case BootRefusal.TrustStoreUnreadable: say("trust store unreadable"); break;
+    case BootRefusal.VerifierTrapped: say("verifier trapped"); break;
+    case BootRefusal.VerifierMemory: say("verifier memory too small"); break;
     default: say("refusal code "); sayNumber(<u64>code);
   }
 }
